@@ -1,0 +1,162 @@
+/* main.c — the techmatch program: the command table and the one place
+ * that prints fatal errors and picks the exit status. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm-cli.h"
+#include "tm-error.h"
+
+/* One entry per subcommand, in the order `techmatch --help` lists them.
+ * Each cmd-<name>.c holds its options; its man page is
+ * man/techmatch-<name>.1. */
+static const TmCommand commands[] = {
+  { "check", tm_cmd_check, "validate corpus files and summarise both libraries" },
+  { "help", tm_cmd_help, "show the manual page of a command" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: techmatch [--help] [--version] COMMAND [ARGS...]\n"
+           "\n"
+           "Match enterprises' technical demands with research achievements.\n"
+           "\n"
+           "Commands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\n"
+           "Run 'techmatch COMMAND --help' for a command's options and\n"
+           "'techmatch help COMMAND' for its manual page.\n");
+}
+
+int
+tm_cli_exit_status (const GError *error)
+{
+  if (error->domain == G_OPTION_ERROR)
+    return TM_EXIT_USAGE;
+  if (error->domain != TM_ERROR)
+    return TM_EXIT_FAILURE;
+  switch ((TmErrorCode) error->code)
+    {
+    case TM_ERROR_PARSE:
+    case TM_ERROR_INVALID:
+    case TM_ERROR_LIMIT:
+    case TM_ERROR_BAD_QUERY:
+      return TM_EXIT_DATA;
+    case TM_ERROR_CORRUPT_INDEX:
+    case TM_ERROR_LOCKED:
+      return TM_EXIT_INDEX;
+    case TM_ERROR_NOT_FOUND:
+      return TM_EXIT_NOT_FOUND;
+    case TM_ERROR_CANCELLED:
+      return TM_EXIT_INTERRUPTED;
+    case TM_ERROR_FAILED:
+    case TM_ERROR_IO:
+      break;
+    }
+  return TM_EXIT_FAILURE;
+}
+
+gboolean
+tm_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("techmatch %s", command);
+  gboolean ok;
+
+  /* --help then says "techmatch check [OPTION…] CORPUS…". */
+  g_set_prgname (prgname);
+  ok = g_option_context_parse (context, argc, argv, &error);
+  g_set_prgname ("techmatch");
+  if (ok)
+    {
+      /* An explicit "--" ends the options; it is not an argument. */
+      for (int i = 1; i < *argc; i++)
+        if (strcmp ((*argv)[i], "--") == 0)
+          {
+            memmove (&(*argv)[i], &(*argv)[i + 1], (gsize) (*argc - i) * sizeof (char *));
+            (*argc)--;
+            break;
+          }
+      return TRUE;
+    }
+  fprintf (stderr, "techmatch %s: %s\nTry 'techmatch %s --help'.\n",
+           command, error->message, command);
+  return FALSE;
+}
+
+void
+tm_cli_print_problem (const TmProblem *problem, gpointer user_data)
+{
+  GString *line = g_string_new (NULL);
+
+  if (problem->file != NULL)
+    {
+      g_string_append (line, problem->file);
+      if (problem->line > 0)
+        g_string_append_printf (line, ":%u:%u", problem->line, problem->column);
+      g_string_append (line, ": ");
+    }
+  if (problem->record_id != NULL)
+    g_string_append_printf (line, "%s: ", problem->record_id);
+  g_string_append (line, problem->message);
+  fprintf (stderr, "%s\n", line->str);
+  g_string_free (line, TRUE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("techmatch");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return TM_EXIT_USAGE;
+    }
+  name = argv[1];
+  if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0)
+    {
+      print_usage (stdout);
+      return TM_EXIT_OK;
+    }
+  if (strcmp (name, "--version") == 0)
+    {
+      printf ("techmatch %s\n", PACKAGE_VERSION);
+      return TM_EXIT_OK;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (name, commands[i].name) != 0)
+        continue;
+      status = commands[i].fn (argc - 1, argv + 1, &error);
+      if (error != NULL)
+        {
+          fprintf (stderr, "techmatch: error: %s\n", error->message);
+          status = tm_cli_exit_status (error);
+        }
+      if (fflush (stdout) != 0 || ferror (stdout))
+        {
+          fprintf (stderr, "techmatch: error: writing the output: %s\n", g_strerror (errno));
+          if (status == TM_EXIT_OK)
+            status = TM_EXIT_FAILURE;
+        }
+      return status;
+    }
+
+  fprintf (stderr, "techmatch: unknown command '%s'\nTry 'techmatch --help'.\n", name);
+  return TM_EXIT_USAGE;
+}

@@ -1,0 +1,47 @@
+/* tm-corpus.h — reading a whole corpus: files and folders, both libraries.
+ *
+ * Walks the paths given (a folder contributes every *.xml file below it,
+ * in name order), reads each file with the streaming reader, and checks
+ * what no single file can: that an id is unique within its library across
+ * every file.  Every problem goes to the problem callback; good records go
+ * to the record callback.  Policy (whether any problem fails the run) is
+ * the caller's.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tm-reader.h"
+#include "tm-record.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint files[TM_N_LIBRARIES];
+  guint records[TM_N_LIBRARIES];       /* good records handed on */
+  guint bad_records[TM_N_LIBRARIES];   /* records skipped for a problem */
+  guint fields[TM_N_LIBRARIES][TM_N_FIELDS]; /* good records with the field */
+  guint problems;                       /* every problem reported */
+} TmCorpusStats;
+
+/* Called for each good record.  transfer full: the callee owns @record.
+ * Returning FALSE (with @error set) stops the walk. */
+typedef gboolean (*TmRecordFunc) (TmRecord *record, gpointer user_data, GError **error);
+
+/* Reads every corpus file under @paths (NULL-terminated).  Missing paths,
+ * unreadable files and bad records are problems, reported and counted in
+ * @stats, and the walk goes on.  Returns FALSE only when @record_func
+ * failed; @error is then its error. */
+gboolean tm_corpus_read (const char * const *paths,
+                         TmProblemFunc problem_func,
+                         TmRecordFunc record_func,
+                         gpointer user_data,
+                         TmCorpusStats *stats,
+                         GError **error);
+
+/* The corpus files under @path, sorted: @path itself if it is a file,
+ * every *.xml below it if it is a folder (hidden entries skipped).
+ * transfer full: a NULL-terminated array; free with g_strfreev(). */
+char **tm_corpus_list_files (const char *path, GError **error);
+
+G_END_DECLS

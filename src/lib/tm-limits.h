@@ -1,0 +1,23 @@
+/* tm-limits.h — named limits, each with the reason for its value.
+ *
+ * Input beyond a limit is refused with TM_ERROR_LIMIT and a message that
+ * names the limit; techmatch(1) lists them under LIMITS.
+ */
+#pragma once
+
+/* The text of one record, all fields together.  Real abstracts and problem
+ * statements are a few kilobytes; 1 MiB leaves room for pasted appendices
+ * while bounding the memory and the scoring work one record can cost. */
+#define TM_MAX_RECORD_BYTES (1u << 20)
+
+/* A record id (also fixed by the schema): long enough for any platform's
+ * numbering scheme, short enough to print in a table column. */
+#define TM_MAX_ID_BYTES 64
+
+/* Records in one library.  Document numbers are 32-bit in the index; 2^24
+ * (16.7 million) covers a national library (10^7) with room to spare. */
+#define TM_MAX_RECORDS_PER_LIBRARY (1u << 24)
+
+/* Folder nesting followed when a corpus argument is a directory; deeper
+ * trees are almost always a symlink loop. */
+#define TM_MAX_CORPUS_DEPTH 32

@@ -1,0 +1,873 @@
+/* tm-reader.c — the streaming corpus reader (see tm-reader.h).
+ *
+ * The file is read with an xmlTextReader.  Each record element is expanded
+ * into a small subtree (bounded by TM_MAX_RECORD_BYTES and libxml2's own
+ * node limits), validated on its own against the record pattern of the
+ * schema, turned into a TmRecord, and freed as the reader moves on.
+ * Validating record by record, rather than the whole document in one
+ * stream, is what lets one bad record be reported without hiding the
+ * problems of the records after it: libxml2's streaming RELAX NG
+ * validation stops reporting after the first failure.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlreader.h>
+
+#include "tm-error.h"
+#include "tm-limits.h"
+#include "tm-private.h"
+#include "tm-reader.h"
+
+#define TM_CORPUS_NS "urn:techmatch:corpus:1"
+#define RNG_NS "http://relaxng.org/ns/structure/1.0"
+#define SCHEMA_RESOURCE "/org/techmatch/techmatch-corpus.rng"
+
+struct _TmReader {
+  char *path;
+  int fd;
+  xmlTextReaderPtr xr;
+  TmLibrary library;
+  TmProblemFunc problem_func;
+  gpointer user_data;
+
+  /* The first fatal parser error, reported by the next call. */
+  char *fatal;
+  guint fatal_line;
+  guint fatal_column;
+
+  /* The record being validated, for the error handler. */
+  const char *record_id;
+  const char *record_name;
+  guint record_line;
+  GPtrArray *record_messages; /* of TmReaderMessage */
+
+  guint n_bad;
+  gboolean done;
+};
+
+typedef struct {
+  guint line;
+  char *element;  /* the element the message is about, to find the column */
+  char *text;
+} TmReaderMessage;
+
+static void
+reader_message_free (gpointer p)
+{
+  TmReaderMessage *m = p;
+
+  g_free (m->element);
+  g_free (m->text);
+  g_free (m);
+}
+
+/* ---- schema --------------------------------------------------------- */
+
+/* No external entity, DTD or schema include is ever loaded: the only
+ * documents techmatch parses are the corpus files it opens itself and the
+ * schema compiled into it. */
+static xmlParserInputPtr
+refuse_external_entity (const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+  return NULL;
+}
+
+/* Compiles the schema with its <start> replaced by a reference to one
+ * record pattern ("achievement" or "demand"), so that one record can be
+ * validated on its own. */
+static xmlRelaxNGPtr
+compile_record_schema (const char *record_name)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  xmlDocPtr doc;
+  xmlNodePtr root, child;
+  xmlRelaxNGParserCtxtPtr pctxt;
+  xmlRelaxNGPtr schema;
+  gsize size;
+  const char *data;
+
+  bytes = g_resource_lookup_data (tm_get_resource (), SCHEMA_RESOURCE, 0, NULL);
+  g_assert (bytes != NULL); /* compiled into the program */
+  data = g_bytes_get_data (bytes, &size);
+  doc = xmlReadMemory (data, (int) size, "techmatch-corpus.rng", NULL, XML_PARSE_NONET);
+  g_assert (doc != NULL);
+
+  root = xmlDocGetRootElement (doc);
+  for (child = root->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, BAD_CAST "start"))
+        {
+          xmlNodePtr ref;
+
+          while (child->children != NULL)
+            {
+              xmlNodePtr c = child->children;
+              xmlUnlinkNode (c);
+              xmlFreeNode (c);
+            }
+          ref = xmlNewChild (child, NULL, BAD_CAST "ref", NULL);
+          xmlSetProp (ref, BAD_CAST "name", BAD_CAST record_name);
+          break;
+        }
+    }
+
+  pctxt = xmlRelaxNGNewDocParserCtxt (doc);
+  schema = xmlRelaxNGParse (pctxt);
+  xmlRelaxNGFreeParserCtxt (pctxt);
+  xmlFreeDoc (doc);
+  g_assert (schema != NULL);
+  return schema;
+}
+
+static xmlRelaxNGPtr record_schemas[TM_N_LIBRARIES];
+
+static gpointer
+init_once (gpointer data)
+{
+  xmlInitParser ();
+  xmlSetExternalEntityLoader (refuse_external_entity);
+  record_schemas[TM_LIBRARY_DEMAND] = compile_record_schema ("demand");
+  record_schemas[TM_LIBRARY_ACHIEVEMENT] = compile_record_schema ("achievement");
+  return NULL;
+}
+
+static void
+ensure_initialized (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, init_once, NULL);
+}
+
+/* ---- locations and problems ----------------------------------------- */
+
+/* The 1-based column, in characters, of the start tag of @element on line
+ * @line of @path, or 0 if it cannot be found.  Used only when reporting a
+ * problem: libxml2 keeps line numbers on nodes but no columns. */
+guint
+_tm_locate_column (const char *path, guint line, const char *element)
+{
+  FILE *f;
+  char *buf = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  guint n = 0, column = 0;
+
+  if (line == 0 || element == NULL || (f = fopen (path, "re")) == NULL)
+    return 0;
+  while ((len = getline (&buf, &cap, f)) >= 0)
+    {
+      if (++n < line)
+        continue;
+      for (char *p = buf; (p = strchr (p, '<')) != NULL; p++)
+        {
+          const char *name = p + 1;
+          const char *colon = strpbrk (name, ": \t/>");
+
+          if (colon != NULL && *colon == ':')
+            name = colon + 1;
+          if (g_str_has_prefix (name, element)
+              && strchr (" \t\r\n/>", name[strlen (element)]) != NULL)
+            {
+              column = (guint) g_utf8_strlen (buf, p - buf) + 1;
+              break;
+            }
+        }
+      break;
+    }
+  free (buf);
+  fclose (f);
+  return column;
+}
+
+static void
+report (TmReader *reader, guint line, guint column, const char *record_id,
+        const char *format, ...) G_GNUC_PRINTF (5, 6);
+
+static void
+report (TmReader *reader, guint line, guint column, const char *record_id,
+        const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  TmProblem problem;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  problem.file = reader->path;
+  problem.line = line;
+  problem.column = column;
+  problem.record_id = record_id;
+  problem.message = message;
+  if (reader->problem_func != NULL)
+    reader->problem_func (&problem, reader->user_data);
+}
+
+static char *
+clean_libxml_message (const char *message)
+{
+  char *s = g_strdup (message != NULL ? message : "unknown error");
+
+  /* Some libxml2 messages run over two lines ("... !\nBytes: 0xC3"):
+   * one problem, one line. */
+  g_strdelimit (g_strstrip (s), "\n", ' ');
+  return s;
+}
+
+/* Parser errors: fatal ones end the file and are kept for the next call;
+ * the others are reported as they come. */
+static void
+on_parser_error (void *data, xmlErrorPtr err)
+{
+  TmReader *reader = data;
+  g_autofree char *text = clean_libxml_message (err->message);
+
+  if (err->level == XML_ERR_WARNING)
+    return;
+  if (err->level == XML_ERR_FATAL || err->domain == XML_FROM_IO)
+    {
+      if (reader->fatal == NULL)
+        {
+          reader->fatal = g_steal_pointer (&text);
+          reader->fatal_line = err->line > 0 ? (guint) err->line : 0;
+          reader->fatal_column = err->int2 > 0 ? (guint) err->int2 : 0;
+        }
+      return;
+    }
+  report (reader, err->line > 0 ? (guint) err->line : 0,
+          err->int2 > 0 ? (guint) err->int2 : 0, NULL, "%s", text);
+}
+
+/* Schema errors for the record being validated: collected, then reported
+ * once the record is done (see report_record_messages()). */
+static void
+on_schema_error (void *data, xmlErrorPtr err)
+{
+  TmReader *reader = data;
+  TmReaderMessage *m = g_new0 (TmReaderMessage, 1);
+  xmlNodePtr node = err->node;
+
+  m->text = clean_libxml_message (err->message);
+  if (node != NULL && node->type == XML_ELEMENT_NODE)
+    {
+      long line = xmlGetLineNo (node);
+
+      m->line = line > 0 ? (guint) line : reader->record_line;
+      m->element = g_strdup ((const char *) node->name);
+    }
+  else
+    {
+      m->line = reader->record_line;
+      m->element = g_strdup (reader->record_name);
+    }
+  g_ptr_array_add (reader->record_messages, m);
+}
+
+/* libxml2 follows a precise error inside a record with generic ones about
+ * the enclosing elements ("... failed to validate content").  Those add
+ * nothing once a precise message has been given. */
+static gboolean
+is_generic_schema_message (const char *text)
+{
+  return strstr (text, "failed to validate content") != NULL
+    || strstr (text, "Invalid sequence in interleave") != NULL
+    || strstr (text, "has extra content") != NULL;
+}
+
+static void
+report_record_messages (TmReader *reader)
+{
+  GPtrArray *messages = reader->record_messages;
+  gboolean have_precise = FALSE;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      TmReaderMessage *m = messages->pdata[i];
+      if (!is_generic_schema_message (m->text))
+        have_precise = TRUE;
+    }
+  for (guint i = 0; i < messages->len; i++)
+    {
+      TmReaderMessage *m = messages->pdata[i];
+
+      if (have_precise && is_generic_schema_message (m->text))
+        continue;
+      report (reader, m->line, _tm_locate_column (reader->path, m->line, m->element),
+              reader->record_id, "schema: %s", m->text);
+      /* Without a precise message, the first generic one says it all. */
+      if (!have_precise)
+        break;
+    }
+}
+
+/* ---- opening -------------------------------------------------------- */
+
+static gboolean
+set_fatal_error (TmReader *reader, GError **error)
+{
+  if (reader->fatal != NULL)
+    g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u:%u: %s",
+                 reader->path, reader->fatal_line, reader->fatal_column, reader->fatal);
+  else
+    g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%d:%d: unreadable XML",
+                 reader->path, xmlTextReaderGetParserLineNumber (reader->xr),
+                 xmlTextReaderGetParserColumnNumber (reader->xr));
+  return FALSE;
+}
+
+static gboolean
+here_error (TmReader *reader, GError **error, TmErrorCode code, const char *format, ...)
+  G_GNUC_PRINTF (4, 5);
+
+/* An error at the reader's current position. */
+static gboolean
+here_error (TmReader *reader, GError **error, TmErrorCode code, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  xmlNodePtr node = xmlTextReaderCurrentNode (reader->xr);
+  guint line = node != NULL ? (guint) xmlGetLineNo (node) : 0;
+  guint column = 0;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (node != NULL && node->type == XML_ELEMENT_NODE)
+    column = _tm_locate_column (reader->path, line, (const char *) node->name);
+  g_set_error (error, TM_ERROR, code, "%s:%u:%u: %s", reader->path, line, column, message);
+  return FALSE;
+}
+
+/* Looks for a DOCTYPE declaration in the prolog, before libxml2 parses
+ * it, so that a file with one is refused before any of its entity
+ * declarations is even read: a billion-laughs file gets the same clear
+ * message as any other DTD.  Scans the first 64 KiB (a prolog longer than
+ * that is refused by the reader when it reaches the DOCTYPE node).  Files
+ * in an encoding that is not ASCII-compatible fall through to that check
+ * too. */
+static gboolean
+find_doctype (int fd, guint *line, guint *column)
+{
+  char buf[65536];
+  ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
+
+  *line = 1;
+  *column = 1;
+  if (n <= 0)
+    return FALSE;
+  buf[n] = '\0';
+  for (const char *p = buf; *p != '\0'; p++)
+    {
+      if (*p == '<' && g_ascii_isalpha (p[1]))
+        return FALSE; /* the root element: no DOCTYPE before it */
+      if (*p == '<' && strncmp (p, "<!DOCTYPE", 9) == 0)
+        return TRUE;
+      if (*p == '\n')
+        (*line)++, *column = 1;
+      else if (((guchar) *p & 0xC0) != 0x80)
+        (*column)++;
+    }
+  return FALSE;
+}
+
+static gboolean
+doctype_error (TmReader *reader, GError **error)
+{
+  guint line, column;
+
+  if (!find_doctype (reader->fd, &line, &column))
+    line = column = 0;
+  g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+               "%s:%u:%u: a DOCTYPE declaration is not allowed in a corpus file "
+               "(its entities could read other files or expand without bound)",
+               reader->path, line, column);
+  return FALSE;
+}
+
+/* Reads up to the root element and checks it. */
+static gboolean
+read_root (TmReader *reader, GError **error)
+{
+  xmlTextReaderPtr xr = reader->xr;
+  g_autofree char *library = NULL;
+  const char *name, *ns;
+  int ret;
+
+  for (;;)
+    {
+      ret = xmlTextReaderRead (xr);
+      if (ret < 0)
+        return set_fatal_error (reader, error);
+      if (ret == 0)
+        return here_error (reader, error, TM_ERROR_PARSE, "no root element");
+      switch (xmlTextReaderNodeType (xr))
+        {
+        case XML_READER_TYPE_DOCUMENT_TYPE:
+          return doctype_error (reader, error);
+        case XML_READER_TYPE_ELEMENT:
+          goto root;
+        default:
+          continue;
+        }
+    }
+
+root:
+  name = (const char *) xmlTextReaderConstLocalName (xr);
+  ns = (const char *) xmlTextReaderConstNamespaceUri (xr);
+  if (g_strcmp0 (name, "corpus") != 0 || g_strcmp0 (ns, TM_CORPUS_NS) != 0)
+    return here_error (reader, error, TM_ERROR_INVALID,
+                       "the root element is <%s>%s%s%s; a corpus file starts with "
+                       "<corpus xmlns=\"" TM_CORPUS_NS "\">",
+                       name, ns != NULL ? " in namespace \"" : " in no namespace",
+                       ns != NULL ? ns : "", ns != NULL ? "\"" : "");
+  library = (char *) xmlTextReaderGetAttribute (xr, BAD_CAST "library");
+  if (library == NULL)
+    return here_error (reader, error, TM_ERROR_INVALID,
+                       "<corpus> has no library attribute (\"demand\" or \"achievement\")");
+  if (!tm_library_from_name (library, &reader->library))
+    return here_error (reader, error, TM_ERROR_INVALID,
+                       "<corpus library=\"%s\">: the library is \"demand\" or \"achievement\"",
+                       library);
+  if (xmlTextReaderIsEmptyElement (xr))
+    reader->done = TRUE;
+  return TRUE;
+}
+
+/* transfer full */
+TmReader *
+tm_reader_open (const char *path, TmProblemFunc problem_func, gpointer user_data,
+                GError **error)
+{
+  g_autoptr(TmReader) reader = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  ensure_initialized ();
+
+  reader = g_new0 (TmReader, 1);
+  reader->fd = -1;
+  reader->path = g_strdup (path);
+  reader->problem_func = problem_func;
+  reader->user_data = user_data;
+  reader->record_messages = g_ptr_array_new_with_free_func (reader_message_free);
+
+  reader->fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (reader->fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO,
+                   "%s: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (reader->fd, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: not a regular file", path);
+      return NULL;
+    }
+  if (st.st_size == 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:1:1: empty file: a corpus file "
+                   "holds one <corpus> element", path);
+      return NULL;
+    }
+
+  {
+    guint line, column;
+    if (find_doctype (reader->fd, &line, &column))
+      {
+        doctype_error (reader, error);
+        return NULL;
+      }
+  }
+
+  /* No XML_PARSE_NOENT (entities are never substituted), no DTDLOAD,
+   * DTDVALID or XINCLUDE; NONET in case anything would still try.
+   * BIG_LINES keeps line numbers past 65535 for messages. */
+  reader->xr = xmlReaderForFd (reader->fd, path, NULL,
+                               XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+  if (reader->xr == NULL)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: cannot create an XML reader", path);
+      return NULL;
+    }
+  xmlTextReaderSetStructuredErrorHandler (reader->xr, on_parser_error, reader);
+
+  if (!read_root (reader, error))
+    return NULL;
+  return g_steal_pointer (&reader);
+}
+
+TmLibrary
+tm_reader_get_library (TmReader *reader)
+{
+  return reader->library;
+}
+
+guint
+tm_reader_get_n_bad (TmReader *reader)
+{
+  return reader->n_bad;
+}
+
+void
+tm_reader_free (TmReader *reader)
+{
+  if (reader == NULL)
+    return;
+  if (reader->xr != NULL)
+    xmlFreeTextReader (reader->xr);
+  if (reader->fd >= 0)
+    close (reader->fd);
+  g_ptr_array_unref (reader->record_messages);
+  g_free (reader->fatal);
+  g_free (reader->path);
+  g_free (reader);
+}
+
+/* ---- records -------------------------------------------------------- */
+
+/* The text of @node with white space tidied: runs of spaces, tabs and line
+ * breaks become one space, none at either end, and a line break between
+ * two non-ASCII characters (Chinese text wrapped in the file) disappears.
+ * Returns NULL for an empty text.  transfer full */
+char *
+_tm_tidy_text (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      if (g_ascii_isspace (*p))
+        {
+          gboolean newline = FALSE;
+          gboolean prev_wide = out->len > 0 && (guchar) out->str[out->len - 1] >= 0x80;
+
+          for (; g_ascii_isspace (*p); p++)
+            if (*p == '\n' || *p == '\r')
+              newline = TRUE;
+          if (out->len == 0 || *p == '\0')
+            continue;
+          if (newline && prev_wide && (guchar) *p >= 0x80)
+            continue;
+          g_string_append_c (out, ' ');
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+node_text (xmlNodePtr node)
+{
+  xmlChar *raw = xmlNodeGetContent (node);
+  char *text = raw != NULL ? _tm_tidy_text ((const char *) raw) : NULL;
+
+  xmlFree (raw);
+  return text;
+}
+
+static gboolean
+parse_date (const char *s)
+{
+  unsigned y, m, d;
+  char tail;
+
+  if (strlen (s) != 10 || sscanf (s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3
+      || s[4] != '-' || s[7] != '-')
+    return FALSE;
+  return g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+}
+
+typedef struct {
+  TmReader *reader;
+  TmRecord *record;
+  guint problems;
+  gsize bytes;
+} RecordBuild;
+
+static void
+value_problem (RecordBuild *b, xmlNodePtr node, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+value_problem (RecordBuild *b, xmlNodePtr node, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  guint line = (guint) xmlGetLineNo (node);
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  report (b->reader, line, _tm_locate_column (b->reader->path, line, (const char *) node->name),
+          b->record->id, "%s", message);
+  b->problems++;
+}
+
+static char *
+take_text (RecordBuild *b, xmlNodePtr node)
+{
+  char *text = node_text (node);
+
+  if (text != NULL)
+    b->bytes += strlen (text);
+  return text;
+}
+
+static void
+fill_field (RecordBuild *b, xmlNodePtr node)
+{
+  TmRecord *r = b->record;
+  const char *name = (const char *) node->name;
+  char **slot = NULL;
+
+  if (strcmp (name, "title") == 0)
+    {
+      slot = &r->title;
+      *slot = take_text (b, node);
+      if (*slot == NULL)
+        value_problem (b, node, "empty <title>: every record needs a title");
+      return;
+    }
+  if (strcmp (name, "abstract") == 0 || strcmp (name, "description") == 0)
+    {
+      r->body = take_text (b, node);
+      if (r->body == NULL)
+        value_problem (b, node, "empty <%s>", name);
+      return;
+    }
+  if (strcmp (name, "keywords") == 0)
+    {
+      for (xmlNodePtr k = node->children; k != NULL; k = k->next)
+        {
+          char *text;
+
+          if (k->type != XML_ELEMENT_NODE)
+            continue;
+          text = take_text (b, k);
+          if (text != NULL)
+            g_ptr_array_add (r->keywords, text);
+        }
+      return;
+    }
+  if (strcmp (name, "ip") == 0)
+    {
+      char *text = take_text (b, node);
+      if (text != NULL)
+        g_ptr_array_add (r->ip, text);
+      return;
+    }
+  if (strcmp (name, "trl") == 0)
+    {
+      g_autofree char *text = take_text (b, node);
+
+      if (text == NULL || strlen (text) != 1 || text[0] < '1' || text[0] > '9')
+        value_problem (b, node, "<trl> is \"%s\": a technology readiness level is an integer from 1 to 9",
+                       text != NULL ? text : "");
+      else
+        r->trl = text[0] - '0';
+      return;
+    }
+  if (strcmp (name, "budget") == 0)
+    {
+      g_autofree char *text = take_text (b, node);
+      xmlChar *unit = xmlGetProp (node, BAD_CAST "unit");
+      char *end = NULL;
+      double v = text != NULL ? g_ascii_strtod (text, &end) : -1;
+
+      if (text == NULL || end == text || *end != '\0' || !(v >= 0) || v > 1e12)
+        value_problem (b, node, "<budget> is \"%s\": a budget is a non-negative number",
+                       text != NULL ? text : "");
+      else
+        r->budget = v;
+      if (unit != NULL)
+        r->budget_unit = _tm_tidy_text ((const char *) unit);
+      xmlFree (unit);
+      return;
+    }
+  if (strcmp (name, "deadline") == 0)
+    {
+      r->deadline = take_text (b, node);
+      if (r->deadline == NULL || !parse_date (r->deadline))
+        value_problem (b, node, "<deadline> is \"%s\": a date is written YYYY-MM-DD",
+                       r->deadline != NULL ? r->deadline : "");
+      return;
+    }
+
+  if (strcmp (name, "institution") == 0 || strcmp (name, "org") == 0)
+    slot = &r->org;
+  else if (strcmp (name, "region") == 0)
+    slot = &r->region;
+  else if (strcmp (name, "domain") == 0)
+    slot = &r->domain;
+  else if (strcmp (name, "transfer") == 0)
+    slot = &r->transfer;
+  else if (strcmp (name, "cooperation") == 0)
+    slot = &r->cooperation;
+  if (slot != NULL)
+    *slot = take_text (b, node);
+}
+
+/* Validates and converts one expanded record element.  Returns the record,
+ * or NULL after reporting its problems. */
+static TmRecord *
+build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
+{
+  g_autoptr(TmRecord) record = tm_record_new (reader->library);
+  g_autofree char *id = (char *) xmlGetProp (node, BAD_CAST "id");
+  g_autofree char *updated = (char *) xmlGetProp (node, BAD_CAST "updated");
+  xmlRelaxNGValidCtxtPtr vctxt;
+  RecordBuild b = { reader, record, 0, 0 };
+  int ret;
+
+  record->id = id != NULL ? g_strstrip (g_strdup (id)) : NULL;
+  record->file = g_strdup (reader->path);
+  record->line = (guint) xmlGetLineNo (node);
+
+  if (record->id == NULL || record->id[0] == '\0')
+    {
+      report (reader, record->line,
+              _tm_locate_column (reader->path, record->line, (const char *) node->name), NULL,
+              "<%s> has no id: every record needs an id unique in its library", node->name);
+      return NULL;
+    }
+
+  if (strlen (record->id) > TM_MAX_ID_BYTES)
+    {
+      report (reader, record->line,
+              _tm_locate_column (reader->path, record->line, (const char *) node->name), NULL,
+              "<%s> id is %zu bytes long; the limit (TM_MAX_ID_BYTES) is %d",
+              node->name, strlen (record->id), TM_MAX_ID_BYTES);
+      return NULL;
+    }
+
+  reader->record_id = record->id;
+  reader->record_name = (const char *) node->name;
+  reader->record_line = record->line;
+  g_ptr_array_set_size (reader->record_messages, 0);
+
+  vctxt = xmlRelaxNGNewValidCtxt (record_schemas[reader->library]);
+  xmlRelaxNGSetValidStructuredErrors (vctxt, on_schema_error, reader);
+  ret = xmlRelaxNGValidatePushElement (vctxt, doc, node);
+  if (ret == 0)
+    ret = xmlRelaxNGValidateFullElement (vctxt, doc, node);
+  else if (ret == 1)
+    {
+      /* The pattern compiled to a plain content model: the full-element
+       * check still validates everything below. */
+      ret = xmlRelaxNGValidateFullElement (vctxt, doc, node);
+    }
+  xmlRelaxNGFreeValidCtxt (vctxt);
+
+  if (reader->record_messages->len > 0 || ret != 1)
+    {
+      if (reader->record_messages->len == 0)
+        report (reader, record->line, _tm_locate_column (reader->path, record->line, reader->record_name),
+                record->id, "schema: <%s> does not match the schema", reader->record_name);
+      else
+        report_record_messages (reader);
+      return NULL;
+    }
+
+  if (updated != NULL)
+    {
+      record->updated = _tm_tidy_text (updated);
+      if (record->updated == NULL || !parse_date (record->updated))
+        value_problem (&b, node, "updated=\"%s\": a date is written YYYY-MM-DD", updated);
+    }
+
+  for (xmlNodePtr child = node->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE)
+      fill_field (&b, child);
+
+  if (b.bytes > TM_MAX_RECORD_BYTES)
+    value_problem (&b, node, "the record holds %" G_GSIZE_FORMAT " bytes of text; "
+                   "the limit (TM_MAX_RECORD_BYTES) is %u", b.bytes, TM_MAX_RECORD_BYTES);
+  if (b.problems > 0)
+    return NULL;
+  return g_steal_pointer (&record);
+}
+
+/* Records are the elements at depth 1.  Everything deeper is skipped by
+ * the loop, having been handled through the expanded record. */
+TmRecord *
+tm_reader_next (TmReader *reader, GError **error)
+{
+  xmlTextReaderPtr xr = reader->xr;
+  const char *record_name = tm_library_name (reader->library);
+
+  while (!reader->done)
+    {
+      int ret = xmlTextReaderRead (xr);
+      const char *name, *ns;
+      xmlNodePtr node;
+      TmRecord *record;
+      int type;
+
+      if (ret <= 0)
+        {
+          reader->done = TRUE;
+          if (ret < 0)
+            set_fatal_error (reader, error);
+          return NULL;
+        }
+      if (xmlTextReaderDepth (xr) != 1)
+        continue;
+      type = xmlTextReaderNodeType (xr);
+      node = xmlTextReaderCurrentNode (xr);
+
+      if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA)
+        {
+          report (reader, node != NULL ? (guint) xmlGetLineNo (node) : 0, 0, NULL,
+                  "text outside any record");
+          continue;
+        }
+      if (type != XML_READER_TYPE_ELEMENT)
+        continue;
+
+      name = (const char *) xmlTextReaderConstLocalName (xr);
+      ns = (const char *) xmlTextReaderConstNamespaceUri (xr);
+      if (g_strcmp0 (name, record_name) != 0 || g_strcmp0 (ns, TM_CORPUS_NS) != 0)
+        {
+          g_autofree char *id = (char *) xmlTextReaderGetAttribute (xr, BAD_CAST "id");
+          guint line = node != NULL ? (guint) xmlGetLineNo (node) : 0;
+
+          report (reader, line, _tm_locate_column (reader->path, line, name), id,
+                  "unexpected element <%s>%s: the %s library holds <%s> records",
+                  name, g_strcmp0 (ns, TM_CORPUS_NS) != 0 ? " outside the techmatch namespace" : "",
+                  record_name, record_name);
+          reader->n_bad++;
+          continue;
+        }
+
+      node = xmlTextReaderExpand (xr);
+      if (node == NULL)
+        {
+          reader->done = TRUE;
+          set_fatal_error (reader, error);
+          return NULL;
+        }
+      record = build_record (reader, xmlTextReaderCurrentDoc (xr), node);
+      if (record != NULL)
+        return record;
+      reader->n_bad++;
+    }
+  return NULL;
+}

@@ -1,0 +1,67 @@
+# test-lib.sh — sourced by every tests/cli/T###-*.sh.
+#
+# Each test runs techmatch from the top of the source tree (so file names in
+# messages are stable), compares what it prints with golden output, and
+# ends with "N passed, N failed".  Exit 77 means skipped (automake).
+
+set -u
+: "${top_srcdir:?run through make check}" "${TECHMATCH:?run through make check}"
+cd "$top_srcdir" || exit 99
+
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/techmatch-test.XXXXXX") || exit 99
+trap 'rm -rf "$TEST_TMP"' EXIT
+n_passed=0
+n_failed=0
+
+# run CMD...: runs CMD with stdout in $TEST_TMP/out, stderr in
+# $TEST_TMP/err and the exit status in $status.
+run () {
+	"$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	status=$?
+}
+
+pass () {
+	n_passed=$((n_passed + 1))
+	echo "ok - $1"
+}
+
+fail () {
+	n_failed=$((n_failed + 1))
+	echo "FAIL - $1"
+	if [ -s "$TEST_TMP/why" ]; then sed 's/^/    /' "$TEST_TMP/why"; fi
+	: >"$TEST_TMP/why"
+}
+
+# check NAME CONDITION...: passes when the condition command succeeds.
+check () {
+	_check_name=$1; shift
+	if "$@" >"$TEST_TMP/why" 2>&1; then pass "$_check_name"; else fail "$_check_name"; fi
+}
+
+# expect_status N: the last run exited with N.
+expect_status () {
+	[ "$status" -eq "$1" ] || { echo "exit status $status, expected $1"; cat "$TEST_TMP/err"; return 1; }
+}
+
+# same FILE EXPECTED: byte-for-byte equal, with a diff when not.
+same () {
+	diff -u "$2" "$1"
+}
+
+# same_text FILE TEXT: FILE holds exactly TEXT plus a final newline, or
+# nothing at all when TEXT is empty.
+same_text () {
+	if [ -z "$2" ]; then : >"$TEST_TMP/expected"; else printf '%s\n' "$2" >"$TEST_TMP/expected"; fi
+	diff -u "$TEST_TMP/expected" "$1"
+}
+
+skip_all () {
+	echo "SKIP: $1"
+	exit 77
+}
+
+finish () {
+	echo "$n_passed passed, $n_failed failed"
+	[ "$n_failed" -eq 0 ]
+	exit $?
+}
