@@ -16,6 +16,7 @@
  * man/techmatch-<name>.1. */
 static const TmCommand commands[] = {
   { "check", tm_cmd_check, "validate corpus files and summarise both libraries" },
+  { "tokenize", tm_cmd_tokenize, "show the terms the analyzer makes of a text" },
   { "help", tm_cmd_help, "show the manual page of a command" },
 };
 

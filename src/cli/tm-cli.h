@@ -35,6 +35,7 @@ typedef struct {
 
 int tm_cmd_check (int argc, char **argv, GError **error);
 int tm_cmd_help (int argc, char **argv, GError **error);
+int tm_cmd_tokenize (int argc, char **argv, GError **error);
 
 /* The exit status for an engine error. */
 int tm_cli_exit_status (const GError *error);

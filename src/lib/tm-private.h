@@ -13,6 +13,18 @@ G_BEGIN_DECLS
 /* The files compiled into the program.  Owned by the program. */
 GResource *tm_get_resource (void);
 
+/* ---- tm-dict.c ---- */
+
+/* A string by pointer and length, as a hash table key: lets tables of
+ * words be probed with a slice of a larger text, without a copy. */
+typedef struct {
+  const char *text;
+  gsize len;
+} TmSpan;
+
+guint    _tm_span_hash (gconstpointer span);
+gboolean _tm_span_equal (gconstpointer a, gconstpointer b);
+
 /* ---- tm-reader.c ---- */
 
 /* White space tidied as the reader stores field text; NULL when nothing

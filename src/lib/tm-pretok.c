@@ -1,0 +1,216 @@
+/* tm-pretok.c — runs of Han text and technical tokens (see tm-pretok.h). */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <string.h>
+
+#include "tm-error.h"
+#include "tm-limits.h"
+#include "tm-pretok.h"
+
+/* Group 1: a Han run.  Group 2: a technical token: letters (any script
+ * but Han) and digits, joined by . - / · ° or _ when a letter or digit
+ * follows, with trailing + # % ‰ (g8.5+, c++, c#, 27.3%).  The text is
+ * lower case already. */
+#define HAN "\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}\\x{20000}-\\x{323AF}\\x{3007}"
+/* Han is spelled out as code point ranges (those of tm_unichar_is_han()):
+ * PCRE2's \p{Han} follows script extensions, which take in the CJK
+ * punctuation (、。「」) as well. */
+/* [^\P{Xan}HAN] is "a letter or digit that is not Han": one class, so
+ * that a megabyte-long token repeats it without backtracking state. */
+#define ALNUM "[^\\P{Xan}" HAN "]"
+static const char PATTERN[] =
+  "([" HAN "]+)"
+  "|(" ALNUM "++"
+  "(?:[.\\-/·°_]" ALNUM "++)*+"
+  "[+#%‰]*+)";
+
+/* Units that join a number across one space ("30 w" = "30w"), as they
+ * appear after normalization (lower case, ℃ → °c, µ → μ). */
+static const char *const UNITS[] = {
+  "a", "ah", "bar", "c", "cm", "db", "dbm", "g", "gb", "ghz", "gpa", "h", "hz",
+  "k", "ka", "kg", "khz", "km", "kn", "kpa", "kv", "kw", "kwh", "l", "m", "ma",
+  "mah", "mb", "mg", "mhz", "min", "ml", "mm", "mpa", "ms", "mv", "mw", "mwh",
+  "n", "nm", "ns", "pa", "ppm", "rpm", "s", "t", "tb", "thz", "v", "w", "wh",
+  "μm", "μs", "°c", "%",
+};
+
+struct _TmPretok {
+  pcre2_code *code;
+  GHashTable *units;
+};
+
+struct _TmPretokScratch {
+  pcre2_match_data *match;
+  GString *joined;
+};
+
+/* transfer full */
+TmPretok *
+tm_pretok_new (GError **error)
+{
+  g_autoptr(TmPretok) p = g_new0 (TmPretok, 1);
+  int code;
+  PCRE2_SIZE offset;
+
+  p->code = pcre2_compile ((PCRE2_SPTR) PATTERN, PCRE2_ZERO_TERMINATED,
+                           PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &code, &offset, NULL);
+  if (p->code == NULL)
+    {
+      PCRE2_UCHAR message[256];
+      pcre2_get_error_message (code, message, sizeof message);
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "pre-tokenizer pattern, offset %zu: %s",
+                   (size_t) offset, (const char *) message);
+      return NULL;
+    }
+  /* JIT is an optimization: without it (an unsupported CPU), the
+   * interpreter gives the same matches. */
+  pcre2_jit_compile (p->code, PCRE2_JIT_COMPLETE);
+  p->units = g_hash_table_new (g_str_hash, g_str_equal);
+  for (gsize i = 0; i < G_N_ELEMENTS (UNITS); i++)
+    g_hash_table_add (p->units, (gpointer) UNITS[i]);
+  return g_steal_pointer (&p);
+}
+
+void
+tm_pretok_free (TmPretok *p)
+{
+  if (p == NULL)
+    return;
+  pcre2_code_free (p->code);
+  if (p->units != NULL)
+    g_hash_table_unref (p->units);
+  g_free (p);
+}
+
+/* transfer full */
+TmPretokScratch *
+tm_pretok_scratch_new (const TmPretok *p)
+{
+  TmPretokScratch *s = g_new0 (TmPretokScratch, 1);
+
+  s->match = pcre2_match_data_create_from_pattern (p->code, NULL);
+  s->joined = g_string_new (NULL);
+  return s;
+}
+
+void
+tm_pretok_scratch_free (TmPretokScratch *s)
+{
+  if (s == NULL)
+    return;
+  pcre2_match_data_free (s->match);
+  g_string_free (s->joined, TRUE);
+  g_free (s);
+}
+
+static gboolean
+is_number (const char *s, gsize len)
+{
+  gboolean digit = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (g_ascii_isdigit (s[i]))
+        digit = TRUE;
+      else if (s[i] != '.' && s[i] != '%' && s[i] != ',' && s[i] != '+')
+        return FALSE;
+    }
+  return digit;
+}
+
+/* A token that starts with a digit and has a letter is a number with a
+ * unit (30w, 1200°c) when what follows the digits is a known unit. */
+static TmRunKind
+token_kind (const TmPretok *p, const char *s, gsize len)
+{
+  gsize i = 0;
+  char unit[16];
+
+  if (is_number (s, len))
+    return TM_RUN_NUMBER;
+  while (i < len && (g_ascii_isdigit (s[i]) || s[i] == '.'))
+    i++;
+  if (i == 0 || len - i >= sizeof unit)
+    return TM_RUN_LATIN;
+  memcpy (unit, s + i, len - i);
+  unit[len - i] = '\0';
+  return g_hash_table_contains (p->units, unit) ? TM_RUN_NUMBER : TM_RUN_LATIN;
+}
+
+void
+tm_pretok_run (const TmPretok *p, TmPretokScratch *s, const char *text, gsize len,
+               TmRunFunc func, gpointer user_data)
+{
+  PCRE2_SIZE at = 0;
+
+  while (at < len)
+    {
+      int rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, at, PCRE2_NO_UTF_CHECK,
+                            s->match, NULL);
+      PCRE2_SIZE *ov;
+      gsize start, end;
+
+      if (rc == PCRE2_ERROR_NOMATCH)
+        break;
+      if (rc < 0)
+        {
+          /* A resource limit of the matcher: skip one character rather
+           * than lose the rest of the text. */
+          at = (PCRE2_SIZE) (g_utf8_next_char (text + at) - text);
+          continue;
+        }
+      ov = pcre2_get_ovector_pointer (s->match);
+      start = ov[0];
+      end = ov[1];
+      at = end > start ? end : start + 1;
+
+      if (rc >= 2 && ov[2] != PCRE2_UNSET)
+        {
+          func (TM_RUN_HAN, start, end, NULL, user_data);
+          continue;
+        }
+
+      /* A plain number, then one space, then a unit: one token. */
+      if (is_number (text + start, end - start) && end + 1 < len && text[end] == ' ')
+        {
+          /* The symbols first: "80 °c", "5 %". */
+          const char *symbol = strncmp (text + end + 1, "°c", strlen ("°c")) == 0 ? "°c"
+                             : text[end + 1] == '%' ? "%" : NULL;
+          gsize after = symbol != NULL ? end + 1 + strlen (symbol) : 0;
+
+          if (symbol != NULL && (after >= len || !g_ascii_isalnum (text[after])))
+            {
+              g_string_assign (s->joined, "");
+              g_string_append_len (s->joined, text + start, end - start);
+              g_string_append (s->joined, symbol);
+              at = after;
+              func (TM_RUN_NUMBER, start, after, s->joined->str, user_data);
+              continue;
+            }
+        }
+      if (is_number (text + start, end - start) && end + 1 < len && text[end] == ' ')
+        {
+          int rc2 = pcre2_match (p->code, (PCRE2_SPTR) text, len, end + 1,
+                                 PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, s->match, NULL);
+
+          if (rc2 >= 3)
+            {
+              PCRE2_SIZE *ov2 = pcre2_get_ovector_pointer (s->match);
+              g_autofree char *unit = g_strndup (text + ov2[0], ov2[1] - ov2[0]);
+
+              if (ov2[4] != PCRE2_UNSET && g_hash_table_contains (p->units, unit))
+                {
+                  g_string_assign (s->joined, "");
+                  g_string_append_len (s->joined, text + start, end - start);
+                  g_string_append (s->joined, unit);
+                  at = ov2[1];
+                  func (TM_RUN_NUMBER, start, ov2[1], s->joined->str, user_data);
+                  continue;
+                }
+            }
+        }
+      func (token_kind (p, text + start, end - start), start, end, NULL, user_data);
+    }
+}
