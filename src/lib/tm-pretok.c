@@ -139,6 +139,34 @@ token_kind (const TmPretok *p, const char *s, gsize len)
   return g_hash_table_contains (p->units, unit) ? TM_RUN_NUMBER : TM_RUN_LATIN;
 }
 
+/* Where the unit that starts at @at ends, or 0 when no unit starts
+ * there: a symbol (°c, %) or a letter token of the unit list. */
+static gsize
+joined_unit (const TmPretok *p, TmPretokScratch *s, const char *text, gsize len, gsize at)
+{
+  static const char *const symbols[] = { "°c", "%" };
+  PCRE2_SIZE *ov;
+  char unit[16];
+
+  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
+    {
+      gsize n = strlen (symbols[i]);
+
+      if (at + n <= len && strncmp (text + at, symbols[i], n) == 0
+          && (at + n == len || !g_ascii_isalnum (text[at + n])))
+        return at + n;
+    }
+  if (pcre2_match (p->code, (PCRE2_SPTR) text, len, at, PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED,
+                   s->match, NULL) < 3)
+    return 0;
+  ov = pcre2_get_ovector_pointer (s->match);
+  if (ov[4] == PCRE2_UNSET || ov[1] - ov[0] >= sizeof unit)
+    return 0;
+  memcpy (unit, text + ov[0], ov[1] - ov[0]);
+  unit[ov[1] - ov[0]] = '\0';
+  return g_hash_table_contains (p->units, unit) ? ov[1] : 0;
+}
+
 void
 tm_pretok_run (const TmPretok *p, TmPretokScratch *s, const char *text, gsize len,
                TmRunFunc func, gpointer user_data)
@@ -175,40 +203,16 @@ tm_pretok_run (const TmPretok *p, TmPretokScratch *s, const char *text, gsize le
       /* A plain number, then one space, then a unit: one token. */
       if (is_number (text + start, end - start) && end + 1 < len && text[end] == ' ')
         {
-          /* The symbols first: "80 °c", "5 %". */
-          const char *symbol = strncmp (text + end + 1, "°c", strlen ("°c")) == 0 ? "°c"
-                             : text[end + 1] == '%' ? "%" : NULL;
-          gsize after = symbol != NULL ? end + 1 + strlen (symbol) : 0;
+          gsize unit_end = joined_unit (p, s, text, len, end + 1);
 
-          if (symbol != NULL && (after >= len || !g_ascii_isalnum (text[after])))
+          if (unit_end > 0)
             {
               g_string_assign (s->joined, "");
               g_string_append_len (s->joined, text + start, end - start);
-              g_string_append (s->joined, symbol);
-              at = after;
-              func (TM_RUN_NUMBER, start, after, s->joined->str, user_data);
+              g_string_append_len (s->joined, text + end + 1, unit_end - end - 1);
+              at = unit_end;
+              func (TM_RUN_NUMBER, start, unit_end, s->joined->str, user_data);
               continue;
-            }
-        }
-      if (is_number (text + start, end - start) && end + 1 < len && text[end] == ' ')
-        {
-          int rc2 = pcre2_match (p->code, (PCRE2_SPTR) text, len, end + 1,
-                                 PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, s->match, NULL);
-
-          if (rc2 >= 3)
-            {
-              PCRE2_SIZE *ov2 = pcre2_get_ovector_pointer (s->match);
-              g_autofree char *unit = g_strndup (text + ov2[0], ov2[1] - ov2[0]);
-
-              if (ov2[4] != PCRE2_UNSET && g_hash_table_contains (p->units, unit))
-                {
-                  g_string_assign (s->joined, "");
-                  g_string_append_len (s->joined, text + start, end - start);
-                  g_string_append (s->joined, unit);
-                  at = ov2[1];
-                  func (TM_RUN_NUMBER, start, ov2[1], s->joined->str, user_data);
-                  continue;
-                }
             }
         }
       func (token_kind (p, text + start, end - start), start, end, NULL, user_data);
