@@ -27,7 +27,7 @@ static char **opt_stopwords;
 
 static GOptionEntry entries[] = {
   { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode,
-    "Terms for Han text: words, bigrams or mixed (default: mixed)", "MODE" },
+    "Terms for Han text: words, bigrams or mixed (default: words)", "MODE" },
   { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
     "Output format: tsv or json (default: tsv)", "FORMAT" },
   { "no-synonyms", 0, 0, G_OPTION_ARG_NONE, &opt_no_synonyms,

@@ -8,14 +8,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-glib/json-glib.h>
+
 #include "tm-cli.h"
 #include "tm-error.h"
+#include "tm-index.h"
 
 /* One entry per subcommand, in the order `techmatch --help` lists them.
  * Each cmd-<name>.c holds its options; its man page is
  * man/techmatch-<name>.1. */
 static const TmCommand commands[] = {
   { "check", tm_cmd_check, "validate corpus files and summarise both libraries" },
+  { "index", tm_cmd_index, "build the index of both libraries" },
+  { "match", tm_cmd_match, "rank one library against a record or a text" },
+  { "explain", tm_cmd_explain, "show how one demand and one achievement score" },
+  { "show", tm_cmd_show, "print a record as the index stores it" },
+  { "stats", tm_cmd_stats, "describe the index" },
   { "tokenize", tm_cmd_tokenize, "show the terms the analyzer makes of a text" },
   { "help", tm_cmd_help, "show the manual page of a command" },
 };
@@ -93,6 +101,52 @@ tm_cli_parse (GOptionContext *context, const char *command, int *argc, char ***a
   return FALSE;
 }
 
+gboolean
+tm_cli_parse_int (const char *command, const char *option, const char *value,
+                  gint64 min, gint64 max, gint64 *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_ascii_string_to_signed (value, 10, min, max, out, &error))
+    return TRUE;
+  fprintf (stderr, "techmatch %s: %s takes a whole number from %" G_GINT64_FORMAT " to %"
+           G_GINT64_FORMAT ", not '%s'\n", command, option, min, max, value);
+  return FALSE;
+}
+
+gboolean
+tm_cli_open_index (const char *path, TmIndex **index, TmAnalyzer **analyzer, GError **error)
+{
+  *index = tm_index_open (path, error);
+  if (*index == NULL)
+    {
+      if (g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
+        g_prefix_error (error, "no index (build one with techmatch index): ");
+      return FALSE;
+    }
+  *analyzer = tm_analyzer_new (tm_index_get_analyzer_options (*index), error);
+  if (*analyzer == NULL)
+    {
+      g_prefix_error (error, "%s: its analyzer: ", path);
+      g_clear_pointer (index, tm_index_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+tm_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *out = NULL;
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  out = json_generator_to_data (gen, NULL);
+  printf ("%s\n", out);
+}
+
 void
 tm_cli_print_problem (const TmProblem *problem, gpointer user_data)
 {
@@ -147,7 +201,10 @@ main (int argc, char **argv)
       if (error != NULL)
         {
           fprintf (stderr, "techmatch: error: %s\n", error->message);
-          status = tm_cli_exit_status (error);
+          /* A command that chose a precise status keeps it (a missing
+           * index is TM_EXIT_INDEX, whatever the error says). */
+          if (status == TM_EXIT_OK || status == TM_EXIT_FAILURE)
+            status = tm_cli_exit_status (error);
         }
       if (fflush (stdout) != 0 || ferror (stdout))
         {

@@ -8,7 +8,13 @@
 
 #include <glib.h>
 
+#include <json-glib/json-glib.h>
+
+#include "tm-analyzer.h"
+#include "tm-index.h"
+#include "tm-match.h"
 #include "tm-reader.h"
+#include "tm-score.h"
 
 G_BEGIN_DECLS
 
@@ -23,8 +29,8 @@ typedef enum {
 } TmExitStatus;
 
 /* A subcommand: returns an exit status.  When it sets @error, main()
- * prints the message and derives the status from the error instead;
- * otherwise the command has said what it had to. */
+ * prints the message; a status of TM_EXIT_FAILURE is then refined from
+ * the error's code (tm_cli_exit_status()), any other is kept. */
 typedef int (*TmCommandFunc) (int argc, char **argv, GError **error);
 
 typedef struct {
@@ -33,7 +39,30 @@ typedef struct {
   const char *summary;
 } TmCommand;
 
+/* The largest --top: beyond it a request is a mistake, not a wish. */
+#define TM_MAX_TOP 100000
+
+/* techmatch.conf(5), as tm-config.c reads it. */
+typedef struct {
+  char *path;               /* the file read (or that would be) */
+  char *index;              /* [index] path */
+  TmAnalyzerOptions analyzer;
+  char **lexicons, **synonym_files, **stopword_files;
+  TmScoreParams score;
+  guint top, terms;
+  double min_score;
+} TmConfig;
+
+gboolean tm_config_load (TmConfig *config, GError **error);
+void     tm_config_clear (TmConfig *config);
+char    *tm_config_index_path (const TmConfig *config, const char *option);
+
 int tm_cmd_check (int argc, char **argv, GError **error);
+int tm_cmd_index (int argc, char **argv, GError **error);
+int tm_cmd_match (int argc, char **argv, GError **error);
+int tm_cmd_explain (int argc, char **argv, GError **error);
+int tm_cmd_stats (int argc, char **argv, GError **error);
+int tm_cmd_show (int argc, char **argv, GError **error);
 int tm_cmd_help (int argc, char **argv, GError **error);
 int tm_cmd_tokenize (int argc, char **argv, GError **error);
 
@@ -44,6 +73,32 @@ int tm_cli_exit_status (const GError *error);
  * hint and returns FALSE.  @parameter describes the arguments. */
 gboolean tm_cli_parse (GOptionContext *context, const char *command,
                        int *argc, char ***argv);
+
+/* Opens the index at @path (see tm_config_index_path()) and builds the
+ * analyzer it was built with.  Errors name the path. */
+gboolean tm_cli_open_index (const char *path, TmIndex **index, TmAnalyzer **analyzer,
+                            GError **error);
+
+/* Prints a JSON document built with @builder to stdout. */
+void tm_cli_print_json (JsonBuilder *builder);
+
+/* tm-output.c: results in each machine format. */
+double tm_output_round (double score);
+void   tm_output_tsv (const TmIndex *index, const TmResults *results, gboolean explain);
+void   tm_output_json_results (JsonBuilder *b, const TmIndex *index, const TmResults *results,
+                               gboolean explain);
+void   tm_output_json_explanation (JsonBuilder *b, const TmResult *result);
+
+/* The match options from the configuration and option values (NULL when
+ * not given); FALSE after printing a usage error. */
+gboolean tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOptions *o,
+                               const char *top, const char *terms, const char *min_score,
+                               const char *model, const char *weights);
+
+/* Parses an integer option value in [min, max]; prints a usage error
+ * naming the option otherwise. */
+gboolean tm_cli_parse_int (const char *command, const char *option, const char *value,
+                           gint64 min, gint64 max, gint64 *out);
 
 /* Prints a corpus problem to stderr as file:line:column: id: message. */
 void tm_cli_print_problem (const TmProblem *problem, gpointer user_data);

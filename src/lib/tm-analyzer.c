@@ -75,7 +75,11 @@ void
 tm_analyzer_options_init (TmAnalyzerOptions *o)
 {
   memset (o, 0, sizeof *o);
-  o->mode = TM_MODE_MIXED;
+  /* Words: on the bundled judgments and CSL (tests/eval) bigrams rank a
+   * little better (nDCG@10 0.932 against 0.927, within the noise of 84
+   * queries) and mixed worse (0.915), while words index half the postings
+   * of bigrams: the default by measurement of both quality and speed. */
+  o->mode = TM_MODE_WORDS;
   o->synonyms = TRUE;
   o->stopwords = TRUE;
   o->stem = TRUE;

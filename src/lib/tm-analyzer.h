@@ -53,7 +53,7 @@ typedef struct {
   const char * const *stopword_files;
 } TmAnalyzerOptions;
 
-/* The defaults: mixed mode, synonyms, stopwords and stemming on. */
+/* The defaults: words mode, synonyms, stopwords and stemming on. */
 void tm_analyzer_options_init (TmAnalyzerOptions *options);
 
 const char *tm_analyzer_mode_name (TmAnalyzerMode mode);

@@ -92,14 +92,6 @@ count_problem (const TmProblem *problem, gpointer data)
     c->problem_func (problem, c->user_data);
 }
 
-static void
-file_problem (Counter *c, const char *file, const char *message)
-{
-  TmProblem problem = { file, 0, 0, NULL, message };
-
-  count_problem (&problem, c);
-}
-
 /* Where a record was first seen, for the duplicate-id message. */
 typedef struct {
   char *file;
@@ -115,6 +107,205 @@ place_free (gpointer p)
   g_free (place);
 }
 
+typedef struct {
+  Counter counter;
+  TmCorpusStats *stats;
+  GHashTable *seen[TM_N_LIBRARIES];
+  TmRecordFunc record_func;
+  gpointer user_data;
+} Walk;
+
+/* One good record: checked against the ids seen so far, then handed on.
+ * FALSE only when the record callback fails. */
+static gboolean
+accept_record (Walk *w, TmRecord *record, GError **error)
+{
+  TmLibrary library = record->library;
+  TmCorpusStats *stats = w->stats;
+  Place *first = g_hash_table_lookup (w->seen[library], record->id);
+  Place *place;
+
+  if (first != NULL)
+    {
+      const char *element = tm_library_name (library);
+      g_autofree char *message =
+        g_strdup_printf ("duplicate %s id \"%s\": first defined at %s:%u:%u",
+                         element, record->id, first->file, first->line,
+                         _tm_locate_column (first->file, first->line, element));
+      TmProblem problem = {
+        record->file, record->line,
+        _tm_locate_column (record->file, record->line, element),
+        record->id, message
+      };
+
+      count_problem (&problem, &w->counter);
+      stats->bad_records[library]++;
+      tm_record_free (record);
+      return TRUE;
+    }
+  if (stats->records[library] >= TM_MAX_RECORDS_PER_LIBRARY)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("more than %u records in the %s library (TM_MAX_RECORDS_PER_LIBRARY)",
+                         TM_MAX_RECORDS_PER_LIBRARY, tm_library_name (library));
+      TmProblem problem = { record->file, record->line, 0, record->id, message };
+
+      count_problem (&problem, &w->counter);
+      stats->bad_records[library]++;
+      tm_record_free (record);
+      return TRUE;
+    }
+
+  place = g_new (Place, 1);
+  place->file = g_strdup (record->file);
+  place->line = record->line;
+  g_hash_table_insert (w->seen[library], g_strdup (record->id), place);
+  stats->records[library]++;
+  for (int field = 0; field < TM_N_FIELDS; field++)
+    if (tm_record_has_field (record, field))
+      stats->fields[library][field]++;
+  if (w->record_func == NULL)
+    {
+      tm_record_free (record);
+      return TRUE;
+    }
+  return w->record_func (record, w->user_data, error);
+}
+
+/* A file read ahead by a worker thread: its records and problems, replayed
+ * in file order by the walk. */
+typedef struct {
+  char *path;
+  gboolean opened;
+  TmLibrary library;
+  GPtrArray *records;      /* TmRecord */
+  GPtrArray *problems;     /* TmProblem with owned strings */
+  guint n_bad;
+  GMutex lock;
+  GCond done_cond;
+  gboolean done;
+} Prefetch;
+
+static void
+keep_problem (const TmProblem *p, gpointer data)
+{
+  Prefetch *f = data;
+  TmProblem *copy = g_new (TmProblem, 1);
+
+  copy->file = g_strdup (p->file);
+  copy->line = p->line;
+  copy->column = p->column;
+  copy->record_id = g_strdup (p->record_id);
+  copy->message = g_strdup (p->message);
+  g_ptr_array_add (f->problems, copy);
+}
+
+static void
+owned_problem_free (gpointer p)
+{
+  TmProblem *x = p;
+
+  g_free ((char *) x->file);
+  g_free ((char *) x->record_id);
+  g_free ((char *) x->message);
+  g_free (x);
+}
+
+static void
+prefetch_file (gpointer data, gpointer unused)
+{
+  Prefetch *f = data;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(TmReader) reader = tm_reader_open (f->path, keep_problem, f, &local);
+  TmRecord *record;
+
+  if (reader != NULL)
+    {
+      f->opened = TRUE;
+      f->library = tm_reader_get_library (reader);
+      while ((record = tm_reader_next (reader, &local)) != NULL)
+        g_ptr_array_add (f->records, record);
+      f->n_bad = tm_reader_get_n_bad (reader);
+    }
+  if (local != NULL)
+    {
+      TmProblem problem = { NULL, 0, 0, NULL, local->message };
+      keep_problem (&problem, f);
+    }
+  g_mutex_lock (&f->lock);
+  f->done = TRUE;
+  g_cond_signal (&f->done_cond);
+  g_mutex_unlock (&f->lock);
+}
+
+static void
+prefetch_free (gpointer p)
+{
+  Prefetch *f = p;
+
+  g_free (f->path);
+  g_ptr_array_unref (f->records);
+  g_ptr_array_unref (f->problems);
+  g_mutex_clear (&f->lock);
+  g_cond_clear (&f->done_cond);
+  g_free (f);
+}
+
+/* Reads one file through the walk: streaming, or from its prefetch. */
+static gboolean
+walk_file (Walk *w, const char *path, Prefetch *f, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(TmReader) reader = NULL;
+  TmRecord *record;
+  TmLibrary library;
+
+  if (f != NULL)
+    {
+      g_mutex_lock (&f->lock);
+      while (!f->done)
+        g_cond_wait (&f->done_cond, &f->lock);
+      g_mutex_unlock (&f->lock);
+      /* Problems come before the file's records: the order a streaming
+       * read reports them in may interleave, the content is the same. */
+      for (guint i = 0; i < f->problems->len; i++)
+        count_problem (f->problems->pdata[i], &w->counter);
+      if (!f->opened)
+        return TRUE;
+      w->stats->files[f->library]++;
+      for (guint i = 0; i < f->records->len; i++)
+        {
+          record = f->records->pdata[i];
+          f->records->pdata[i] = NULL;
+          if (!accept_record (w, record, error))
+            return FALSE;
+        }
+      w->stats->bad_records[f->library] += f->n_bad;
+      return TRUE;
+    }
+
+  reader = tm_reader_open (path, count_problem, &w->counter, &local);
+  if (reader == NULL)
+    {
+      /* The message starts with the location already. */
+      TmProblem problem = { NULL, 0, 0, NULL, local->message };
+      count_problem (&problem, &w->counter);
+      return TRUE;
+    }
+  library = tm_reader_get_library (reader);
+  w->stats->files[library]++;
+  while ((record = tm_reader_next (reader, &local)) != NULL)
+    if (!accept_record (w, record, error))
+      return FALSE;
+  w->stats->bad_records[library] += tm_reader_get_n_bad (reader);
+  if (local != NULL)
+    {
+      TmProblem problem = { NULL, 0, 0, NULL, local->message };
+      count_problem (&problem, &w->counter);
+    }
+  return TRUE;
+}
+
 gboolean
 tm_corpus_read (const char * const *paths,
                 TmProblemFunc problem_func,
@@ -123,121 +314,102 @@ tm_corpus_read (const char * const *paths,
                 TmCorpusStats *stats,
                 GError **error)
 {
+  return tm_corpus_read_parallel (paths, 1, problem_func, record_func, user_data, stats, error);
+}
+
+gboolean
+tm_corpus_read_parallel (const char * const *paths,
+                         guint jobs,
+                         TmProblemFunc problem_func,
+                         TmRecordFunc record_func,
+                         gpointer user_data,
+                         TmCorpusStats *stats,
+                         GError **error)
+{
   g_autoptr(GHashTable) seen_demand = NULL;
   g_autoptr(GHashTable) seen_achievement = NULL;
-  GHashTable *seen[TM_N_LIBRARIES];
   g_autoptr(GHashTable) files_read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  Counter counter = { problem_func, user_data, stats };
+  g_autoptr(GPtrArray) plan = g_ptr_array_new_with_free_func (g_free);  /* file paths, or NULL */
+  g_autoptr(GPtrArray) plan_problems = g_ptr_array_new_with_free_func (g_free); /* "path\tmessage" */
+  g_autoptr(GPtrArray) prefetches = g_ptr_array_new_with_free_func (prefetch_free);
+  GThreadPool *pool = NULL;
+  Walk w;
+  gboolean ok = TRUE;
 
   memset (stats, 0, sizeof *stats);
-  seen[TM_LIBRARY_DEMAND] = seen_demand =
+  w.counter.problem_func = problem_func;
+  w.counter.user_data = user_data;
+  w.counter.stats = stats;
+  w.stats = stats;
+  w.record_func = record_func;
+  w.user_data = user_data;
+  w.seen[TM_LIBRARY_DEMAND] = seen_demand =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, place_free);
-  seen[TM_LIBRARY_ACHIEVEMENT] = seen_achievement =
+  w.seen[TM_LIBRARY_ACHIEVEMENT] = seen_achievement =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, place_free);
 
+  /* The plan: every file in order, with the problems of the paths. */
   for (const char * const *p = paths; *p != NULL; p++)
     {
       g_autoptr(GError) local = NULL;
       g_auto(GStrv) files = tm_corpus_list_files (*p, &local);
 
-      if (files == NULL)
+      if (files == NULL || files[0] == NULL)
         {
-          TmProblem problem = { *p, 0, 0, NULL, local->message };
-          /* The message already names the path. */
-          const char *colon = strstr (local->message, ": ");
-          problem.message = colon != NULL ? colon + 2 : local->message;
-          count_problem (&problem, &counter);
-          continue;
-        }
-      if (files[0] == NULL)
-        {
-          file_problem (&counter, *p, "no *.xml corpus file in this folder");
-          continue;
-        }
+          const char *colon = local != NULL ? strstr (local->message, ": ") : NULL;
 
+          g_ptr_array_add (plan, NULL);
+          g_ptr_array_add (plan_problems,
+                           g_strdup_printf ("%s\t%s", *p, local == NULL ? "no *.xml corpus file in this folder"
+                                                        : colon != NULL ? colon + 2 : local->message));
+          continue;
+        }
       for (char **f = files; *f != NULL; f++)
         {
-          g_autoptr(TmReader) reader = NULL;
-          TmRecord *record;
-          TmLibrary library;
           char *real = realpath (*f, NULL);
 
           /* A file named twice (a folder and a file in it) is read once. */
           if (real != NULL && !g_hash_table_add (files_read, real))
             continue;
-          g_clear_error (&local);
-          reader = tm_reader_open (*f, count_problem, &counter, &local);
-          if (reader == NULL)
-            {
-              TmProblem problem = { *f, 0, 0, NULL, local->message };
-              /* The message starts with the location already. */
-              problem.file = NULL;
-              count_problem (&problem, &counter);
-              continue;
-            }
-          library = tm_reader_get_library (reader);
-          stats->files[library]++;
-
-          while ((record = tm_reader_next (reader, &local)) != NULL)
-            {
-              Place *first = g_hash_table_lookup (seen[library], record->id);
-
-              if (first != NULL)
-                {
-                  const char *element = tm_library_name (library);
-                  g_autofree char *message =
-                    g_strdup_printf ("duplicate %s id \"%s\": first defined at %s:%u:%u",
-                                     element, record->id, first->file, first->line,
-                                     _tm_locate_column (first->file, first->line, element));
-                  TmProblem problem = {
-                    record->file, record->line,
-                    _tm_locate_column (record->file, record->line, element),
-                    record->id, message
-                  };
-
-                  count_problem (&problem, &counter);
-                  stats->bad_records[library]++;
-                  tm_record_free (record);
-                  continue;
-                }
-              if (stats->records[library] >= TM_MAX_RECORDS_PER_LIBRARY)
-                {
-                  g_autofree char *message =
-                    g_strdup_printf ("more than %u records in the %s library (TM_MAX_RECORDS_PER_LIBRARY)",
-                                     TM_MAX_RECORDS_PER_LIBRARY, tm_library_name (library));
-                  TmProblem problem = { record->file, record->line, 0, record->id, message };
-
-                  count_problem (&problem, &counter);
-                  stats->bad_records[library]++;
-                  tm_record_free (record);
-                  continue;
-                }
-
-              {
-                Place *place = g_new (Place, 1);
-                place->file = g_strdup (record->file);
-                place->line = record->line;
-                g_hash_table_insert (seen[library], g_strdup (record->id), place);
-              }
-              stats->records[library]++;
-              for (int field = 0; field < TM_N_FIELDS; field++)
-                if (tm_record_has_field (record, field))
-                  stats->fields[library][field]++;
-              if (record_func != NULL)
-                {
-                  if (!record_func (record, user_data, error))
-                    return FALSE;
-                }
-              else
-                tm_record_free (record);
-            }
-          stats->bad_records[library] += tm_reader_get_n_bad (reader);
-          if (local != NULL)
-            {
-              TmProblem problem = { NULL, 0, 0, NULL, local->message };
-              count_problem (&problem, &counter);
-            }
+          g_ptr_array_add (plan, g_strdup (*f));
+          g_ptr_array_add (plan_problems, NULL);
         }
     }
-  return TRUE;
+
+  if (jobs > 1)
+    {
+      pool = g_thread_pool_new (prefetch_file, NULL, (gint) jobs, FALSE, NULL);
+      for (guint i = 0; i < plan->len; i++)
+        {
+          Prefetch *f = NULL;
+
+          if (plan->pdata[i] != NULL)
+            {
+              f = g_new0 (Prefetch, 1);
+              f->path = g_strdup (plan->pdata[i]);
+              f->records = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
+              f->problems = g_ptr_array_new_with_free_func (owned_problem_free);
+              g_mutex_init (&f->lock);
+              g_cond_init (&f->done_cond);
+              g_thread_pool_push (pool, f, NULL);
+            }
+          g_ptr_array_add (prefetches, f);
+        }
+    }
+
+  for (guint i = 0; i < plan->len && ok; i++)
+    {
+      if (plan->pdata[i] == NULL)
+        {
+          g_auto(GStrv) pm = g_strsplit (plan_problems->pdata[i], "\t", 2);
+          TmProblem problem = { pm[0], 0, 0, NULL, pm[1] };
+
+          count_problem (&problem, &w.counter);
+          continue;
+        }
+      ok = walk_file (&w, plan->pdata[i], pool != NULL ? prefetches->pdata[i] : NULL, error);
+    }
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);
+  return ok;
 }

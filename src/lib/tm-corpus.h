@@ -39,6 +39,18 @@ gboolean tm_corpus_read (const char * const *paths,
                          TmCorpusStats *stats,
                          GError **error);
 
+/* The same, reading up to @jobs files at once in worker threads (each
+ * file's records are held in memory until their turn): the order of
+ * records, problems and callbacks is that of tm_corpus_read(), problems
+ * of one file coming before its records.  @jobs of 0 or 1 streams. */
+gboolean tm_corpus_read_parallel (const char * const *paths,
+                                  guint jobs,
+                                  TmProblemFunc problem_func,
+                                  TmRecordFunc record_func,
+                                  gpointer user_data,
+                                  TmCorpusStats *stats,
+                                  GError **error);
+
 /* The corpus files under @path, sorted: @path itself if it is a file,
  * every *.xml below it if it is a folder (hidden entries skipped).
  * transfer full: a NULL-terminated array; free with g_strfreev(). */

@@ -65,14 +65,24 @@ typedef struct {
   double log_freq;
 } Edge;
 
+/* FNV-1a over the bytes, then MurmurHash3's finalizer: terms are short
+ * UTF-8 strings whose bytes vary little (CJK is 0xE4–0xE9 then two
+ * continuation bytes), so the low bits GHashTable uses need the final
+ * mixing. */
 guint
 _tm_span_hash (gconstpointer p)
 {
   const Span *s = p;
-  guint h = 5381;
+  const guint8 *b = (const guint8 *) s->text;
+  guint32 h = 2166136261u;
 
   for (gsize i = 0; i < s->len; i++)
-    h = h * 33 + (guchar) s->text[i];
+    h = (h ^ b[i]) * 16777619u;
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
   return h;
 }
 

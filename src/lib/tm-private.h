@@ -5,6 +5,11 @@
 #include <glib.h>
 
 #include <gio/gio.h>
+#include <math.h>
+
+#include "tm-analyzer.h"
+#include "tm-index.h"
+#include "tm-record.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +29,75 @@ typedef struct {
 
 guint    _tm_span_hash (gconstpointer span);
 gboolean _tm_span_equal (gconstpointer a, gconstpointer b);
+
+/* ---- tm-index.c ---- */
+
+/* Variable-length integers: 7 bits a byte, low bits first, high bit set
+ * on every byte but the last. */
+static inline void
+_tm_varint_put (GByteArray *out, guint64 v)
+{
+  guint8 buf[10];
+  guint n = 0;
+
+  do
+    {
+      buf[n] = (guint8) (v & 0x7F);
+      v >>= 7;
+      if (v != 0)
+        buf[n] |= 0x80;
+      n++;
+    }
+  while (v != 0);
+  g_byte_array_append (out, buf, n);
+}
+
+/* FALSE on a truncated or over-long integer. */
+static inline gboolean
+_tm_varint_get (const guint8 **p, const guint8 *end, guint64 *v)
+{
+  guint64 r = 0;
+
+  for (guint shift = 0; shift < 64 && *p < end; shift += 7)
+    {
+      guint8 b = *(*p)++;
+
+      r |= (guint64) (b & 0x7F) << shift;
+      if (!(b & 0x80))
+        {
+          *v = r;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The log-scaled term frequency of TF-IDF: 1 + ln tf for tf >= 1, and
+ * linear below (weighted frequencies can be fractional). */
+static inline double
+_tm_log_tf (double tf)
+{
+  return tf >= 1.0 ? 1.0 + log (tf) : tf;
+}
+
+/* Smoothed inverse document frequency: never zero, finite for df = 0. */
+static inline double
+_tm_idf (guint n_docs, guint df)
+{
+  return log ((1.0 + n_docs) / (1.0 + df)) + 1.0;
+}
+
+/* Per-document scoring data. */
+float _tm_index_doc_norm (const TmIndex *index, TmLibrary library, guint32 doc);
+
+/* ---- tm-index-build.c ---- */
+
+/* The three indexed fields of a record through the analyzer, each term
+ * with its TmIndexField as term->field: what the index stores and what a
+ * query made from a record holds. */
+gboolean _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analysis,
+                                   const TmRecord *record, TmTermFunc func,
+                                   gpointer user_data, GError **error);
 
 /* ---- tm-reader.c ---- */
 

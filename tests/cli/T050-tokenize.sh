@@ -2,7 +2,7 @@
 # techmatch tokenize: golden output in both formats, options, errors.
 . "${top_srcdir:-.}/tests/cli/test-lib.sh"
 
-run "$TECHMATCH" tokenize '采用ＰＥＭ电解水制氢：在 30 W、1200℃ 下，Ti-6Al-4V 與 G8.5+ 基板玻璃的 3D打印 batteries'
+run "$TECHMATCH" tokenize --mode mixed '采用ＰＥＭ电解水制氢：在 30 W、1200℃ 下，Ti-6Al-4V 與 G8.5+ 基板玻璃的 3D打印 batteries'
 check "tsv exits 0" expect_status 0
 check "tsv golden output" same "$TEST_TMP/out" tests/data/golden/tokenize.tsv
 
@@ -12,7 +12,7 @@ check "json golden output" same "$TEST_TMP/out" tests/data/golden/tokenize.json
 
 # Standard input gives the same terms as the argument.
 printf '%s' '采用ＰＥＭ电解水制氢：在 30 W、1200℃ 下，Ti-6Al-4V 與 G8.5+ 基板玻璃的 3D打印 batteries' >"$TEST_TMP/in"
-run "$TECHMATCH" tokenize - <"$TEST_TMP/in"
+run "$TECHMATCH" tokenize --mode mixed - <"$TEST_TMP/in"
 check "stdin gives the same terms" same "$TEST_TMP/out" tests/data/golden/tokenize.tsv
 
 # Every term's offsets cut its source out of the input.

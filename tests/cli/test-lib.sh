@@ -13,6 +13,13 @@ trap 'rm -rf "$TEST_TMP"' EXIT
 n_passed=0
 n_failed=0
 
+# Nothing of the user's: no configuration, no default index.
+: >"$TEST_TMP/techmatch.conf"
+TECHMATCH_CONFIG="$TEST_TMP/techmatch.conf"; export TECHMATCH_CONFIG
+XDG_DATA_HOME="$TEST_TMP/data"; export XDG_DATA_HOME
+XDG_CONFIG_HOME="$TEST_TMP/config"; export XDG_CONFIG_HOME
+unset TECHMATCH_INDEX
+
 # run CMD...: runs CMD with stdout in $TEST_TMP/out, stderr in
 # $TEST_TMP/err and the exit status in $status.
 run () {

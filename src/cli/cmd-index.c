@@ -1,0 +1,130 @@
+/* cmd-index.c — techmatch index [-i INDEX] [OPTIONS] CORPUS...
+ *
+ * Builds the index of both libraries.  Options: change one, change
+ * man/techmatch-index.1 too.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm-cli.h"
+#include "tm-error.h"
+#include "tm-index.h"
+
+static char *opt_index;
+static gboolean opt_skip_bad;
+static int opt_jobs;
+static char *opt_mode;
+static gboolean opt_no_synonyms, opt_no_stopwords, opt_no_stem;
+static char **opt_lexicons, **opt_synonyms, **opt_stopwords;
+static gboolean opt_quiet;
+
+static GOptionEntry entries[] = {
+  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index file to write", "INDEX" },
+  { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
+    "Report bad records and index the good ones (default: any problem fails the build)", NULL },
+  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Analysis threads (default: one per core)", "N" },
+  { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode, "Terms for Han text: words, bigrams or mixed", "MODE" },
+  { "no-synonyms", 0, 0, G_OPTION_ARG_NONE, &opt_no_synonyms, "Do not map synonyms", NULL },
+  { "no-stopwords", 0, 0, G_OPTION_ARG_NONE, &opt_no_stopwords, "Keep stopwords", NULL },
+  { "no-stem", 0, 0, G_OPTION_ARG_NONE, &opt_no_stem, "Do not stem English words", NULL },
+  { "lexicon", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_lexicons, "Add the words of FILE (repeatable)", "FILE" },
+  { "synonyms", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_synonyms, "Add the synonym groups of FILE (repeatable)", "FILE" },
+  { "stopwords", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_stopwords, "Add the stopwords of FILE (repeatable)", "FILE" },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print nothing but problems", NULL },
+  { NULL }
+};
+
+/* Lexicons and the like are kept in the index by path: absolute, so
+ * that a match run from another folder finds them. */
+static char **
+absolute (char **paths)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (char **p = paths; p != NULL && *p != NULL; p++)
+    g_ptr_array_add (out, g_canonicalize_filename (*p, NULL));
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+int
+tm_cmd_index (int argc, char **argv, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("CORPUS...");
+  g_autofree char *path = NULL, *dir = NULL;
+  g_auto(GStrv) lexicons = NULL, synonyms = NULL, stopwords = NULL;
+  TmIndexBuildOptions options;
+  TmIndexBuildStats stats;
+  TmConfig config;
+
+  g_option_context_set_summary (context,
+    "Build the index of both libraries from corpus files or folders.  The\n"
+    "index is written beside its final name and renamed into place, so a\n"
+    "reader sees the old index or the new one.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!tm_cli_parse (context, "index", &argc, &argv))
+    return TM_EXIT_USAGE;
+  if (argc < 2)
+    {
+      fprintf (stderr, "techmatch index: no corpus given\nTry 'techmatch index --help'.\n");
+      return TM_EXIT_USAGE;
+    }
+  if (opt_jobs < 0 || opt_jobs > 1024)
+    {
+      fprintf (stderr, "techmatch index: --jobs takes 0 (one per core) to 1024\n");
+      return TM_EXIT_USAGE;
+    }
+  if (!tm_config_load (&config, error))
+    return TM_EXIT_DATA;
+
+  memset (&options, 0, sizeof options);
+  options.analyzer = config.analyzer;
+  if (opt_mode != NULL && !tm_analyzer_mode_from_name (opt_mode, &options.analyzer.mode))
+    {
+      fprintf (stderr, "techmatch index: unknown mode '%s' (words, bigrams or mixed)\n", opt_mode);
+      tm_config_clear (&config);
+      return TM_EXIT_USAGE;
+    }
+  if (opt_no_synonyms)
+    options.analyzer.synonyms = FALSE;
+  if (opt_no_stopwords)
+    options.analyzer.stopwords = FALSE;
+  if (opt_no_stem)
+    options.analyzer.stem = FALSE;
+  lexicons = absolute (opt_lexicons != NULL ? opt_lexicons : config.lexicons);
+  synonyms = absolute (opt_synonyms != NULL ? opt_synonyms : config.synonym_files);
+  stopwords = absolute (opt_stopwords != NULL ? opt_stopwords : config.stopword_files);
+  options.analyzer.lexicons = (const char * const *) lexicons;
+  options.analyzer.synonym_files = (const char * const *) synonyms;
+  options.analyzer.stopword_files = (const char * const *) stopwords;
+  options.jobs = (guint) opt_jobs;
+  options.skip_bad = opt_skip_bad;
+  options.problem_func = tm_cli_print_problem;
+
+  path = tm_config_index_path (&config, opt_index);
+  tm_config_clear (&config);
+  dir = g_path_get_dirname (path);
+  if (opt_index == NULL && g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: cannot create the folder", dir);
+      return TM_EXIT_FAILURE;
+    }
+
+  if (!tm_index_build ((const char * const *) argv + 1, path, &options, &stats, error))
+    return TM_EXIT_FAILURE;
+  if (stats.problems > 0)
+    {
+      fprintf (stderr, "techmatch index: %u problem%s; %u bad record%s skipped\n",
+               stats.problems, stats.problems == 1 ? "" : "s",
+               stats.bad_records, stats.bad_records == 1 ? "" : "s");
+    }
+  if (!opt_quiet)
+    printf ("%s: %u achievements, %u demands, %" G_GUINT64_FORMAT " terms, %" G_GUINT64_FORMAT
+            " postings, %.1f MB, %.2f s\n",
+            path, stats.records[TM_LIBRARY_ACHIEVEMENT], stats.records[TM_LIBRARY_DEMAND],
+            stats.terms, stats.postings, stats.file_size / 1e6, stats.seconds);
+  return TM_EXIT_OK;
+}

@@ -1,0 +1,289 @@
+/* cmd-match.c — techmatch match [-i INDEX] (--demand ID | --achievement ID |
+ *               --text TEXT | --file F | -) [OPTIONS]
+ *
+ * Ranks one library against a record or a text.  Options: change one,
+ * change man/techmatch-match.1 too.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tm-cli.h"
+#include "tm-error.h"
+#include "tm-limits.h"
+
+static char *opt_index;
+static char *opt_demand, *opt_achievement, *opt_text, *opt_file;
+static char *opt_top, *opt_terms, *opt_min_trl, *opt_min_score;
+static char *opt_format, *opt_model, *opt_weights, *opt_target;
+static char **opt_domains, **opt_regions, **opt_ips;
+static gboolean opt_explain, opt_header;
+
+static GOptionEntry entries[] = {
+  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
+  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "Rank the achievements for this demand", "ID" },
+  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "Rank the demands for this achievement", "ID" },
+  { "text", 't', 0, G_OPTION_ARG_STRING, &opt_text, "Rank for this text (analyzed like a demand)", "TEXT" },
+  { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, "Rank for the text of FILE", "FILE" },
+  { "target", 0, 0, G_OPTION_ARG_STRING, &opt_target,
+    "For a text: the library to rank, achievement (default) or demand", "LIBRARY" },
+  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "How many results (default 10)", "K" },
+  { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, "Drop results scoring less", "S" },
+  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default, scores 0-1) or bm25", "MODEL" },
+  { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body (default 2,1.5,1)", "T,K,B" },
+  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all (default 100)", "N" },
+  { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, "Only results of this domain (repeatable)", "DOMAIN" },
+  { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, "Only results whose region holds TEXT (repeatable)", "TEXT" },
+  { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, "Only results of at least this TRL", "N" },
+  { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, "Only results with this kind of IP (repeatable)", "KIND" },
+  { "explain", 'e', 0, G_OPTION_ARG_NONE, &opt_explain, "Show each result's matched and missing terms", NULL },
+  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
+  { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "Print a header line before TSV rows", NULL },
+  { NULL }
+};
+
+/* Fills @o from the configuration and the options; FALSE after printing a
+ * usage error.  Shared with explain and batch through tm-cli.h. */
+gboolean
+tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOptions *o,
+                      const char *top, const char *terms, const char *min_score,
+                      const char *model, const char *weights)
+{
+  gint64 v;
+
+  tm_match_options_init (o);
+  o->score = config->score;
+  o->top = config->top;
+  o->max_terms = config->terms;
+  o->min_score = config->min_score;
+  if (top != NULL)
+    {
+      if (!tm_cli_parse_int (command, "--top", top, 1, TM_MAX_TOP, &v))
+        return FALSE;
+      o->top = (guint) v;
+    }
+  if (terms != NULL)
+    {
+      if (!tm_cli_parse_int (command, "--terms", terms, 0, 100000, &v))
+        return FALSE;
+      o->max_terms = (guint) v;
+    }
+  if (min_score != NULL)
+    {
+      char *end;
+      double s = g_ascii_strtod (min_score, &end);
+
+      if (end == min_score || *end != '\0' || !(s >= 0))
+        {
+          fprintf (stderr, "techmatch %s: --min-score takes a number of at least 0, not '%s'\n", command, min_score);
+          return FALSE;
+        }
+      o->min_score = s;
+    }
+  if (model != NULL && !tm_model_from_name (model, &o->score.model))
+    {
+      fprintf (stderr, "techmatch %s: unknown model '%s' (tfidf or bm25)\n", command, model);
+      return FALSE;
+    }
+  if (weights != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (weights, ",", -1);
+      gboolean ok = g_strv_length (parts) == 3;
+
+      for (int f = 0; ok && f < 3; f++)
+        {
+          char *end;
+          o->score.weights[f] = g_ascii_strtod (parts[f], &end);
+          ok = end != parts[f] && *end == '\0' && o->score.weights[f] >= 0;
+        }
+      if (!ok)
+        {
+          fprintf (stderr, "techmatch %s: --weights takes three numbers T,K,B of at least 0, not '%s'\n",
+                   command, weights);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static char *
+read_stream (FILE *f, const char *name, gsize *len, GError **error)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  char buf[65536];
+  size_t n;
+
+  while ((n = fread (buf, 1, sizeof buf, f)) > 0)
+    {
+      g_string_append_len (s, buf, n);
+      if (s->len > TM_MAX_RECORD_BYTES)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "%s: a query of more than %u bytes (TM_MAX_RECORD_BYTES)",
+                       name, TM_MAX_RECORD_BYTES);
+          return NULL;
+        }
+    }
+  if (ferror (f))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: reading failed", name);
+      return NULL;
+    }
+  *len = s->len;
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+int
+tm_cmd_match (int argc, char **argv, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("[-]");
+  g_autoptr(TmIndex) index = NULL;
+  g_autoptr(TmAnalyzer) analyzer = NULL;
+  g_autoptr(TmMatcher) matcher = NULL;
+  g_autoptr(TmResults) results = NULL;
+  g_autofree char *path = NULL, *text = NULL;
+  gboolean from_stdin = argc >= 2 && strcmp (argv[argc - 1], "-") == 0;
+  TmMatchOptions o;
+  TmConfig config;
+  TmLibrary target = TM_LIBRARY_ACHIEVEMENT;
+  int sources;
+  gsize len = 0;
+
+  g_option_context_set_summary (context,
+    "Rank the achievements for a demand (or a text), or the demands for an\n"
+    "achievement.  Prints rank, id, score and title, one result a line.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!tm_cli_parse (context, "match", &argc, &argv))
+    return TM_EXIT_USAGE;
+  from_stdin = argc == 2 && strcmp (argv[1], "-") == 0;
+  if (argc > 2 || (argc == 2 && !from_stdin))
+    {
+      fprintf (stderr, "techmatch match: unexpected argument '%s'\nTry 'techmatch match --help'.\n", argv[1]);
+      return TM_EXIT_USAGE;
+    }
+  sources = (opt_demand != NULL) + (opt_achievement != NULL) + (opt_text != NULL) + (opt_file != NULL) + from_stdin;
+  if (sources != 1)
+    {
+      fprintf (stderr, "techmatch match: give one query: --demand ID, --achievement ID, --text TEXT, --file FILE or -\n");
+      return TM_EXIT_USAGE;
+    }
+  if (opt_format != NULL && strcmp (opt_format, "tsv") != 0 && strcmp (opt_format, "json") != 0)
+    {
+      fprintf (stderr, "techmatch match: unknown format '%s' (tsv or json)\n", opt_format);
+      return TM_EXIT_USAGE;
+    }
+  if (opt_target != NULL && !tm_library_from_name (opt_target, &target))
+    {
+      fprintf (stderr, "techmatch match: --target is achievement or demand, not '%s'\n", opt_target);
+      return TM_EXIT_USAGE;
+    }
+  if (!tm_config_load (&config, error))
+    return TM_EXIT_DATA;
+  if (!tm_cli_match_options ("match", &config, &o, opt_top, opt_terms, opt_min_score, opt_model, opt_weights))
+    {
+      tm_config_clear (&config);
+      return TM_EXIT_USAGE;
+    }
+  if (opt_min_trl != NULL)
+    {
+      gint64 v;
+      if (!tm_cli_parse_int ("match", "--min-trl", opt_min_trl, 1, 9, &v))
+        {
+          tm_config_clear (&config);
+          return TM_EXIT_USAGE;
+        }
+      o.min_trl = (int) v;
+    }
+  o.domains = (const char * const *) opt_domains;
+  o.regions = (const char * const *) opt_regions;
+  o.ips = (const char * const *) opt_ips;
+  o.explain = opt_explain;
+  path = tm_config_index_path (&config, opt_index);
+  tm_config_clear (&config);
+
+  /* The query text, before the index: a bad file is reported as such. */
+  if (opt_file != NULL)
+    {
+      FILE *f = g_file_test (opt_file, G_FILE_TEST_IS_DIR) ? NULL : fopen (opt_file, "re");
+
+      if (f == NULL)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: cannot read it", opt_file);
+          return TM_EXIT_FAILURE;
+        }
+      text = read_stream (f, opt_file, &len, error);
+      fclose (f);
+    }
+  else if (from_stdin)
+    text = read_stream (stdin, "standard input", &len, error);
+  else if (opt_text != NULL)
+    {
+      text = g_strdup (opt_text);
+      len = strlen (text);
+    }
+  if ((opt_file != NULL || from_stdin) && text == NULL)
+    return TM_EXIT_FAILURE;
+
+  if (!tm_cli_open_index (path, &index, &analyzer, error))
+    return TM_EXIT_INDEX;
+  matcher = tm_matcher_new (index, analyzer);
+
+  if (text != NULL)
+    results = tm_matcher_run_text (matcher, text, (gssize) len, target, &o, error);
+  else
+    {
+      TmLibrary source = opt_demand != NULL ? TM_LIBRARY_DEMAND : TM_LIBRARY_ACHIEVEMENT;
+      const char *id = opt_demand != NULL ? opt_demand : opt_achievement;
+      g_autoptr(TmRecord) record = NULL;
+      guint32 doc;
+
+      if (!tm_index_find_doc (index, source, id, &doc))
+        {
+          if (!tm_index_check (index, error))
+            return TM_EXIT_INDEX;
+          g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no %s with id %s in %s",
+                       tm_library_name (source), id, path);
+          return TM_EXIT_NOT_FOUND;
+        }
+      record = tm_index_get_record (index, source, doc);
+      target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
+      results = tm_matcher_run_record (matcher, record, target, &o, error);
+    }
+  if (results == NULL)
+    return TM_EXIT_FAILURE;
+
+  if (g_strcmp0 (opt_format, "json") == 0)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "version");
+      json_builder_add_int_value (b, 1);
+      json_builder_set_member_name (b, "query");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, opt_demand ? "demand" : opt_achievement ? "achievement" : "text");
+      if (opt_demand || opt_achievement)
+        {
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, opt_demand ? opt_demand : opt_achievement);
+        }
+      json_builder_set_member_name (b, "terms");
+      json_builder_add_int_value (b, results->n_used_terms);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "target");
+      json_builder_add_string_value (b, tm_library_name (results->target));
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, tm_model_name (o.score.model));
+      tm_output_json_results (b, index, results, opt_explain);
+      json_builder_end_object (b);
+      tm_cli_print_json (b);
+    }
+  else
+    {
+      if (opt_header)
+        printf ("rank\tid\tscore\ttitle\n");
+      tm_output_tsv (index, results, opt_explain);
+    }
+  return TM_EXIT_OK;
+}

@@ -1,0 +1,167 @@
+/* cmd-show.c — techmatch show [-i INDEX] [--library L] ID
+ *
+ * Prints a record as the index stores it.  Options: change one, change
+ * man/techmatch-show.1 too.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tm-cli.h"
+#include "tm-error.h"
+
+static char *opt_index, *opt_library, *opt_format;
+
+static GOptionEntry entries[] = {
+  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
+  { "library", 'l', 0, G_OPTION_ARG_STRING, &opt_library,
+    "Look in this library only: demand or achievement (default: both)", "LIBRARY" },
+  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
+  { NULL }
+};
+
+typedef struct {
+  const char *name;
+  char *value;  /* transfer full */
+} Field;
+
+/* The record's fields in corpus order, empty ones left out. */
+static GArray *
+fields_of (const TmRecord *r)
+{
+  GArray *f = g_array_new (FALSE, FALSE, sizeof (Field));
+  char budget[G_ASCII_DTOSTR_BUF_SIZE];
+  Field x;
+
+#define ADD(n, v) do { x.name = (n); x.value = (v); if (x.value != NULL) g_array_append_val (f, x); } while (0)
+  ADD ("library", g_strdup (tm_library_name (r->library)));
+  ADD ("id", g_strdup (r->id));
+  ADD ("updated", g_strdup (r->updated));
+  ADD ("title", g_strdup (r->title));
+  ADD (tm_field_name (TM_FIELD_ORG, r->library), g_strdup (r->org));
+  ADD ("region", g_strdup (r->region));
+  ADD ("domain", g_strdup (r->domain));
+  if (r->keywords->len > 0)
+    {
+      g_ptr_array_add (r->keywords, NULL);
+      ADD ("keywords", g_strjoinv ("; ", (char **) r->keywords->pdata));
+      g_ptr_array_remove_index (r->keywords, r->keywords->len - 1);
+    }
+  ADD (tm_field_name (TM_FIELD_BODY, r->library), g_strdup (r->body));
+  ADD ("trl", r->trl > 0 ? g_strdup_printf ("%d", r->trl) : NULL);
+  if (r->ip->len > 0)
+    {
+      g_ptr_array_add (r->ip, NULL);
+      ADD ("ip", g_strjoinv ("; ", (char **) r->ip->pdata));
+      g_ptr_array_remove_index (r->ip, r->ip->len - 1);
+    }
+  ADD ("transfer", g_strdup (r->transfer));
+  ADD ("budget", r->budget >= 0 ? g_strdup (g_ascii_dtostr (budget, sizeof budget, r->budget)) : NULL);
+  ADD ("budget_unit", g_strdup (r->budget_unit));
+  ADD ("deadline", g_strdup (r->deadline));
+  ADD ("cooperation", g_strdup (r->cooperation));
+#undef ADD
+  return f;
+}
+
+int
+tm_cmd_show (int argc, char **argv, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("ID");
+  g_autoptr(TmIndex) index = NULL;
+  g_autofree char *path = NULL;
+  TmConfig config;
+  TmLibrary only = TM_LIBRARY_DEMAND;
+  gboolean json;
+  int shown = 0;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_option_context_set_summary (context, "Print a record as the index stores it.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!tm_cli_parse (context, "show", &argc, &argv))
+    return TM_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "techmatch show: give one record id\nTry 'techmatch show --help'.\n");
+      return TM_EXIT_USAGE;
+    }
+  if (opt_library != NULL && !tm_library_from_name (opt_library, &only))
+    {
+      fprintf (stderr, "techmatch show: --library is demand or achievement, not '%s'\n", opt_library);
+      return TM_EXIT_USAGE;
+    }
+  json = g_strcmp0 (opt_format, "json") == 0;
+  if (opt_format != NULL && !json && strcmp (opt_format, "tsv") != 0)
+    {
+      fprintf (stderr, "techmatch show: unknown format '%s' (tsv or json)\n", opt_format);
+      return TM_EXIT_USAGE;
+    }
+  if (!tm_config_load (&config, error))
+    return TM_EXIT_DATA;
+  path = tm_config_index_path (&config, opt_index);
+  tm_config_clear (&config);
+  index = tm_index_open (path, error);
+  if (index == NULL)
+    {
+      if (g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
+        g_prefix_error (error, "no index (build one with techmatch index): ");
+      return TM_EXIT_INDEX;
+    }
+
+  /* An id is unique within its library; both libraries may hold it:
+   * JSON has a list of records, one or two. */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "records");
+  json_builder_begin_array (b);
+  for (int l = TM_LIBRARY_ACHIEVEMENT; l >= TM_LIBRARY_DEMAND; l--)
+    {
+      g_autoptr(TmRecord) record = NULL;
+      g_autoptr(GArray) fields = NULL;
+      guint32 doc;
+
+      if ((opt_library != NULL && (TmLibrary) l != only)
+          || !tm_index_find_doc (index, (TmLibrary) l, argv[1], &doc))
+        continue;
+      record = tm_index_get_record (index, (TmLibrary) l, doc);
+      fields = fields_of (record);
+      if (json)
+        {
+          json_builder_begin_object (b);
+          for (guint i = 0; i < fields->len; i++)
+            {
+              Field *f = &g_array_index (fields, Field, i);
+              json_builder_set_member_name (b, f->name);
+              json_builder_add_string_value (b, f->value);
+            }
+          json_builder_end_object (b);
+        }
+      else
+        {
+          if (shown > 0)
+            putchar ('\n');
+          for (guint i = 0; i < fields->len; i++)
+            {
+              Field *f = &g_array_index (fields, Field, i);
+              printf ("%s\t%s\n", f->name, f->value);
+            }
+        }
+      for (guint i = 0; i < fields->len; i++)
+        g_free (g_array_index (fields, Field, i).value);
+      shown++;
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (!tm_index_check (index, error))
+    return TM_EXIT_INDEX;
+  if (json && shown > 0)
+    tm_cli_print_json (b);
+  if (shown == 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no record with id %s in %s", argv[1], path);
+      return TM_EXIT_NOT_FOUND;
+    }
+  return TM_EXIT_OK;
+}

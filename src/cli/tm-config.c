@@ -1,0 +1,166 @@
+/* tm-config.c — techmatch.conf(5): where the index lives and the
+ * defaults of analysis and scoring.  Read with GKeyFile from
+ * $TECHMATCH_CONFIG, else $XDG_CONFIG_HOME/techmatch/techmatch.conf; a
+ * missing file is no error.  The engine never reads it: the commands
+ * hand the engine what it says.  Change a key, change techmatch.conf.5.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "tm-cli.h"
+#include "tm-error.h"
+
+static char **
+string_list (GKeyFile *kf, const char *group, const char *key)
+{
+  return g_key_file_get_string_list (kf, group, key, NULL, NULL);
+}
+
+static gboolean
+get_double (GKeyFile *kf, const char *group, const char *key, double *out, double min,
+            const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  double v;
+
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    return TRUE;
+  v = g_key_file_get_double (kf, group, key, &local);
+  if (local != NULL || v < min || !isfinite (v))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: a number of at least %g", path, group, key, min);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+get_boolean (GKeyFile *kf, const char *group, const char *key, gboolean *out,
+             const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  gboolean v;
+
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    return TRUE;
+  v = g_key_file_get_boolean (kf, group, key, &local);
+  if (local != NULL)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: true or false", path, group, key);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+tm_config_load (TmConfig *c, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *mode = NULL, *model = NULL;
+  const char *env = g_getenv ("TECHMATCH_CONFIG");
+  double top = 10, terms = 100;
+
+  if (env != NULL && env[0] == '\0')
+    env = NULL;  /* empty: unset, as for TECHMATCH_INDEX */
+
+  memset (c, 0, sizeof *c);
+  tm_analyzer_options_init (&c->analyzer);
+  tm_score_params_init (&c->score);
+  c->top = 10;
+  c->terms = 100;
+  c->path = env != NULL ? g_strdup (env)
+                        : g_build_filename (g_get_user_config_dir (), "techmatch", "techmatch.conf", NULL);
+  if (!g_key_file_load_from_file (kf, c->path, G_KEY_FILE_NONE, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) && env == NULL)
+        return TRUE;
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: %s", c->path, local->message);
+      return FALSE;
+    }
+
+  c->index = g_key_file_get_string (kf, "index", "path", NULL);
+  mode = g_key_file_get_string (kf, "analyzer", "mode", NULL);
+  if (mode != NULL && !tm_analyzer_mode_from_name (mode, &c->analyzer.mode))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [analyzer] mode: words, bigrams or mixed, not \"%s\"",
+                   c->path, mode);
+      return FALSE;
+    }
+  if (!get_boolean (kf, "analyzer", "synonyms", &c->analyzer.synonyms, c->path, error)
+      || !get_boolean (kf, "analyzer", "stopwords", &c->analyzer.stopwords, c->path, error)
+      || !get_boolean (kf, "analyzer", "stem", &c->analyzer.stem, c->path, error))
+    return FALSE;
+  c->lexicons = string_list (kf, "analyzer", "lexicons");
+  c->synonym_files = string_list (kf, "analyzer", "synonym-files");
+  c->stopword_files = string_list (kf, "analyzer", "stopword-files");
+
+  model = g_key_file_get_string (kf, "scoring", "model", NULL);
+  if (model != NULL && !tm_model_from_name (model, &c->score.model))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] model: tfidf or bm25, not \"%s\"",
+                   c->path, model);
+      return FALSE;
+    }
+  if (!get_double (kf, "scoring", "title-weight", &c->score.weights[0], 0, c->path, error)
+      || !get_double (kf, "scoring", "keywords-weight", &c->score.weights[1], 0, c->path, error)
+      || !get_double (kf, "scoring", "body-weight", &c->score.weights[2], 0, c->path, error)
+      || !get_double (kf, "scoring", "k1", &c->score.k1, 0, c->path, error)
+      || !get_double (kf, "scoring", "b", &c->score.b, 0, c->path, error)
+      || !get_double (kf, "scoring", "top", &top, 0, c->path, error)
+      || !get_double (kf, "scoring", "terms", &terms, 0, c->path, error)
+      || !get_double (kf, "scoring", "min-score", &c->min_score, 0, c->path, error))
+    return FALSE;
+  if (c->score.b > 1)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] b: a number from 0 to 1", c->path);
+      return FALSE;
+    }
+  if (top != floor (top) || top < 1 || top > TM_MAX_TOP)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] top: a whole number from 1 to %d",
+                   c->path, TM_MAX_TOP);
+      return FALSE;
+    }
+  if (terms != floor (terms) || terms > 100000)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] terms: a whole number from 0 to 100000",
+                   c->path);
+      return FALSE;
+    }
+  c->top = (guint) top;
+  c->terms = (guint) terms;
+  return TRUE;
+}
+
+void
+tm_config_clear (TmConfig *c)
+{
+  g_free (c->path);
+  g_free (c->index);
+  g_strfreev (c->lexicons);
+  g_strfreev (c->synonym_files);
+  g_strfreev (c->stopword_files);
+}
+
+/* -i, else $TECHMATCH_INDEX, else [index] path, else the user data
+ * folder.  transfer full */
+char *
+tm_config_index_path (const TmConfig *c, const char *option)
+{
+  const char *env = g_getenv ("TECHMATCH_INDEX");
+
+  if (option != NULL)
+    return g_strdup (option);
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (c->index != NULL)
+    return g_strdup (c->index);
+  return g_build_filename (g_get_user_data_dir (), "techmatch", "techmatch.index", NULL);
+}

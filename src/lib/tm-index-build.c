@@ -1,0 +1,857 @@
+/* tm-index-build.c — building the index file.
+ *
+ * THE FILE FORMAT (version 1).  Host byte order; the index is built and
+ * read on the same kind of machine.
+ *
+ *   offset 0    TmIndexHeader (56 bytes): magic "TMINDEX\n", version,
+ *               header_crc, file size, build time, build duration,
+ *               data_offset, number of sections
+ *   56          TmIndexSection[n_sections] (24 bytes each): kind, count,
+ *               offset, size of each section
+ *   (8-aligned) the BLOCKS section: one CRC-32 per 64 KiB block of the
+ *               data region, the last block possibly short
+ *   data_offset the data region: the other sections, each 8-aligned
+ *
+ *   header_crc is the CRC-32 of the header (with header_crc as 0), the
+ *   section table and the block table; it is checked at open.  Each data
+ *   block is checked the first time anything in it is read, so a query
+ *   pays for the blocks it touches, not for the whole file, and damaged
+ *   bytes are never used.
+ *
+ *   STRINGS     NUL-terminated UTF-8 strings; offset 0 is "".
+ *   TERMS       TmIndexTerm[count] sorted by the bytes of their text:
+ *               text (string offset), and per library df, the offset and
+ *               length of its postings in POSTINGS.
+ *   POSTINGS    per term and library, one entry per document holding the
+ *               term, in increasing document order:
+ *                 varint  doc - previous doc (the first: doc + 1)
+ *                 varint  tf_body << 2 | (tf_title > 0) | (tf_keywords > 0) << 1
+ *                 varint  tf_title      if present
+ *                 varint  tf_keywords   if present
+ *   DOCS_DEMAND, DOCS_ACHIEVEMENT
+ *               TmIndexDoc[count] sorted by id (the document number is
+ *               the position): string offsets of id, title, org, region,
+ *               domain, ip (types joined by '\n'); field lengths in
+ *               terms; where its stored fields are; trl; the TF-IDF norm
+ *               for the weights the index was built with.
+ *   STORED      the fields no table column holds (see store_record()),
+ *               in groups of up to TM_STORED_GROUP records: a guint32 raw
+ *               size, then the group's NUL-terminated strings deflated.
+ *   STORED_INDEX guint64 offset of each group in STORED, then the end.
+ *   META        one string of key=value lines: the analyzer options and
+ *               the scoring weights the norms were computed with.
+ *
+ * Building: records are read and sorted by id; slices of them are
+ * analyzed by worker threads, each into postings of its own; the slices
+ * are then joined term by term (only the first delta of each slice is
+ * re-encoded), norms are computed from the joined postings, and the file
+ * is written to PATH.tmp.PID, fsync'd, and renamed over PATH.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "tm-corpus.h"
+#include "tm-error.h"
+#include "tm-index-format.h"
+#include "tm-index.h"
+#include "tm-limits.h"
+#include "tm-private.h"
+#include "tm-score.h"
+
+/* ---- collecting records ------------------------------------------------ */
+
+typedef struct {
+  GPtrArray *records[TM_N_LIBRARIES]; /* TmRecord */
+} Collected;
+
+static gboolean
+collect_record (TmRecord *record, gpointer data, GError **error)
+{
+  Collected *c = data;
+
+  g_ptr_array_add (c->records[record->library], record);
+  return TRUE;
+}
+
+static int
+compare_records (gconstpointer a, gconstpointer b)
+{
+  const TmRecord *x = *(TmRecord * const *) a, *y = *(TmRecord * const *) b;
+
+  return strcmp (x->id, y->id);
+}
+
+/* ---- analysis, one slice per thread ------------------------------------- */
+
+/* A term of one slice: the key first, so that the entry is its own key,
+ * and the key's text right after the entry, so that comparing it costs
+ * no second trip to memory. */
+typedef struct {
+  TmSpan key;                    /* its text follows the structure */
+  GByteArray *postings;
+  guint32 first_doc;
+  guint32 last_doc;
+  guint32 df;
+  guint32 doc;                   /* the document being counted, + 1 */
+  guint32 tf[TM_N_IFIELDS];      /* its frequencies there */
+} SliceTerm;
+
+typedef struct {
+  const TmAnalyzer *analyzer;
+  GPtrArray *records;
+  guint32 begin, end;            /* documents of this slice */
+  guint32 (*lengths)[TM_N_IFIELDS]; /* shared array, one row per document */
+  GHashTable *terms;             /* TmSpan * → SliceTerm * (the same pointer) */
+  GStringChunk *strings;
+  GByteArray *stored;            /* this slice's deflated groups */
+  GArray *stored_offsets;        /* guint64, into stored */
+  guint32 *stored_group;         /* shared, one per document: group in the slice */
+  guint8 *stored_index;          /* shared, one per document */
+  GError *error;
+  /* While counting one document. */
+  guint32 doc;
+  GPtrArray *touched;            /* SliceTerm * seen in it */
+} Slice;
+
+static void
+slice_term_free (gpointer p)
+{
+  SliceTerm *t = p;
+
+  g_byte_array_unref (t->postings);
+  g_free (t);
+}
+
+/* One occurrence of a term: one lookup in the slice's table, which also
+ * collects the document's frequencies (no table per document). */
+static void
+count_term (const TmTerm *term, gpointer data)
+{
+  Slice *s = data;
+  TmSpan probe = { term->text, term->len };
+  SliceTerm *t = g_hash_table_lookup (s->terms, &probe);
+
+  if (t == NULL)
+    {
+      t = g_malloc0 (sizeof (SliceTerm) + term->len + 1);
+      memcpy (t + 1, term->text, term->len);
+      t->key.text = (const char *) (t + 1);
+      t->key.len = term->len;
+      t->postings = g_byte_array_new ();
+      t->first_doc = s->doc;
+      g_hash_table_add (s->terms, t);
+    }
+  if (t->doc != s->doc + 1)
+    {
+      t->doc = s->doc + 1;
+      memset (t->tf, 0, sizeof t->tf);
+      g_ptr_array_add (s->touched, t);
+    }
+  t->tf[term->field]++;
+  s->lengths[s->doc][term->field]++;
+}
+
+/* Deflates the group in @raw into the slice's stored blob. */
+static void
+flush_group (Slice *s, GByteArray *raw)
+{
+  guint64 offset = s->stored->len;
+  uLongf size = compressBound (raw->len);
+  guint32 raw_len = raw->len;
+
+  if (raw->len == 0)
+    return;
+  g_array_append_val (s->stored_offsets, offset);
+  g_byte_array_append (s->stored, (const guint8 *) &raw_len, sizeof raw_len);
+  g_byte_array_set_size (s->stored, (guint) (offset + sizeof raw_len + size));
+  /* Level 1: most of deflate's gain on this text for a fraction of the
+   * time of the default level. */
+  compress2 (s->stored->data + offset + sizeof raw_len, &size, raw->data, raw->len, 1);
+  g_byte_array_set_size (s->stored, (guint) (offset + sizeof raw_len + size));
+  g_byte_array_set_size (raw, 0);
+}
+
+static char *
+joined_keywords (const TmRecord *r)
+{
+  /* "；" keeps keywords apart: no term spans two of them. */
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < r->keywords->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, " ； ");
+      g_string_append (s, r->keywords->pdata[i]);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* The fields of @record as the index sees them: title, keywords, body. */
+gboolean
+_tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analysis,
+                          const TmRecord *record, TmTermFunc func, gpointer user_data,
+                          GError **error)
+{
+  g_autofree char *keywords = joined_keywords (record);
+
+  return tm_analyzer_analyze (analyzer, analysis, TM_IFIELD_TITLE, record->title, -1, func, user_data, error)
+    && tm_analyzer_analyze (analyzer, analysis, TM_IFIELD_KEYWORDS, keywords, -1, func, user_data, error)
+    && tm_analyzer_analyze (analyzer, analysis, TM_IFIELD_BODY, record->body ? record->body : "", -1,
+                            func, user_data, error);
+}
+
+/* The fields no table column holds, in one string: updated, keywords
+ * (joined by \x1f), body, transfer, budget, budget unit, deadline,
+ * cooperation, separated by \x1e.  tm_index_get_record() splits it. */
+static char *
+store_record (const TmRecord *r)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  char budget[G_ASCII_DTOSTR_BUF_SIZE] = "";
+
+  if (r->budget >= 0)
+    g_ascii_dtostr (budget, sizeof budget, r->budget);
+  g_string_append (s, r->updated ? r->updated : "");
+  g_string_append_c (s, '\x1e');
+  for (guint i = 0; i < r->keywords->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, '\x1f');
+      g_string_append (s, r->keywords->pdata[i]);
+    }
+  g_string_append_printf (s, "\x1e%s\x1e%s\x1e%s\x1e%s\x1e%s\x1e%s",
+                          r->body ? r->body : "", r->transfer ? r->transfer : "",
+                          budget, r->budget_unit ? r->budget_unit : "",
+                          r->deadline ? r->deadline : "", r->cooperation ? r->cooperation : "");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static gpointer
+analyze_slice (gpointer data)
+{
+  Slice *s = data;
+  g_autoptr(TmAnalysis) analysis = tm_analysis_new (s->analyzer);
+  g_autoptr(GByteArray) group = g_byte_array_new ();
+  guint in_group = 0;
+
+  s->stored = g_byte_array_new ();
+  s->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  s->touched = g_ptr_array_new ();
+  for (guint32 doc = s->begin; doc < s->end; doc++)
+    {
+      const TmRecord *r = s->records->pdata[doc];
+      g_autofree char *stored = store_record (r);
+
+      g_byte_array_append (group, (const guint8 *) stored, (guint) strlen (stored) + 1);
+      s->stored_group[doc] = s->stored_offsets->len;
+      s->stored_index[doc] = (guint8) in_group;
+      if (++in_group == TM_STORED_GROUP)
+        {
+          flush_group (s, group);
+          in_group = 0;
+        }
+
+      s->doc = doc;
+      g_ptr_array_set_size (s->touched, 0);
+      if (!_tm_index_analyze_record (s->analyzer, analysis, r, count_term, s, &s->error))
+        {
+          g_prefix_error (&s->error, "%s:%u: %s: ", r->file, r->line, r->id);
+          break;
+        }
+
+      for (guint i = 0; i < s->touched->len; i++)
+        {
+          SliceTerm *t = s->touched->pdata[i];
+          /* The first posting of a term in the slice: doc + 1. */
+          guint64 delta = t->df == 0 ? (guint64) doc + 1 : doc - t->last_doc;
+
+          _tm_varint_put (t->postings, delta);
+          _tm_varint_put (t->postings, (guint64) t->tf[TM_IFIELD_BODY] << 2
+                          | (t->tf[TM_IFIELD_TITLE] > 0) | (t->tf[TM_IFIELD_KEYWORDS] > 0) << 1);
+          if (t->tf[TM_IFIELD_TITLE] > 0)
+            _tm_varint_put (t->postings, t->tf[TM_IFIELD_TITLE]);
+          if (t->tf[TM_IFIELD_KEYWORDS] > 0)
+            _tm_varint_put (t->postings, t->tf[TM_IFIELD_KEYWORDS]);
+          t->last_doc = doc;
+          t->df++;
+        }
+    }
+  flush_group (s, group);
+  g_ptr_array_unref (s->touched);
+  return NULL;
+}
+
+/* ---- joining slices ----------------------------------------------------- */
+
+typedef struct {
+  const char *text;
+  GByteArray *postings[TM_N_LIBRARIES];
+  guint32 last_doc[TM_N_LIBRARIES];
+  guint32 df[TM_N_LIBRARIES];
+} Term;
+
+static void
+term_free (gpointer p)
+{
+  Term *t = p;
+
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    if (t->postings[l] != NULL)
+      g_byte_array_unref (t->postings[l]);
+  g_free (t);
+}
+
+/* Appends a slice's postings for one term: the first delta, relative to
+ * "before document 0" in the slice, is re-encoded relative to the last
+ * document already there. */
+static void
+join_postings (Term *t, TmLibrary l, const SliceTerm *s)
+{
+  const guint8 *p = s->postings->data;
+  const guint8 *end = p + s->postings->len;
+  guint64 first;
+
+  if (t->postings[l] == NULL)
+    {
+      t->postings[l] = g_byte_array_ref (s->postings);
+      t->last_doc[l] = s->last_doc;
+      t->df[l] = s->df;
+      return;
+    }
+  _tm_varint_get (&p, end, &first);
+  _tm_varint_put (t->postings[l], (guint64) s->first_doc - t->last_doc[l]);
+  g_byte_array_append (t->postings[l], p, (guint) (end - p));
+  t->last_doc[l] = s->last_doc;
+  t->df[l] += s->df;
+}
+
+static int
+compare_terms (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(Term * const *) a)->text, (*(Term * const *) b)->text);
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+typedef struct {
+  GByteArray *bytes;
+  GHashTable *offsets; /* dedup of repeated strings (domains, regions, orgs) */
+} Strings;
+
+/* Adds @text to the string table; @shared strings (organisations,
+ * regions, domains: few and repeated) are stored once. */
+static guint32
+add_string (Strings *s, const char *text, gboolean shared)
+{
+  gpointer found;
+  guint32 off;
+
+  if (text == NULL || text[0] == '\0')
+    return 0;
+  if (shared && g_hash_table_lookup_extended (s->offsets, text, NULL, &found))
+    return GPOINTER_TO_UINT (found);
+  off = s->bytes->len;
+  g_byte_array_append (s->bytes, (const guint8 *) text, (guint) strlen (text) + 1);
+  if (shared)
+    g_hash_table_insert (s->offsets, g_strdup (text), GUINT_TO_POINTER (off));
+  return off;
+}
+
+static gboolean
+write_all (int fd, const void *data, gsize len, const char *path, GError **error)
+{
+  const guint8 *p = data;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      p += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static void
+pad8 (GByteArray *a)
+{
+  static const guint8 zeros[8] = { 0 };
+
+  if (a->len % 8 != 0)
+    g_byte_array_append (a, zeros, 8 - a->len % 8);
+}
+
+/* ---- the lock ------------------------------------------------------------- */
+
+/* Takes PATH.lock; fails with the PID of the build that holds it. */
+static int
+take_lock (const char *path, GError **error)
+{
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+  char pid[32];
+  int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", lock, g_strerror (saved));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      ssize_t n = pread (fd, pid, sizeof pid - 1, 0);
+
+      pid[n > 0 ? n : 0] = '\0';
+      g_strchomp (pid);
+      g_set_error (error, TM_ERROR, TM_ERROR_LOCKED,
+                   "%s is being rebuilt by another techmatch (locked by PID %s, lock file %s)",
+                   path, pid[0] ? pid : "?", lock);
+      close (fd);
+      return -1;
+    }
+  g_snprintf (pid, sizeof pid, "%d\n", (int) getpid ());
+  if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, strlen (pid), 0) < 0)
+    {
+      /* The lock holds without the PID in it. */
+    }
+  return fd;
+}
+
+/* Removes what an interrupted build left: PATH.tmp.* files. */
+static void
+remove_stale_temporaries (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".tmp.", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *full = g_build_filename (dir, name, NULL);
+        unlink (full);
+      }
+}
+
+/* ---- the build -------------------------------------------------------------- */
+
+static void
+print_meta (GString *meta, const TmIndexBuildOptions *o, const TmScoreParams *params)
+{
+  const TmAnalyzerOptions *a = &o->analyzer;
+
+  g_string_append_printf (meta, "mode=%s\nsynonyms=%d\nstopwords=%d\nstem=%d\n",
+                          tm_analyzer_mode_name (a->mode), a->synonyms, a->stopwords, a->stem);
+  for (const char * const *p = a->lexicons; p && *p; p++)
+    g_string_append_printf (meta, "lexicon=%s\n", *p);
+  for (const char * const *p = a->synonym_files; p && *p; p++)
+    g_string_append_printf (meta, "synonyms-file=%s\n", *p);
+  for (const char * const *p = a->stopword_files; p && *p; p++)
+    g_string_append_printf (meta, "stopwords-file=%s\n", *p);
+  g_string_append_printf (meta, "weights=%.17g,%.17g,%.17g\n",
+                          params->weights[0], params->weights[1], params->weights[2]);
+}
+
+gboolean
+tm_index_build (const char * const *corpus_paths, const char *path,
+                const TmIndexBuildOptions *options, TmIndexBuildStats *stats,
+                GError **error)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr(TmAnalyzer) analyzer = NULL;
+  g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
+  g_autoptr(GPtrArray) sorted = NULL;
+  g_autoptr(GByteArray) postings = g_byte_array_new ();
+  g_autoptr(GByteArray) term_table = g_byte_array_new ();
+  GByteArray *doc_tables[TM_N_LIBRARIES] = { NULL, NULL };
+  g_autoptr(GString) meta = g_string_new (NULL);
+  g_autoptr(GStringChunk) term_strings = g_string_chunk_new (1 << 16);
+  g_autofree char *tmp = NULL;
+  TmScoreParams params;
+  Strings strings;
+  Collected collected;
+  TmCorpusStats cstats;
+  guint32 (*lengths[TM_N_LIBRARIES])[TM_N_IFIELDS] = { NULL, NULL };
+  double *norms[TM_N_LIBRARIES] = { NULL, NULL };
+  guint32 *stored_group[TM_N_LIBRARIES] = { NULL, NULL };
+  guint8 *stored_index[TM_N_LIBRARIES] = { NULL, NULL };
+  g_autoptr(GByteArray) stored = g_byte_array_new ();
+  g_autoptr(GArray) stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint jobs;
+  int lock_fd = -1, fd = -1;
+  gboolean ok = FALSE;
+
+  memset (stats, 0, sizeof *stats);
+  tm_score_params_init (&params);
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
+  strings.bytes = g_byte_array_new ();
+  strings.offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_byte_array_append (strings.bytes, (const guint8 *) "", 1);
+
+  lock_fd = take_lock (path, error);
+  if (lock_fd < 0)
+    goto out;
+  remove_stale_temporaries (path);
+
+  /* Read both libraries, several files at once. */
+  jobs = options->jobs > 0 ? options->jobs : g_get_num_processors ();
+  if (!tm_corpus_read_parallel (corpus_paths, jobs, options->problem_func, collect_record,
+                                &collected, &cstats, error))
+    goto out;
+  stats->problems = cstats.problems;
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    stats->bad_records += cstats.bad_records[l];
+  if (cstats.problems > 0 && !options->skip_bad)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                   "the corpus has %u problem%s; nothing was indexed (--skip-bad indexes the good records)",
+                   cstats.problems, cstats.problems == 1 ? "" : "s");
+      goto out;
+    }
+  if (collected.records[0]->len + collected.records[1]->len == 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "the corpus holds no record");
+      goto out;
+    }
+
+  g_debug ("index: read the corpus in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+  analyzer = tm_analyzer_new (&options->analyzer, error);
+  if (analyzer == NULL)
+    goto out;
+
+  /* Analyze each library in slices, one thread each. */
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      GPtrArray *records = collected.records[l];
+      guint n = records->len;
+      guint n_slices = MAX (1, MIN (jobs, n / 64 + 1));
+      g_autofree Slice *slices = g_new0 (Slice, n_slices);
+      g_autofree GThread **threads = g_new0 (GThread *, n_slices);
+
+      g_ptr_array_sort (records, compare_records);
+      stats->records[l] = n;
+      lengths[l] = (guint32 (*)[TM_N_IFIELDS]) g_new0 (guint32, (gsize) MAX (n, 1) * TM_N_IFIELDS);
+      stored_group[l] = g_new0 (guint32, MAX (n, 1));
+      stored_index[l] = g_new0 (guint8, MAX (n, 1));
+      for (guint k = 0; k < n_slices; k++)
+        {
+          Slice *s = &slices[k];
+
+          s->analyzer = analyzer;
+          s->records = records;
+          s->begin = (guint32) ((guint64) n * k / n_slices);
+          s->end = (guint32) ((guint64) n * (k + 1) / n_slices);
+          s->lengths = lengths[l];
+          s->stored_group = stored_group[l];
+          s->stored_index = stored_index[l];
+          s->terms = g_hash_table_new_full (_tm_span_hash, _tm_span_equal, NULL, slice_term_free);
+          s->strings = g_string_chunk_new (1 << 16);
+          threads[k] = n_slices > 1 ? g_thread_new ("tm-index", analyze_slice, s) : NULL;
+          if (threads[k] == NULL)
+            analyze_slice (s);
+        }
+      for (guint k = 0; k < n_slices; k++)
+        if (threads[k] != NULL)
+          g_thread_join (threads[k]);
+
+      for (guint k = 0; k < n_slices; k++)
+        {
+          Slice *s = &slices[k];
+          GHashTableIter iter;
+          gpointer key, value;
+
+          guint32 first_group = stored_offsets->len;
+
+          if (s->error != NULL && !(error && *error))
+            g_propagate_error (error, g_steal_pointer (&s->error));
+          g_clear_error (&s->error);
+
+          /* The slice's stored groups join the file's. */
+          for (guint g = 0; g < s->stored_offsets->len; g++)
+            {
+              guint64 off = stored->len + g_array_index (s->stored_offsets, guint64, g);
+              g_array_append_val (stored_offsets, off);
+            }
+          g_byte_array_append (stored, s->stored->data, s->stored->len);
+          for (guint32 doc = s->begin; doc < s->end; doc++)
+            stored_group[l][doc] += first_group;
+          g_byte_array_unref (s->stored);
+          g_array_unref (s->stored_offsets);
+          g_hash_table_iter_init (&iter, s->terms);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            {
+              Term *t = g_hash_table_lookup (terms, ((SliceTerm *) value)->key.text);
+
+              if (t == NULL)
+                {
+                  t = g_new0 (Term, 1);
+                  t->text = g_string_chunk_insert_const (term_strings, ((SliceTerm *) value)->key.text);
+                  g_hash_table_insert (terms, (gpointer) t->text, t);
+                }
+              join_postings (t, (TmLibrary) l, value);
+            }
+          g_hash_table_unref (s->terms);
+          g_string_chunk_free (s->strings);
+        }
+      if (error && *error)
+        goto out;
+    }
+
+  g_debug ("index: analyzed in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+
+  /* The dictionary in byte order, and the postings behind it. */
+  sorted = g_ptr_array_sized_new (g_hash_table_size (terms));
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, terms);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      g_ptr_array_add (sorted, value);
+  }
+  g_ptr_array_sort (sorted, compare_terms);
+  stats->terms = sorted->len;
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    norms[l] = g_new0 (double, MAX (stats->records[l], 1));
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      Term *t = sorted->pdata[i];
+      TmIndexTerm e;
+
+      memset (&e, 0, sizeof e);
+      e.text = add_string (&strings, t->text, FALSE);
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        {
+          TmPostingList list;
+          TmPostingIter it;
+          double idf;
+
+          if (t->postings[l] == NULL)
+            continue;
+          e.df[l] = t->df[l];
+          e.postings[l] = postings->len;
+          e.postings_len[l] = t->postings[l]->len;
+          g_byte_array_append (postings, t->postings[l]->data, t->postings[l]->len);
+          stats->postings += t->df[l];
+
+          /* The norms, from the same postings the scorer reads. */
+          idf = _tm_idf (stats->records[l], t->df[l]);
+          list.df = t->df[l];
+          list.postings = t->postings[l]->data;
+          list.postings_len = t->postings[l]->len;
+          tm_posting_iter_init (&it, &list);
+          while (tm_posting_iter_next (&it))
+            {
+              double tf = 0, w;
+
+              for (int f = 0; f < TM_N_IFIELDS; f++)
+                tf += params.weights[f] * it.tf[f];
+              w = _tm_log_tf (tf) * idf;
+              norms[l][it.doc] += w * w;
+            }
+        }
+      g_byte_array_append (term_table, (const guint8 *) &e, sizeof e);
+    }
+  g_clear_pointer (&sorted, g_ptr_array_unref);
+  g_hash_table_remove_all (terms);
+
+  g_debug ("index: postings and norms in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+
+  /* The document tables. */
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      GPtrArray *records = collected.records[l];
+
+      doc_tables[l] = g_byte_array_new ();
+      for (guint i = 0; i < records->len; i++)
+        {
+          const TmRecord *r = records->pdata[i];
+          g_autofree char *ip = NULL;
+          TmIndexDoc d;
+
+          g_ptr_array_add (r->ip, NULL);
+          ip = g_strjoinv ("\n", (char **) r->ip->pdata);
+          g_ptr_array_remove_index (r->ip, r->ip->len - 1);
+          memset (&d, 0, sizeof d);
+          d.id = add_string (&strings, r->id, FALSE);
+          d.title = add_string (&strings, r->title, FALSE);
+          d.org = add_string (&strings, r->org, TRUE);
+          d.region = add_string (&strings, r->region, TRUE);
+          d.domain = add_string (&strings, r->domain, TRUE);
+          d.ip = add_string (&strings, ip, TRUE);
+          d.stored_group = stored_group[l][i];
+          d.stored_index = stored_index[l][i];
+          d.trl = (guint8) r->trl;
+          for (int f = 0; f < TM_N_IFIELDS; f++)
+            d.length[f] = lengths[l][i][f];
+          d.norm = (float) sqrt (norms[l][i]);
+          g_byte_array_append (doc_tables[l], (const guint8 *) &d, sizeof d);
+        }
+      if (strings.bytes->len >= G_MAXUINT32 - (1u << 20))
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "the corpus holds more than 4 GiB of text");
+          goto out;
+        }
+    }
+  print_meta (meta, options, &params);
+
+  g_debug ("index: document tables in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+
+  /* Lay the file out and write it. */
+  {
+    struct { TmIndexSectionKind kind; GByteArray *data; guint32 count; } parts[] = {
+      { TM_SECTION_STRINGS, strings.bytes, 0 },
+      { TM_SECTION_TERMS, term_table, (guint32) (term_table->len / sizeof (TmIndexTerm)) },
+      { TM_SECTION_POSTINGS, postings, 0 },
+      { TM_SECTION_DOCS_DEMAND, doc_tables[TM_LIBRARY_DEMAND], stats->records[TM_LIBRARY_DEMAND] },
+      { TM_SECTION_DOCS_ACHIEVEMENT, doc_tables[TM_LIBRARY_ACHIEVEMENT], stats->records[TM_LIBRARY_ACHIEVEMENT] },
+      { TM_SECTION_META, NULL, 0 },
+      { TM_SECTION_STORED, stored, 0 },
+      { TM_SECTION_STORED_INDEX, NULL, 0 },
+    };
+    g_autoptr(GByteArray) data = g_byte_array_new ();
+    g_autoptr(GByteArray) head = g_byte_array_new ();
+    TmIndexSection table[TM_INDEX_N_SECTIONS];
+    TmIndexHeader header;
+    guint64 n_blocks, blocks_offset, data_offset;
+    guint32 *crcs;
+    g_autofree char *dir = g_path_get_dirname (path);
+    int dfd;
+
+    parts[5].data = g_byte_array_new ();
+    g_byte_array_append (parts[5].data, (const guint8 *) meta->str, (guint) meta->len + 1);
+    {
+      guint64 end = stored->len;
+
+      g_array_append_val (stored_offsets, end);
+      parts[7].data = g_byte_array_new ();
+      parts[7].count = stored_offsets->len;
+      g_byte_array_append (parts[7].data, (const guint8 *) stored_offsets->data,
+                           stored_offsets->len * sizeof (guint64));
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+      {
+        table[i].kind = parts[i].kind;
+        table[i].count = parts[i].count;
+        table[i].offset = data->len;   /* relative for now */
+        table[i].size = parts[i].data->len;
+        g_byte_array_append (data, parts[i].data->data, parts[i].data->len);
+        pad8 (data);
+      }
+    g_byte_array_unref (parts[5].data);
+    g_byte_array_unref (parts[7].data);
+
+    n_blocks = (data->len + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
+    blocks_offset = sizeof header + sizeof table;
+    blocks_offset = (blocks_offset + 7) & ~(guint64) 7;
+    data_offset = blocks_offset + ((n_blocks * 4 + 7) & ~(guint64) 7);
+    for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+      table[i].offset += data_offset;
+    table[8].kind = TM_SECTION_BLOCKS;
+    table[8].count = (guint32) n_blocks;
+    table[8].offset = blocks_offset;
+    table[8].size = n_blocks * 4;
+
+    memset (&header, 0, sizeof header);
+    memcpy (header.magic, TM_INDEX_MAGIC, sizeof header.magic);
+    header.version = TM_INDEX_VERSION;
+    header.file_size = data_offset + data->len;
+    header.build_time = g_get_real_time () / G_USEC_PER_SEC;
+    header.build_seconds = (g_get_monotonic_time () - t0) / 1e6;
+    header.data_offset = data_offset;
+    header.n_sections = TM_INDEX_N_SECTIONS;
+
+    g_byte_array_set_size (head, (guint) data_offset);
+    memset (head->data, 0, head->len);
+    crcs = (guint32 *) (head->data + blocks_offset);
+    for (guint64 b = 0; b < n_blocks; b++)
+      {
+        gsize off = b * TM_INDEX_BLOCK_SIZE;
+        gsize len = MIN ((gsize) TM_INDEX_BLOCK_SIZE, data->len - off);
+        crcs[b] = (guint32) crc32 (0L, data->data + off, (uInt) len);
+      }
+    memcpy (head->data + sizeof header, table, sizeof table);
+    memcpy (head->data, &header, sizeof header);
+    header.header_crc = (guint32) crc32 (0L, head->data, (uInt) head->len);
+    memcpy (head->data, &header, sizeof header);
+
+    tmp = g_strdup_printf ("%s.tmp.%d", path, (int) getpid ());
+    fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+      {
+        int saved = errno;
+        g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", tmp, g_strerror (saved));
+        g_clear_pointer (&tmp, g_free);
+        goto out;
+      }
+    if (!write_all (fd, head->data, head->len, tmp, error)
+        || !write_all (fd, data->data, data->len, tmp, error))
+      goto out;
+    if (fsync (fd) != 0 || close (fd) != 0)
+      {
+        int saved = errno;
+        fd = -1;
+        g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", tmp, g_strerror (saved));
+        goto out;
+      }
+    fd = -1;
+    if (rename (tmp, path) != 0)
+      {
+        int saved = errno;
+        g_set_error (error, TM_ERROR, TM_ERROR_IO, "renaming %s to %s: %s", tmp, path, g_strerror (saved));
+        goto out;
+      }
+    g_clear_pointer (&tmp, g_free);
+    /* The rename itself must reach the disk. */
+    dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0)
+      {
+        fsync (dfd);
+        close (dfd);
+      }
+    stats->file_size = header.file_size;
+  }
+  stats->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  ok = TRUE;
+
+out:
+  if (fd >= 0)
+    close (fd);
+  if (tmp != NULL)
+    unlink (tmp);
+  if (lock_fd >= 0)
+    close (lock_fd);
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      g_ptr_array_unref (collected.records[l]);
+      g_free (lengths[l]);
+      g_free (norms[l]);
+      g_free (stored_group[l]);
+      g_free (stored_index[l]);
+      if (doc_tables[l] != NULL)
+        g_byte_array_unref (doc_tables[l]);
+    }
+  g_byte_array_unref (strings.bytes);
+  g_hash_table_unref (strings.offsets);
+  return ok;
+}

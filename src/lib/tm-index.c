@@ -1,0 +1,710 @@
+/* tm-index.c — reading the index file (the format is specified in
+ * tm-index-build.c).
+ *
+ * The file is mapped, never trusted: the header, the section table and
+ * the block table are checked at open (CRC-32 and bounds); every other
+ * byte is read only after the checksum of its 64 KiB block has been
+ * checked (once per block, remembered in a bitmap), and every offset in
+ * a table entry is bounds-checked when the entry is used.  Damage makes
+ * accessors return empty values and is recorded; tm_index_check() turns
+ * it into TM_ERROR_CORRUPT_INDEX.  A damaged index never crashes a
+ * reader and never feeds it damaged bytes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "tm-error.h"
+#include "tm-index-format.h"
+#include "tm-index.h"
+#include "tm-limits.h"
+#include "tm-private.h"
+#include "tm-score.h"
+
+/* Indexes up to this size are verified whole at open (a few ms). */
+#define TM_VERIFY_AT_OPEN_BYTES (32u << 20)
+
+struct _TmIndex {
+  char *path;
+  GMappedFile *map;
+  const guint8 *data;
+  gsize size;
+  TmIndexHeader header;
+  const TmIndexSection *sections[TM_INDEX_N_SECTIONS + 1];
+  const guint32 *block_crcs;
+  guint64 n_blocks;
+  gint *verified;          /* one bit per block, set atomically */
+  gint corrupt;            /* set atomically when damage is found */
+  char *damage;            /* the first damage found (under damage_lock) */
+  GMutex damage_lock;
+
+  const guint8 *strings;
+  gsize strings_size;
+  const TmIndexTerm *terms;
+  guint32 n_terms;
+  const guint8 *postings;
+  gsize postings_size;
+  const TmIndexDoc *docs[TM_N_LIBRARIES];
+  guint32 n_docs[TM_N_LIBRARIES];
+  const guint8 *stored;
+  gsize stored_size;
+  const guint64 *stored_index;
+  guint32 n_groups;
+
+  TmAnalyzerOptions analyzer;
+  GPtrArray *lexicons, *synonym_files, *stopword_files;
+  double weights[TM_N_IFIELDS];
+};
+
+static const char *const field_names[] = { "title", "keywords", "body" };
+
+const char *
+tm_index_field_name (TmIndexField field)
+{
+  return field_names[field];
+}
+
+static void
+damaged (const TmIndex *cidx, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+damaged (const TmIndex *cidx, const char *format, ...)
+{
+  TmIndex *idx = (TmIndex *) cidx;
+  va_list args;
+
+  g_mutex_lock (&idx->damage_lock);
+  if (idx->damage == NULL)
+    {
+      va_start (args, format);
+      idx->damage = g_strdup_vprintf (format, args);
+      va_end (args);
+    }
+  g_mutex_unlock (&idx->damage_lock);
+  g_atomic_int_set (&idx->corrupt, 1);
+}
+
+gboolean
+tm_index_check (const TmIndex *idx, GError **error)
+{
+  if (!g_atomic_int_get (&idx->corrupt))
+    return TRUE;
+  g_mutex_lock ((GMutex *) &idx->damage_lock);
+  g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX, "%s: the index is damaged (%s); rebuild it with techmatch index",
+               idx->path, idx->damage);
+  g_mutex_unlock ((GMutex *) &idx->damage_lock);
+  return FALSE;
+}
+
+/* Checks the blocks that hold [offset, offset + len) of the file. */
+static gboolean
+touch (const TmIndex *cidx, guint64 offset, guint64 len)
+{
+  TmIndex *idx = (TmIndex *) cidx;
+  guint64 data = idx->header.data_offset;
+  guint64 first, last;
+
+  if (offset < data || offset + len > idx->size || offset + len < offset)
+    {
+      damaged (idx, "a reference outside the file");
+      return FALSE;
+    }
+  if (len == 0)
+    return TRUE;
+  first = (offset - data) / TM_INDEX_BLOCK_SIZE;
+  last = (offset + len - 1 - data) / TM_INDEX_BLOCK_SIZE;
+  for (guint64 b = first; b <= last; b++)
+    {
+      gint bit = 1 << (b % 32);
+      gsize start, size;
+
+      if (g_atomic_int_get (&idx->verified[b / 32]) & bit)
+        continue;
+      start = data + b * TM_INDEX_BLOCK_SIZE;
+      size = MIN ((gsize) TM_INDEX_BLOCK_SIZE, idx->size - start);
+      if ((guint32) crc32 (0L, idx->data + start, (uInt) size) != idx->block_crcs[b])
+        {
+          damaged (idx, "block %" G_GUINT64_FORMAT " fails its checksum", b);
+          return FALSE;
+        }
+      g_atomic_int_or ((guint *) &idx->verified[b / 32], (guint) bit);
+    }
+  return TRUE;
+}
+
+gboolean
+tm_index_verify (const TmIndex *idx, GError **error)
+{
+  touch (idx, idx->header.data_offset, idx->size - idx->header.data_offset);
+  return tm_index_check (idx, error);
+}
+
+/* A string of the STRINGS section; "" when damaged. */
+static const char *
+string_at (const TmIndex *idx, guint32 off)
+{
+  const char *s;
+  const char *nul;
+
+  if (off >= idx->strings_size)
+    {
+      damaged (idx, "a string offset out of bounds");
+      return "";
+    }
+  s = (const char *) idx->strings + off;
+  nul = memchr (s, '\0', idx->strings_size - off);
+  if (nul == NULL || !touch (idx, (guint64) ((const guint8 *) s - idx->data), (guint64) (nul - s) + 1))
+    {
+      if (nul == NULL)
+        damaged (idx, "an unterminated string");
+      return "";
+    }
+  return s;
+}
+
+static gboolean
+parse_meta (TmIndex *idx, const char *meta, GError **error)
+{
+  g_auto(GStrv) lines = g_strsplit (meta, "\n", -1);
+
+  tm_analyzer_options_init (&idx->analyzer);
+  idx->weights[0] = idx->weights[1] = idx->weights[2] = 1;
+  idx->lexicons = g_ptr_array_new_with_free_func (g_free);
+  idx->synonym_files = g_ptr_array_new_with_free_func (g_free);
+  idx->stopword_files = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *eq = strchr (lines[i], '=');
+      const char *key = lines[i], *value;
+
+      if (eq == NULL)
+        continue;
+      *eq = '\0';
+      value = eq + 1;
+      if (strcmp (key, "mode") == 0)
+        {
+          if (!tm_analyzer_mode_from_name (value, &idx->analyzer.mode))
+            goto bad;
+        }
+      else if (strcmp (key, "synonyms") == 0)
+        idx->analyzer.synonyms = atoi (value) != 0;
+      else if (strcmp (key, "stopwords") == 0)
+        idx->analyzer.stopwords = atoi (value) != 0;
+      else if (strcmp (key, "stem") == 0)
+        idx->analyzer.stem = atoi (value) != 0;
+      else if (strcmp (key, "lexicon") == 0)
+        g_ptr_array_add (idx->lexicons, g_strdup (value));
+      else if (strcmp (key, "synonyms-file") == 0)
+        g_ptr_array_add (idx->synonym_files, g_strdup (value));
+      else if (strcmp (key, "stopwords-file") == 0)
+        g_ptr_array_add (idx->stopword_files, g_strdup (value));
+      else if (strcmp (key, "weights") == 0)
+        {
+          if (sscanf (value, "%lf,%lf,%lf", &idx->weights[0], &idx->weights[1], &idx->weights[2]) != 3)
+            goto bad;
+        }
+    }
+  g_ptr_array_add (idx->lexicons, NULL);
+  g_ptr_array_add (idx->synonym_files, NULL);
+  g_ptr_array_add (idx->stopword_files, NULL);
+  idx->analyzer.lexicons = (const char * const *) idx->lexicons->pdata;
+  idx->analyzer.synonym_files = (const char * const *) idx->synonym_files->pdata;
+  idx->analyzer.stopword_files = (const char * const *) idx->stopword_files->pdata;
+  return TRUE;
+
+bad:
+  g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX, "%s: bad metadata", idx->path);
+  return FALSE;
+}
+
+static gboolean
+corrupt (GError **error, const char *path, const char *what)
+{
+  g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
+               "%s: not a valid techmatch index (%s); rebuild it with techmatch index", path, what);
+  return FALSE;
+}
+
+/* transfer full */
+TmIndex *
+tm_index_open (const char *path, GError **error)
+{
+  g_autoptr(TmIndex) idx = g_new0 (TmIndex, 1);
+  g_autoptr(GError) local = NULL;
+  g_autofree guint8 *head = NULL;
+  static const gsize entry_size[] = {
+    [TM_SECTION_TERMS] = sizeof (TmIndexTerm),
+    [TM_SECTION_DOCS_DEMAND] = sizeof (TmIndexDoc),
+    [TM_SECTION_DOCS_ACHIEVEMENT] = sizeof (TmIndexDoc),
+    [TM_SECTION_BLOCKS] = sizeof (guint32),
+    [TM_SECTION_STORED_INDEX] = sizeof (guint64),
+  };
+  const TmIndexSection *table;
+  const char *meta;
+
+  g_mutex_init (&idx->damage_lock);
+  idx->path = g_strdup (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: is a folder, not an index file", path);
+      return NULL;
+    }
+  idx->map = g_mapped_file_new (path, FALSE, &local);
+  if (idx->map == NULL)
+    {
+      g_set_error (error, TM_ERROR, local->code == G_FILE_ERROR_NOENT ? TM_ERROR_NOT_FOUND : TM_ERROR_IO,
+                   "%s", local->message);
+      return NULL;
+    }
+  idx->data = (const guint8 *) g_mapped_file_get_contents (idx->map);
+  idx->size = g_mapped_file_get_length (idx->map);
+  if (idx->size < sizeof (TmIndexHeader) || idx->data == NULL)
+    return corrupt (error, path, "too short"), NULL;
+  memcpy (&idx->header, idx->data, sizeof idx->header);
+  if (memcmp (idx->header.magic, TM_INDEX_MAGIC, sizeof idx->header.magic) != 0)
+    return corrupt (error, path, "wrong magic number"), NULL;
+  if (idx->header.version != TM_INDEX_VERSION)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
+                   "%s: index format version %u, this techmatch reads version %u; rebuild it with techmatch index",
+                   path, idx->header.version, TM_INDEX_VERSION);
+      return NULL;
+    }
+  if (idx->header.file_size != idx->size)
+    return corrupt (error, path, "truncated or extended"), NULL;
+  if (idx->header.n_sections != TM_INDEX_N_SECTIONS
+      || idx->header.data_offset > idx->size
+      || idx->header.data_offset < sizeof (TmIndexHeader) + TM_INDEX_N_SECTIONS * sizeof (TmIndexSection))
+    return corrupt (error, path, "bad header"), NULL;
+
+  /* The header, section table and block table: one CRC. */
+  head = g_malloc (idx->header.data_offset);
+  memcpy (head, idx->data, idx->header.data_offset);
+  ((TmIndexHeader *) head)->header_crc = 0;
+  if ((guint32) crc32 (0L, head, (uInt) idx->header.data_offset) != idx->header.header_crc)
+    return corrupt (error, path, "header checksum mismatch"), NULL;
+
+  table = (const TmIndexSection *) (idx->data + sizeof (TmIndexHeader));
+  for (guint i = 0; i < TM_INDEX_N_SECTIONS; i++)
+    {
+      const TmIndexSection *s = &table[i];
+      guint64 min = s->kind == TM_SECTION_BLOCKS ? sizeof (TmIndexHeader) : idx->header.data_offset;
+
+      if (s->kind < 1 || s->kind > TM_INDEX_N_SECTIONS || idx->sections[s->kind] != NULL
+          || s->offset < min || s->offset % 8 != 0 || s->size > idx->size
+          || s->offset > idx->size - s->size
+          || (entry_size[s->kind] != 0 && s->size != (guint64) s->count * entry_size[s->kind]))
+        return corrupt (error, path, "bad section table"), NULL;
+      idx->sections[s->kind] = s;
+    }
+  idx->n_blocks = idx->sections[TM_SECTION_BLOCKS]->count;
+  if (idx->n_blocks != (idx->size - idx->header.data_offset + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE)
+    return corrupt (error, path, "bad block table"), NULL;
+  idx->block_crcs = (const guint32 *) (idx->data + idx->sections[TM_SECTION_BLOCKS]->offset);
+  idx->verified = g_new0 (gint, idx->n_blocks / 32 + 1);
+
+  idx->strings = idx->data + idx->sections[TM_SECTION_STRINGS]->offset;
+  idx->strings_size = idx->sections[TM_SECTION_STRINGS]->size;
+  idx->terms = (const TmIndexTerm *) (idx->data + idx->sections[TM_SECTION_TERMS]->offset);
+  idx->n_terms = idx->sections[TM_SECTION_TERMS]->count;
+  idx->postings = idx->data + idx->sections[TM_SECTION_POSTINGS]->offset;
+  idx->postings_size = idx->sections[TM_SECTION_POSTINGS]->size;
+  idx->docs[TM_LIBRARY_DEMAND] = (const TmIndexDoc *) (idx->data + idx->sections[TM_SECTION_DOCS_DEMAND]->offset);
+  idx->n_docs[TM_LIBRARY_DEMAND] = idx->sections[TM_SECTION_DOCS_DEMAND]->count;
+  idx->docs[TM_LIBRARY_ACHIEVEMENT] = (const TmIndexDoc *) (idx->data + idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->offset);
+  idx->n_docs[TM_LIBRARY_ACHIEVEMENT] = idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->count;
+  idx->stored = idx->data + idx->sections[TM_SECTION_STORED]->offset;
+  idx->stored_size = idx->sections[TM_SECTION_STORED]->size;
+  idx->stored_index = (const guint64 *) (idx->data + idx->sections[TM_SECTION_STORED_INDEX]->offset);
+  idx->n_groups = idx->sections[TM_SECTION_STORED_INDEX]->count;
+  if (idx->n_groups == 0)
+    return corrupt (error, path, "bad stored index"), NULL;
+  idx->n_groups--;
+  if (idx->strings_size == 0 || idx->strings[0] != '\0')
+    return corrupt (error, path, "bad string table"), NULL;
+
+  if (idx->size <= TM_VERIFY_AT_OPEN_BYTES && !tm_index_verify (idx, error))
+    return NULL;
+
+  /* The metadata: one string, the whole section. */
+  if (!touch (idx, idx->sections[TM_SECTION_META]->offset, idx->sections[TM_SECTION_META]->size)
+      || idx->sections[TM_SECTION_META]->size == 0)
+    return tm_index_check (idx, error), NULL;
+  meta = (const char *) idx->data + idx->sections[TM_SECTION_META]->offset;
+  if (memchr (meta, '\0', idx->sections[TM_SECTION_META]->size) == NULL)
+    return corrupt (error, path, "unterminated metadata"), NULL;
+  if (!parse_meta (idx, meta, error))
+    return NULL;
+  return g_steal_pointer (&idx);
+}
+
+void
+tm_index_free (TmIndex *idx)
+{
+  if (idx == NULL)
+    return;
+  if (idx->map != NULL)
+    g_mapped_file_unref (idx->map);
+  g_free (idx->verified);
+  g_free (idx->damage);
+  g_mutex_clear (&idx->damage_lock);
+  if (idx->lexicons != NULL)
+    {
+      g_ptr_array_unref (idx->lexicons);
+      g_ptr_array_unref (idx->synonym_files);
+      g_ptr_array_unref (idx->stopword_files);
+    }
+  g_free (idx->path);
+  g_free (idx);
+}
+
+const TmAnalyzerOptions *
+tm_index_get_analyzer_options (const TmIndex *idx)
+{
+  return &idx->analyzer;
+}
+
+const double *
+tm_index_get_norm_weights (const TmIndex *idx)
+{
+  return idx->weights;
+}
+
+guint
+tm_index_get_n_docs (const TmIndex *idx, TmLibrary library)
+{
+  return idx->n_docs[library];
+}
+
+guint
+tm_index_get_n_terms (const TmIndex *idx)
+{
+  return idx->n_terms;
+}
+
+guint64
+tm_index_get_n_postings (const TmIndex *idx)
+{
+  guint64 n = 0;
+
+  for (guint32 t = 0; t < idx->n_terms; t++)
+    if (touch (idx, (guint64) ((const guint8 *) &idx->terms[t] - idx->data), sizeof (TmIndexTerm)))
+      n += (guint64) idx->terms[t].df[0] + idx->terms[t].df[1];
+  return n;
+}
+
+guint64
+tm_index_get_file_size (const TmIndex *idx)
+{
+  return idx->size;
+}
+
+gint64
+tm_index_get_build_time (const TmIndex *idx)
+{
+  return idx->header.build_time;
+}
+
+double
+tm_index_get_build_seconds (const TmIndex *idx)
+{
+  return idx->header.build_seconds;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+static const TmIndexDoc *
+doc_at (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  static const TmIndexDoc empty;
+  const TmIndexDoc *d;
+
+  if (doc >= idx->n_docs[library])
+    {
+      damaged (idx, "a document number out of bounds");
+      return &empty;
+    }
+  d = &idx->docs[library][doc];
+  if (!touch (idx, (guint64) ((const guint8 *) d - idx->data), sizeof *d))
+    return &empty;
+  return d;
+}
+
+const char *
+tm_index_doc_id (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return string_at (idx, doc_at (idx, library, doc)->id);
+}
+
+const char *
+tm_index_doc_title (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return string_at (idx, doc_at (idx, library, doc)->title);
+}
+
+const char *
+tm_index_doc_org (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return string_at (idx, doc_at (idx, library, doc)->org);
+}
+
+const char *
+tm_index_doc_domain (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return string_at (idx, doc_at (idx, library, doc)->domain);
+}
+
+const char *
+tm_index_doc_region (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return string_at (idx, doc_at (idx, library, doc)->region);
+}
+
+const char *
+tm_index_doc_ip (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return string_at (idx, doc_at (idx, library, doc)->ip);
+}
+
+int
+tm_index_doc_trl (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return doc_at (idx, library, doc)->trl;
+}
+
+guint32
+tm_index_doc_length (const TmIndex *idx, TmLibrary library, guint32 doc, TmIndexField field)
+{
+  return doc_at (idx, library, doc)->length[field];
+}
+
+float
+_tm_index_doc_norm (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  return doc_at (idx, library, doc)->norm;
+}
+
+
+gboolean
+tm_index_find_doc (const TmIndex *idx, TmLibrary library, const char *id, guint32 *doc)
+{
+  guint32 lo = 0, hi = idx->n_docs[library];
+
+  while (lo < hi)
+    {
+      guint32 mid = lo + (hi - lo) / 2;
+      int c = strcmp (id, tm_index_doc_id (idx, library, mid));
+
+      if (c == 0)
+        {
+          *doc = mid;
+          return TRUE;
+        }
+      if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return FALSE;
+}
+
+/* The stored string of a document: its group inflated, then its place in
+ * it.  transfer full; "" when damaged. */
+static char *
+stored_of (const TmIndex *idx, const TmIndexDoc *d)
+{
+  const guint64 *index = idx->stored_index;
+  guint64 off, end;
+  guint32 raw_len;
+  uLongf len;
+  g_autofree guint8 *raw = NULL;
+  const char *p;
+
+  if (d->stored_group >= idx->n_groups
+      || !touch (idx, (guint64) ((const guint8 *) &index[d->stored_group] - idx->data), 2 * sizeof (guint64)))
+    goto bad;
+  off = index[d->stored_group];
+  end = index[d->stored_group + 1];
+  if (off > end || end > idx->stored_size || end - off < sizeof raw_len
+      || !touch (idx, (guint64) (idx->stored - idx->data) + off, end - off))
+    goto bad;
+  memcpy (&raw_len, idx->stored + off, sizeof raw_len);
+  if (raw_len == 0 || raw_len > TM_STORED_GROUP * (TM_MAX_RECORD_BYTES + 4096u))
+    goto bad;
+  raw = g_malloc (raw_len + 1);
+  len = raw_len;
+  if (uncompress (raw, &len, idx->stored + off + sizeof raw_len, (uLong) (end - off - sizeof raw_len)) != Z_OK
+      || len != raw_len)
+    goto bad;
+  raw[raw_len] = '\0';
+  p = (const char *) raw;
+  for (guint i = 0; i < d->stored_index; i++)
+    {
+      const char *nul = memchr (p, '\0', (gsize) ((const char *) raw + raw_len - p));
+      if (nul == NULL || nul + 1 >= (const char *) raw + raw_len)
+        goto bad;
+      p = nul + 1;
+    }
+  return g_strdup (p);
+
+bad:
+  damaged (idx, "a stored record does not decode");
+  return g_strdup ("");
+}
+
+/* transfer full */
+TmRecord *
+tm_index_get_record (const TmIndex *idx, TmLibrary library, guint32 doc)
+{
+  const TmIndexDoc *d = doc_at (idx, library, doc);
+  TmRecord *r = tm_record_new (library);
+  g_autofree char *stored = stored_of (idx, d);
+  g_auto(GStrv) parts = g_strsplit (stored, "\x1e", 8);
+  const char *ip = string_at (idx, d->ip);
+
+#define FIELD(i) (g_strv_length (parts) > (i) && parts[i][0] != '\0' ? g_strdup (parts[i]) : NULL)
+  r->id = g_strdup (string_at (idx, d->id));
+  r->title = g_strdup (string_at (idx, d->title));
+  r->org = d->org ? g_strdup (string_at (idx, d->org)) : NULL;
+  r->region = d->region ? g_strdup (string_at (idx, d->region)) : NULL;
+  r->domain = d->domain ? g_strdup (string_at (idx, d->domain)) : NULL;
+  r->trl = d->trl <= 9 ? d->trl : 0;
+  if (ip[0] != '\0')
+    {
+      g_auto(GStrv) ips = g_strsplit (ip, "\n", -1);
+      for (guint i = 0; ips[i] != NULL; i++)
+        g_ptr_array_add (r->ip, g_strdup (ips[i]));
+    }
+  r->updated = FIELD (0);
+  if (g_strv_length (parts) > 1 && parts[1][0] != '\0')
+    {
+      g_auto(GStrv) kws = g_strsplit (parts[1], "\x1f", -1);
+      for (guint i = 0; kws[i] != NULL; i++)
+        g_ptr_array_add (r->keywords, g_strdup (kws[i]));
+    }
+  r->body = FIELD (2);
+  r->transfer = FIELD (3);
+  if (g_strv_length (parts) > 4 && parts[4][0] != '\0')
+    r->budget = g_ascii_strtod (parts[4], NULL);
+  r->budget_unit = FIELD (5);
+  r->deadline = FIELD (6);
+  r->cooperation = FIELD (7);
+#undef FIELD
+  return r;
+}
+
+/* ---- terms and postings ---------------------------------------------------- */
+
+static const TmIndexTerm *
+term_at (const TmIndex *idx, guint32 t)
+{
+  const TmIndexTerm *e = &idx->terms[t];
+
+  if (!touch (idx, (guint64) ((const guint8 *) e - idx->data), sizeof *e))
+    return NULL;
+  return e;
+}
+
+const char *
+tm_index_term_text (const TmIndex *idx, guint32 term)
+{
+  const TmIndexTerm *e = term < idx->n_terms ? term_at (idx, term) : NULL;
+
+  return e != NULL ? string_at (idx, e->text) : "";
+}
+
+gboolean
+tm_index_lookup (const TmIndex *idx, TmLibrary library, const char *term, gsize len,
+                 TmPostingList *out)
+{
+  guint32 lo = 0, hi = idx->n_terms;
+
+  while (lo < hi)
+    {
+      guint32 mid = lo + (hi - lo) / 2;
+      const TmIndexTerm *e = term_at (idx, mid);
+      const char *text;
+      gsize tlen;
+      int c;
+
+      if (e == NULL)
+        return FALSE;
+      text = string_at (idx, e->text);
+      tlen = strlen (text);
+      c = memcmp (term, text, MIN (len, tlen));
+      if (c == 0)
+        c = len < tlen ? -1 : len > tlen;
+      if (c == 0)
+        {
+          guint64 off = e->postings[library], plen = e->postings_len[library];
+
+          if (e->df[library] == 0)
+            return FALSE;
+          if (off > idx->postings_size || plen > idx->postings_size - off
+              || e->df[library] > idx->n_docs[library]
+              || !touch (idx, (guint64) (idx->postings - idx->data) + off, plen))
+            {
+              damaged (idx, "postings out of bounds");
+              return FALSE;
+            }
+          out->term = mid;
+          out->df = e->df[library];
+          out->postings = idx->postings + off;
+          out->postings_len = plen;
+          out->n_docs = idx->n_docs[library];
+          return TRUE;
+        }
+      if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return FALSE;
+}
+
+void
+tm_posting_iter_init (TmPostingIter *it, const TmPostingList *list)
+{
+  it->p = list->postings;
+  it->end = list->postings + list->postings_len;
+  it->doc = -1;
+  it->n_docs = list->n_docs ? list->n_docs : G_MAXUINT32;
+  it->bad = FALSE;
+}
+
+gboolean
+tm_posting_iter_next (TmPostingIter *it)
+{
+  guint64 delta, code, v;
+
+  if (it->p >= it->end || it->bad)
+    return FALSE;
+  if (!_tm_varint_get (&it->p, it->end, &delta) || delta == 0
+      || !_tm_varint_get (&it->p, it->end, &code)
+      || delta > (guint64) it->n_docs || it->doc + (gint64) delta >= (gint64) it->n_docs)
+    goto bad;
+  it->doc += (gint64) delta;
+  it->tf[TM_IFIELD_BODY] = (guint32) MIN (code >> 2, G_MAXUINT32);
+  it->tf[TM_IFIELD_TITLE] = it->tf[TM_IFIELD_KEYWORDS] = 0;
+  if (code & 1)
+    {
+      if (!_tm_varint_get (&it->p, it->end, &v) || v == 0 || v > G_MAXUINT32)
+        goto bad;
+      it->tf[TM_IFIELD_TITLE] = (guint32) v;
+    }
+  if (code & 2)
+    {
+      if (!_tm_varint_get (&it->p, it->end, &v) || v == 0 || v > G_MAXUINT32)
+        goto bad;
+      it->tf[TM_IFIELD_KEYWORDS] = (guint32) v;
+    }
+  return TRUE;
+
+bad:
+  it->bad = TRUE;
+  return FALSE;
+}

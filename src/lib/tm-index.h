@@ -1,0 +1,148 @@
+/* tm-index.h — the persistent inverted index of both libraries.
+ *
+ * One file holds both libraries: a term dictionary, per-library postings
+ * with per-field term frequencies (title, keywords, body), a document
+ * table with the metadata filters use and the lengths and norms scoring
+ * uses, and every record's stored fields, so that `show` and the reports
+ * need no corpus.  The layout is specified above the writer in
+ * tm-index-build.c.  The file is read through a memory map and validated
+ * before use (TM_ERROR_CORRUPT_INDEX, never a crash).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tm-analyzer.h"
+#include "tm-reader.h"
+#include "tm-record.h"
+
+G_BEGIN_DECLS
+
+/* The fields that are indexed. */
+typedef enum {
+  TM_IFIELD_TITLE,
+  TM_IFIELD_KEYWORDS,
+  TM_IFIELD_BODY,
+} TmIndexField;
+
+#define TM_N_IFIELDS 3
+
+const char *tm_index_field_name (TmIndexField field);
+
+typedef struct _TmIndex TmIndex;
+
+/* ---- building ---- */
+
+typedef struct {
+  TmAnalyzerOptions analyzer; /* how every field is analyzed; kept in the index */
+  guint jobs;                 /* analysis threads; 0 = one per core */
+  gboolean skip_bad;          /* index the good records when some are bad */
+  TmProblemFunc problem_func; /* corpus problems, as tm_corpus_read() reports them */
+  gpointer user_data;
+} TmIndexBuildOptions;
+
+typedef struct {
+  guint records[TM_N_LIBRARIES];
+  guint bad_records;
+  guint problems;
+  guint64 terms;
+  guint64 postings;
+  guint64 file_size;
+  double seconds;
+} TmIndexBuildStats;
+
+/* Reads the corpus under @corpus_paths, analyzes it and writes the index
+ * to @path: to a temporary file beside it, fsync'd, then renamed over
+ * @path, so that a reader sees the old index or the new one.  A lock file
+ * (@path.lock) keeps two builds apart: the second fails with
+ * TM_ERROR_LOCKED naming the holder's PID.  With problems in the corpus
+ * the build fails (TM_ERROR_INVALID) and writes nothing, unless
+ * @options->skip_bad.  */
+gboolean tm_index_build (const char * const *corpus_paths, const char *path,
+                         const TmIndexBuildOptions *options, TmIndexBuildStats *stats,
+                         GError **error);
+
+/* ---- reading ---- */
+
+/* Opens and validates the index at @path: magic, version, checksum, and
+ * the bounds of every section, table entry and string.  Errors:
+ * TM_ERROR_IO when the file cannot be read,
+ * TM_ERROR_CORRUPT_INDEX when it is not a valid index.  transfer full:
+ * free with tm_index_free(). */
+TmIndex    *tm_index_open (const char *path, GError **error);
+void        tm_index_free (TmIndex *index);
+
+/* The analyzer options the index was built with (mode and switches; the
+ * file lists are the paths it used, owned by the index). */
+const TmAnalyzerOptions *tm_index_get_analyzer_options (const TmIndex *index);
+
+guint       tm_index_get_n_docs (const TmIndex *index, TmLibrary library);
+guint       tm_index_get_n_terms (const TmIndex *index);
+guint64     tm_index_get_n_postings (const TmIndex *index);
+guint64     tm_index_get_file_size (const TmIndex *index);
+gint64      tm_index_get_build_time (const TmIndex *index);   /* Unix seconds */
+double      tm_index_get_build_seconds (const TmIndex *index);
+
+/* Documents are numbered per library, 0 .. n-1, in id order. */
+gboolean    tm_index_find_doc (const TmIndex *index, TmLibrary library, const char *id,
+                               guint32 *doc);
+
+/* The record as stored.  transfer full: free with tm_record_free(). */
+TmRecord   *tm_index_get_record (const TmIndex *index, TmLibrary library, guint32 doc);
+
+/* Cheap accessors for scoring and output (owned by the index). */
+const char *tm_index_doc_id (const TmIndex *index, TmLibrary library, guint32 doc);
+const char *tm_index_doc_title (const TmIndex *index, TmLibrary library, guint32 doc);
+const char *tm_index_doc_org (const TmIndex *index, TmLibrary library, guint32 doc);
+const char *tm_index_doc_domain (const TmIndex *index, TmLibrary library, guint32 doc);
+const char *tm_index_doc_region (const TmIndex *index, TmLibrary library, guint32 doc);
+int         tm_index_doc_trl (const TmIndex *index, TmLibrary library, guint32 doc);
+/* The IP types, joined by '\n' ("" when none). */
+const char *tm_index_doc_ip (const TmIndex *index, TmLibrary library, guint32 doc);
+/* Field lengths in terms. */
+guint32     tm_index_doc_length (const TmIndex *index, TmLibrary library, guint32 doc,
+                                 TmIndexField field);
+
+/* A term's entry: found by binary search over the sorted dictionary. */
+typedef struct {
+  guint32 term;           /* term number */
+  guint32 df;             /* documents of the library holding it */
+  const guint8 *postings; /* encoded postings of that library */
+  gsize postings_len;
+  guint32 n_docs;         /* documents in the library: the bound of a doc */
+} TmPostingList;
+
+gboolean    tm_index_lookup (const TmIndex *index, TmLibrary library,
+                             const char *term, gsize len, TmPostingList *out);
+const char *tm_index_term_text (const TmIndex *index, guint32 term);
+
+/* Iterating over postings: doc in increasing order, tf per field. */
+typedef struct {
+  const guint8 *p, *end;
+  gint64 doc;
+  guint32 n_docs;
+  guint32 tf[TM_N_IFIELDS];
+  gboolean bad;           /* set when the postings do not decode */
+} TmPostingIter;
+
+void        tm_posting_iter_init (TmPostingIter *iter, const TmPostingList *list);
+/* FALSE at the end, or when the postings do not decode (iter->bad). */
+gboolean    tm_posting_iter_next (TmPostingIter *iter);
+
+/* Damage found since the index was opened (blocks whose checksum failed,
+ * entries out of bounds): accessors return empty values for damaged
+ * data and record it here.  Returns FALSE with TM_ERROR_CORRUPT_INDEX
+ * once anything was found. */
+gboolean    tm_index_check (const TmIndex *index, GError **error);
+
+/* Verifies the checksum of every block: what `techmatch stats --verify`
+ * runs.  Small indexes are verified this way at open. */
+gboolean    tm_index_verify (const TmIndex *index, GError **error);
+
+/* The weights the stored norms were computed with. */
+const double *tm_index_get_norm_weights (const TmIndex *index);
+
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmIndex, tm_index_free)
+
+G_END_DECLS

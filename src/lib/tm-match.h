@@ -1,0 +1,99 @@
+/* tm-match.h — ranking one library against a query: the scorer.
+ *
+ * A query is a record (a demand matched against the achievements, or an
+ * achievement against the demands) or a text (analyzed like a demand's
+ * description).  Its terms are weighted by field (title, keywords, body:
+ * TmScoreParams) and, like Lucene's MoreLikeThis, a long query keeps only
+ * its N strongest terms.  Scores:
+ *
+ *   TF-IDF (default)  cosine of the query and document vectors, each term
+ *                     weighted (1 + ln tf') × idf, where tf' is the
+ *                     field-weighted term frequency and
+ *                     idf = ln((1 + N) / (1 + df)) + 1 over the target
+ *                     library: scores lie in 0–1, so a threshold means the
+ *                     same for every query.
+ *   BM25              Σ idf × tf'(k1 + 1) / (tf' + k1 (1 − b + b L'/avgL'))
+ *                     with field-weighted lengths L' (BM25F); unbounded.
+ *
+ * Results are the top K by score, ties broken by id, so output is
+ * deterministic.  match, explain and batch all go through
+ * tm_matcher_run(); explaining only keeps the per-term breakdown.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tm-analyzer.h"
+#include "tm-index.h"
+#include "tm-score.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  TmScoreParams score;
+  guint top;               /* K; 0 = every document that scores */
+  guint max_terms;         /* the query's strongest terms kept; 0 = all */
+  double min_score;        /* results below are dropped */
+  /* Filters on the target documents, all of which must hold (NULL-terminated
+   * lists, or NULL): a domain equal to each of @domains, a region holding
+   * each of @regions, a TRL of at least @min_trl, every IP type of @ips. */
+  const char * const *domains;
+  const char * const *regions;
+  int min_trl;
+  const char * const *ips;
+  gboolean explain;        /* keep the per-term breakdown */
+  /* Explain only this target document (G_MAXUINT32: no restriction). */
+  guint32 only_doc;
+} TmMatchOptions;
+
+void tm_match_options_init (TmMatchOptions *options);
+
+/* A query term's part in one result. */
+typedef struct {
+  const char *term;        /* owned by the results */
+  guint32 tf[TM_N_IFIELDS];/* in the document, per field */
+  double idf;
+  double query_weight;
+  double doc_weight;
+  double contribution;     /* its share of the score (the shares add up to it) */
+} TmContribution;
+
+typedef struct {
+  guint32 doc;
+  double score;
+  GArray *contributions;   /* TmContribution, largest first; NULL unless explaining */
+  GPtrArray *missing;      /* strong query terms the document lacks (char *) */
+} TmResult;
+
+typedef struct {
+  TmLibrary target;
+  GArray *results;         /* TmResult, best first */
+  guint n_query_terms;     /* terms of the query found in the target library */
+  guint n_used_terms;      /* kept after the MoreLikeThis cut-off */
+  GStringChunk *strings;
+} TmResults;
+
+void tm_results_free (TmResults *results);
+
+typedef struct _TmMatcher TmMatcher;
+
+/* Working memory for one thread over one index (accumulators, analysis).
+ * @analyzer must be built with the index's analyzer options.  transfer
+ * full: free with tm_matcher_free(). */
+TmMatcher *tm_matcher_new (const TmIndex *index, const TmAnalyzer *analyzer);
+void       tm_matcher_free (TmMatcher *matcher);
+
+/* Ranks the @target library against @record (of the other library).
+ * Errors: TM_ERROR_BAD_QUERY (nothing to match on),
+ * TM_ERROR_CORRUPT_INDEX.  transfer full: free with tm_results_free(). */
+TmResults *tm_matcher_run_record (TmMatcher *matcher, const TmRecord *record, TmLibrary target,
+                                  const TmMatchOptions *options, GError **error);
+
+/* The same for a text, analyzed like a demand's description. */
+TmResults *tm_matcher_run_text (TmMatcher *matcher, const char *text, gssize len, TmLibrary target,
+                                const TmMatchOptions *options, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmMatcher, tm_matcher_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmResults, tm_results_free)
+
+G_END_DECLS

@@ -1,0 +1,301 @@
+/* test-index.c — the index writer and reader: round trip, every kind of
+ * damage, the lock, bad corpora. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "tm-error.h"
+#include "tm-index.h"
+#include "tm-private.h"
+#include "tm-test.h"
+
+static char *tmpdir;
+
+static int
+setup (void)
+{
+  tmpdir = g_dir_make_tmp ("tm-index-XXXXXX", NULL);
+  return tmpdir == NULL;
+}
+
+static int
+teardown (void)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+  int ignored = system (cmd);
+  (void) ignored;
+  g_free (tmpdir);
+  return 0;
+}
+
+static void
+build_options (TmIndexBuildOptions *o)
+{
+  memset (o, 0, sizeof *o);
+  tm_analyzer_options_init (&o->analyzer);
+  o->jobs = 2;
+}
+
+/* Builds the index of tests/data/good at @name in the temporary folder. */
+static char *
+build_good (const char *name)
+{
+  g_autofree char *good = tm_test_path ("tests/data/good");
+  const char *paths[] = { good, NULL };
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats;
+
+  build_options (&o);
+  CU_ASSERT_FATAL (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT_EQUAL (stats.records[TM_LIBRARY_ACHIEVEMENT], 3);
+  CU_ASSERT_EQUAL (stats.records[TM_LIBRARY_DEMAND], 2);
+  return path;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *path = build_good ("good.idx");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) idx = tm_index_open (path, &error);
+  g_autoptr(TmRecord) r = NULL;
+  TmPostingList list;
+  TmPostingIter it;
+  guint32 doc;
+  guint n = 0;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (idx);
+  CU_ASSERT_EQUAL (tm_index_get_n_docs (idx, TM_LIBRARY_ACHIEVEMENT), 3);
+  CU_ASSERT_EQUAL (tm_index_get_n_docs (idx, TM_LIBRARY_DEMAND), 2);
+  CU_ASSERT (tm_index_get_n_terms (idx) > 10);
+  CU_ASSERT_EQUAL (tm_index_get_analyzer_options (idx)->mode, TM_MODE_WORDS);
+
+  /* Documents are in id order. */
+  CU_ASSERT_STRING_EQUAL (tm_index_doc_id (idx, TM_LIBRARY_ACHIEVEMENT, 0), "A-T001");
+  CU_ASSERT_STRING_EQUAL (tm_index_doc_id (idx, TM_LIBRARY_ACHIEVEMENT, 2), "A-T003");
+  CU_ASSERT (tm_index_find_doc (idx, TM_LIBRARY_DEMAND, "D-T002", &doc));
+  CU_ASSERT_EQUAL (doc, 1);
+  CU_ASSERT_FALSE (tm_index_find_doc (idx, TM_LIBRARY_DEMAND, "A-T001", &doc));
+
+  /* The record as stored is the record as read. */
+  CU_ASSERT (tm_index_find_doc (idx, TM_LIBRARY_ACHIEVEMENT, "A-T001", &doc));
+  r = tm_index_get_record (idx, TM_LIBRARY_ACHIEVEMENT, doc);
+  CU_ASSERT_STRING_EQUAL (r->title, "PEM电解水制氢用钛基阳极扩散层");
+  CU_ASSERT_STRING_EQUAL (r->org, "西北有色金属研究院");
+  CU_ASSERT_STRING_EQUAL (r->updated, "2025-10-17");
+  CU_ASSERT_EQUAL (r->keywords->len, 3);
+  CU_ASSERT_EQUAL (r->ip->len, 2);
+  CU_ASSERT_STRING_EQUAL (r->ip->pdata[1], "技术秘密");
+  CU_ASSERT_EQUAL (r->trl, 6);
+  CU_ASSERT_STRING_EQUAL (r->transfer, "技术许可");
+  CU_ASSERT (g_str_has_prefix (r->body, "采用梯度孔隙钛纤维毡"));
+  g_clear_pointer (&r, tm_record_free);
+  CU_ASSERT (tm_index_find_doc (idx, TM_LIBRARY_DEMAND, "D-T001", &doc));
+  r = tm_index_get_record (idx, TM_LIBRARY_DEMAND, doc);
+  CU_ASSERT_DOUBLE_EQUAL (r->budget, 200, 1e-9);
+  CU_ASSERT_STRING_EQUAL (r->budget_unit, "万元");
+  CU_ASSERT_STRING_EQUAL (r->deadline, "2026-06-30");
+
+  /* Postings: 质子交换膜 (PEM's canonical term) is in A-T001's title and
+   * D-T001's keywords. */
+  CU_ASSERT (tm_index_lookup (idx, TM_LIBRARY_ACHIEVEMENT, "质子交换膜", strlen ("质子交换膜"), &list));
+  CU_ASSERT_EQUAL (list.df, 1);
+  tm_posting_iter_init (&it, &list);
+  while (tm_posting_iter_next (&it))
+    {
+      n++;
+      CU_ASSERT_EQUAL (it.doc, 0);
+      CU_ASSERT_EQUAL (it.tf[TM_IFIELD_TITLE], 1);
+    }
+  CU_ASSERT_EQUAL (n, 1);
+  CU_ASSERT (tm_index_lookup (idx, TM_LIBRARY_DEMAND, "质子交换膜", strlen ("质子交换膜"), &list));
+  CU_ASSERT_FALSE (tm_index_lookup (idx, TM_LIBRARY_DEMAND, "不存在的词", strlen ("不存在的词"), &list));
+  CU_ASSERT (tm_index_verify (idx, &error));
+  CU_ASSERT (tm_index_check (idx, &error));
+}
+
+static gboolean
+opens_as_corrupt (const char *path, const guint8 *data, gsize len, const char *expect)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) idx = NULL;
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, NULL);
+  idx = tm_index_open (path, &error);
+  if (idx != NULL)
+    {
+      /* Damage past the header shows when the data is read. */
+      tm_index_get_n_postings (idx);
+      for (guint l = 0; l < TM_N_LIBRARIES; l++)
+        for (guint32 d = 0; d < tm_index_get_n_docs (idx, l); d++)
+          tm_record_free (tm_index_get_record (idx, l, d));
+      if (tm_index_check (idx, &error))
+        return FALSE;
+    }
+  if (!g_error_matches (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX))
+    return FALSE;
+  return expect == NULL || strstr (error->message, expect) != NULL;
+}
+
+static void
+test_corruption (void)
+{
+  g_autofree char *path = build_good ("orig.idx");
+  g_autofree char *bad = g_build_filename (tmpdir, "bad.idx", NULL);
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *copy = NULL;
+  gsize len;
+  GRand *rand = g_rand_new_with_seed (20261123);
+  guint caught = 0, tried = 0;
+
+  CU_ASSERT_FATAL (g_file_get_contents (path, (char **) &data, &len, NULL));
+  copy = g_malloc (len);
+
+  /* Truncation at every length class. */
+  for (gsize cut = 0; cut < len; cut += MAX (1, len / 60))
+    {
+      tried++;
+      caught += opens_as_corrupt (bad, data, cut, NULL);
+    }
+  CU_ASSERT_EQUAL (caught, tried);
+
+  /* A flipped byte anywhere. */
+  caught = tried = 0;
+  for (int i = 0; i < 200; i++)
+    {
+      gsize at = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+
+      memcpy (copy, data, len);
+      copy[at] ^= (guint8) g_rand_int_range (rand, 1, 256);
+      tried++;
+      caught += opens_as_corrupt (bad, copy, len, NULL);
+    }
+  CU_ASSERT_EQUAL (caught, tried);
+
+  /* Wrong magic, wrong version. */
+  memcpy (copy, data, len);
+  copy[0] = 'X';
+  CU_ASSERT (opens_as_corrupt (bad, copy, len, "wrong magic number"));
+  memcpy (copy, data, len);
+  copy[8] = 99;
+  CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 99"));
+  g_rand_free (rand);
+}
+
+static void
+test_missing_and_not_an_index (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *readme = tm_test_path ("README");
+
+  CU_ASSERT_PTR_NULL (tm_index_open ("/nonexistent/x.idx", &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  CU_ASSERT_PTR_NULL (tm_index_open (tmpdir, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_IO));
+  g_clear_error (&error);
+  CU_ASSERT_PTR_NULL (tm_index_open (readme, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX));
+}
+
+static void
+test_lock (void)
+{
+  g_autofree char *good = tm_test_path ("tests/data/good");
+  const char *paths[] = { good, NULL };
+  g_autofree char *path = g_build_filename (tmpdir, "locked.idx", NULL);
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+  g_autoptr(GError) error = NULL;
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats;
+  int fd = open (lock, O_RDWR | O_CREAT, 0644);
+
+  /* Another process holds the lock (a second open file description is
+   * enough for flock()). */
+  CU_ASSERT_FATAL (fd >= 0 && flock (fd, LOCK_EX) == 0);
+  CU_ASSERT (write (fd, "4242\n", 5) == 5);
+  build_options (&o);
+  CU_ASSERT_FALSE (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_LOCKED));
+  CU_ASSERT (strstr (error->message, "locked by PID 4242") != NULL);
+  CU_ASSERT_FALSE (g_file_test (path, G_FILE_TEST_EXISTS));
+  close (fd);
+  g_clear_error (&error);
+  CU_ASSERT (tm_index_build (paths, path, &o, &stats, &error));
+}
+
+static void
+test_bad_corpus (void)
+{
+  g_autofree char *good = tm_test_path ("tests/data/good");
+  g_autofree char *broken = tm_test_path ("tests/data/broken/trl-out-of-range.xml");
+  g_autofree char *stale = NULL;
+  const char *paths[] = { good, broken, NULL };
+  g_autofree char *path = g_build_filename (tmpdir, "bad-corpus.idx", NULL);
+  g_autoptr(GError) error = NULL;
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats;
+
+  build_options (&o);
+  CU_ASSERT_FALSE (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_INVALID));
+  CU_ASSERT_EQUAL (stats.problems, 2);
+  CU_ASSERT_FALSE (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* --skip-bad: the good records, and a leftover temporary file of an
+   * interrupted build is cleaned up. */
+  stale = g_strconcat (path, ".tmp.99999", NULL);
+  g_file_set_contents (stale, "half", -1, NULL);
+  g_clear_error (&error);
+  o.skip_bad = TRUE;
+  CU_ASSERT (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT_EQUAL (stats.records[TM_LIBRARY_ACHIEVEMENT], 3);
+  CU_ASSERT_EQUAL (stats.bad_records, 2);
+  CU_ASSERT_FALSE (g_file_test (stale, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_varint (void)
+{
+  g_autoptr(GByteArray) a = g_byte_array_new ();
+  const guint64 values[] = { 0, 1, 127, 128, 300, 1u << 21, G_MAXUINT32, G_MAXUINT64 };
+  const guint8 *p, *end;
+  guint64 v;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    _tm_varint_put (a, values[i]);
+  p = a->data;
+  end = a->data + a->len;
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      CU_ASSERT (_tm_varint_get (&p, end, &v));
+      CU_ASSERT_EQUAL (v, values[i]);
+    }
+  CU_ASSERT_FALSE (_tm_varint_get (&p, end, &v));
+  /* Truncated in the middle: 300 takes bytes 5 and 6. */
+  p = a->data + 5;
+  end = a->data + 6;
+  CU_ASSERT_FALSE (_tm_varint_get (&p, end, &v));
+}
+
+int
+main (void)
+{
+  CU_pSuite suite;
+
+  if (CU_initialize_registry () != CUE_SUCCESS)
+    return 99;
+  suite = CU_add_suite ("index", setup, teardown);
+  CU_add_test (suite, "varint", test_varint);
+  CU_add_test (suite, "round trip", test_round_trip);
+  CU_add_test (suite, "corruption", test_corruption);
+  CU_add_test (suite, "missing and not an index", test_missing_and_not_an_index);
+  CU_add_test (suite, "lock", test_lock);
+  CU_add_test (suite, "bad corpus", test_bad_corpus);
+  return tm_test_run ();
+}

@@ -1,0 +1,267 @@
+/* test-match.c — the scorer against hand computation on a three-document
+ * library, top-K order and ties, filters. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tm-error.h"
+#include "tm-index.h"
+#include "tm-match.h"
+#include "tm-test.h"
+
+static char *tmpdir;
+static TmIndex *idx;
+static TmAnalyzer *analyzer;
+
+#define HEAD "<?xml version='1.0' encoding='UTF-8'?>\n<corpus xmlns='urn:techmatch:corpus:1' library='%s'>\n"
+
+static int
+setup (void)
+{
+  g_autofree char *ach = NULL, *dem = NULL, *path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[2] = { NULL, NULL };
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats;
+
+  tmpdir = g_dir_make_tmp ("tm-match-XXXXXX", NULL);
+  ach = g_build_filename (tmpdir, "a.xml", NULL);
+  dem = g_build_filename (tmpdir, "d.xml", NULL);
+  path = g_build_filename (tmpdir, "x.idx", NULL);
+  /* Latin words only, so that the hand computation needs no segmenter;
+   * A4 repeats A2 to test ties. */
+  {
+    g_autoptr(GString) s = g_string_new (NULL);
+    g_string_printf (s, HEAD, "achievement");
+    g_string_append (s,
+      "<achievement id='A1'><title>one</title><domain>x</domain><abstract>alpha beta</abstract><trl>3</trl><ip>发明专利</ip></achievement>\n"
+      "<achievement id='A2'><title>two</title><domain>y</domain><abstract>alpha gamma gamma</abstract><trl>7</trl></achievement>\n"
+      "<achievement id='A3'><title>three</title><domain>x</domain><abstract>delta</abstract></achievement>\n"
+      "<achievement id='A4'><title>four</title><domain>y</domain><region>西安高新区</region><abstract>alpha gamma gamma</abstract><trl>7</trl><ip>发明专利</ip><ip>软件著作权</ip></achievement>\n"
+      "</corpus>\n");
+    g_file_set_contents (ach, s->str, -1, NULL);
+    g_string_printf (s, HEAD, "demand");
+    g_string_append (s, "<demand id='D1'><title>query</title><description>alpha gamma</description></demand>\n</corpus>\n");
+    g_file_set_contents (dem, s->str, -1, NULL);
+  }
+  paths[0] = tmpdir;
+  memset (&o, 0, sizeof o);
+  tm_analyzer_options_init (&o.analyzer);
+  o.analyzer.mode = TM_MODE_WORDS;
+  o.analyzer.synonyms = o.analyzer.stopwords = o.analyzer.stem = FALSE;
+  if (!tm_index_build (paths, path, &o, &stats, &error))
+    return 1;
+  idx = tm_index_open (path, &error);
+  if (idx == NULL)
+    return 1;
+  analyzer = tm_analyzer_new (tm_index_get_analyzer_options (idx), &error);
+  return analyzer == NULL;
+}
+
+static int
+teardown (void)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+  int ignored = system (cmd);
+
+  (void) ignored;
+  tm_analyzer_free (analyzer);
+  tm_index_free (idx);
+  g_free (tmpdir);
+  return 0;
+}
+
+static TmResults *
+run_demand (const TmMatchOptions *o)
+{
+  g_autoptr(TmMatcher) m = tm_matcher_new (idx, analyzer);
+  g_autoptr(TmRecord) q = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 doc;
+  TmResults *r;
+
+  CU_ASSERT_FATAL (tm_index_find_doc (idx, TM_LIBRARY_DEMAND, "D1", &doc));
+  q = tm_index_get_record (idx, TM_LIBRARY_DEMAND, doc);
+  r = tm_matcher_run_record (m, q, TM_LIBRARY_ACHIEVEMENT, o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  return r;
+}
+
+#define RESULT(r, i) (&g_array_index ((r)->results, TmResult, (i)))
+#define ID(r, i) tm_index_doc_id (idx, TM_LIBRARY_ACHIEVEMENT, RESULT (r, i)->doc)
+
+/* Only the body counts, so that the numbers below are the whole story. */
+static void
+body_only (TmMatchOptions *o)
+{
+  tm_match_options_init (o);
+  o->score.weights[0] = o->score.weights[1] = 0;
+  o->score.weights[2] = 1;
+}
+
+static void
+test_tfidf (void)
+{
+  TmMatchOptions o;
+  g_autoptr(TmResults) r = NULL;
+  /* N = 4 achievements: alpha in 3, beta in 1, gamma in 2. */
+  double ia = log (5.0 / 4) + 1, ib = log (5.0 / 2) + 1, ig = log (5.0 / 3) + 1;
+  double q = sqrt (ia * ia + ig * ig);
+  double a1 = ia * ia / (q * sqrt (ia * ia + ib * ib));
+  double g2 = (1 + log (2)) * ig;
+  double a2 = (ia * ia + ig * g2) / (q * sqrt (ia * ia + g2 * g2));
+
+  body_only (&o);
+  r = run_demand (&o);
+  CU_ASSERT_EQUAL_FATAL (r->results->len, 3);
+  /* A2 and A4 tie: the smaller id first. */
+  CU_ASSERT_STRING_EQUAL (ID (r, 0), "A2");
+  CU_ASSERT_STRING_EQUAL (ID (r, 1), "A4");
+  CU_ASSERT_STRING_EQUAL (ID (r, 2), "A1");
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 0)->score, a2, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 1)->score, a2, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 2)->score, a1, 1e-9);
+  CU_ASSERT (RESULT (r, 0)->score <= 1.0);
+}
+
+static void
+test_bm25 (void)
+{
+  TmMatchOptions o;
+  g_autoptr(TmResults) r = NULL;
+  double k1 = 1.2, b = 0.75, avg = (2 + 3 + 1 + 3) / 4.0;
+  double ia = log (1 + (4 - 3 + 0.5) / (3 + 0.5)), ig = log (1 + (4 - 2 + 0.5) / (2 + 0.5));
+  double n1 = 1 - b + b * 2 / avg, n2 = 1 - b + b * 3 / avg;
+  double a1 = ia * 1 * (k1 + 1) / (1 + k1 * n1);
+  double a2 = ia * 1 * (k1 + 1) / (1 + k1 * n2) + ig * 2 * (k1 + 1) / (2 + k1 * n2);
+
+  body_only (&o);
+  o.score.model = TM_MODEL_BM25;
+  r = run_demand (&o);
+  CU_ASSERT_EQUAL_FATAL (r->results->len, 3);
+  CU_ASSERT_STRING_EQUAL (ID (r, 0), "A2");
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 0)->score, a2, 1e-9);
+  CU_ASSERT_STRING_EQUAL (ID (r, 2), "A1");
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 2)->score, a1, 1e-9);
+}
+
+static void
+test_top_k_and_threshold (void)
+{
+  TmMatchOptions o;
+  g_autoptr(TmResults) r = NULL;
+  g_autoptr(TmResults) s = NULL;
+
+  body_only (&o);
+  o.top = 1;
+  r = run_demand (&o);
+  CU_ASSERT_EQUAL_FATAL (r->results->len, 1);
+  CU_ASSERT_STRING_EQUAL (ID (r, 0), "A2");
+  body_only (&o);
+  o.min_score = 0.5;
+  s = run_demand (&o);
+  for (guint i = 0; i < s->results->len; i++)
+    CU_ASSERT (RESULT (s, i)->score >= 0.5);
+  CU_ASSERT_EQUAL (s->results->len, 2);
+}
+
+static void
+test_filters (void)
+{
+  TmMatchOptions o;
+  const char *domains[] = { "x", NULL };
+  const char *regions[] = { "高新", NULL };
+  const char *ips[] = { "发明专利", "软件著作权", NULL };
+  g_autoptr(TmResults) a = NULL, b = NULL, c = NULL, d = NULL;
+
+  body_only (&o);
+  o.domains = domains;
+  a = run_demand (&o);
+  CU_ASSERT_EQUAL_FATAL (a->results->len, 1);
+  CU_ASSERT_STRING_EQUAL (ID (a, 0), "A1");
+
+  body_only (&o);
+  o.regions = regions;
+  b = run_demand (&o);
+  CU_ASSERT_EQUAL_FATAL (b->results->len, 1);
+  CU_ASSERT_STRING_EQUAL (ID (b, 0), "A4");
+
+  body_only (&o);
+  o.min_trl = 5;
+  c = run_demand (&o);
+  CU_ASSERT_EQUAL (c->results->len, 2);
+
+  /* Repeated filters combine with AND. */
+  body_only (&o);
+  o.ips = ips;
+  d = run_demand (&o);
+  CU_ASSERT_EQUAL_FATAL (d->results->len, 1);
+  CU_ASSERT_STRING_EQUAL (ID (d, 0), "A4");
+}
+
+static void
+test_explain (void)
+{
+  TmMatchOptions o;
+  g_autoptr(TmResults) r = NULL;
+  const TmResult *top;
+  double sum = 0;
+
+  body_only (&o);
+  o.explain = TRUE;
+  r = run_demand (&o);
+  top = RESULT (r, 0);
+  CU_ASSERT_EQUAL_FATAL (top->contributions->len, 2);
+  for (guint i = 0; i < top->contributions->len; i++)
+    sum += g_array_index (top->contributions, TmContribution, i).contribution;
+  /* The shares add up to the score; gamma (tf 2) gives the most. */
+  CU_ASSERT_DOUBLE_EQUAL (sum, top->score, 1e-9);
+  CU_ASSERT_STRING_EQUAL (g_array_index (top->contributions, TmContribution, 0).term, "gamma");
+  CU_ASSERT_EQUAL (g_array_index (top->contributions, TmContribution, 0).tf[TM_IFIELD_BODY], 2);
+  /* A1 lacks gamma. */
+  CU_ASSERT_EQUAL (RESULT (r, 2)->missing->len, 1);
+  CU_ASSERT_STRING_EQUAL (RESULT (r, 2)->missing->pdata[0], "gamma");
+}
+
+static void
+test_text_queries (void)
+{
+  g_autoptr(TmMatcher) m = tm_matcher_new (idx, analyzer);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmResults) r = NULL;
+  TmMatchOptions o;
+
+  body_only (&o);
+  r = tm_matcher_run_text (m, "delta", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL_FATAL (r->results->len, 1);
+  CU_ASSERT_STRING_EQUAL (ID (r, 0), "A3");
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 0)->score, 1.0, 1e-9);
+
+  CU_ASSERT_PTR_NULL (tm_matcher_run_text (m, "，。！", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_BAD_QUERY));
+  g_clear_error (&error);
+  /* Terms the library does not know: no result, no error. */
+  g_clear_pointer (&r, tm_results_free);
+  r = tm_matcher_run_text (m, "omega", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->results->len, 0);
+}
+
+int
+main (void)
+{
+  CU_pSuite suite;
+
+  if (CU_initialize_registry () != CUE_SUCCESS)
+    return 99;
+  suite = CU_add_suite ("match", setup, teardown);
+  CU_add_test (suite, "tf-idf by hand", test_tfidf);
+  CU_add_test (suite, "bm25 by hand", test_bm25);
+  CU_add_test (suite, "top-k and threshold", test_top_k_and_threshold);
+  CU_add_test (suite, "filters", test_filters);
+  CU_add_test (suite, "explain", test_explain);
+  CU_add_test (suite, "text queries", test_text_queries);
+  return tm_test_run ();
+}
