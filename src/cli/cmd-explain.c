@@ -47,7 +47,6 @@ tm_cmd_explain (int argc, char **argv, GError **error)
   g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmMatcher) matcher = NULL;
   g_autoptr(TmResults) results = NULL;
-  g_autoptr(TmRecord) query = NULL;
   g_autofree char *path = NULL;
   TmMatchOptions o;
   TmConfig config;
@@ -86,17 +85,16 @@ tm_cmd_explain (int argc, char **argv, GError **error)
     return TM_EXIT_INDEX;
   if (!find (index, TM_LIBRARY_DEMAND, opt_demand, path, &ddoc, error)
       || !find (index, TM_LIBRARY_ACHIEVEMENT, opt_achievement, path, &adoc, error))
-    return TM_EXIT_NOT_FOUND;
+    return g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND) ? TM_EXIT_NOT_FOUND : TM_EXIT_INDEX;
 
   source = opt_reverse ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
   target = opt_reverse ? TM_LIBRARY_DEMAND : TM_LIBRARY_ACHIEVEMENT;
-  query = tm_index_get_record (index, source, opt_reverse ? adoc : ddoc);
   o.top = 1;
   o.min_score = 0;
   o.explain = TRUE;
   o.only_doc = opt_reverse ? ddoc : adoc;
   matcher = tm_matcher_new (index, analyzer);
-  results = tm_matcher_run_record (matcher, query, target, &o, error);
+  results = tm_matcher_run_doc (matcher, source, opt_reverse ? adoc : ddoc, target, &o, error);
   if (results == NULL)
     return TM_EXIT_FAILURE;
   if (results->results->len > 0)

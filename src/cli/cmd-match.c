@@ -32,7 +32,7 @@ static GOptionEntry entries[] = {
   { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, "Drop results scoring less", "S" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default, scores 0-1) or bm25", "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body (default 2,1.5,1)", "T,K,B" },
-  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all (default 100)", "N" },
+  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all (default 50)", "N" },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, "Only results of this domain (repeatable)", "DOMAIN" },
   { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, "Only results whose region holds TEXT (repeatable)", "TEXT" },
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, "Only results of at least this TRL", "N" },
@@ -234,7 +234,6 @@ tm_cmd_match (int argc, char **argv, GError **error)
     {
       TmLibrary source = opt_demand != NULL ? TM_LIBRARY_DEMAND : TM_LIBRARY_ACHIEVEMENT;
       const char *id = opt_demand != NULL ? opt_demand : opt_achievement;
-      g_autoptr(TmRecord) record = NULL;
       guint32 doc;
 
       if (!tm_index_find_doc (index, source, id, &doc))
@@ -245,9 +244,8 @@ tm_cmd_match (int argc, char **argv, GError **error)
                        tm_library_name (source), id, path);
           return TM_EXIT_NOT_FOUND;
         }
-      record = tm_index_get_record (index, source, doc);
       target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
-      results = tm_matcher_run_record (matcher, record, target, &o, error);
+      results = tm_matcher_run_doc (matcher, source, doc, target, &o, error);
     }
   if (results == NULL)
     return TM_EXIT_FAILURE;

@@ -21,6 +21,7 @@ static const TmCommand commands[] = {
   { "check", tm_cmd_check, "validate corpus files and summarise both libraries" },
   { "index", tm_cmd_index, "build the index of both libraries" },
   { "match", tm_cmd_match, "rank one library against a record or a text" },
+  { "batch", tm_cmd_batch, "match every demand and every achievement: the nightly job" },
   { "explain", tm_cmd_explain, "show how one demand and one achievement score" },
   { "show", tm_cmd_show, "print a record as the index stores it" },
   { "stats", tm_cmd_stats, "describe the index" },

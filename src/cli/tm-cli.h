@@ -61,6 +61,7 @@ int tm_cmd_check (int argc, char **argv, GError **error);
 int tm_cmd_index (int argc, char **argv, GError **error);
 int tm_cmd_match (int argc, char **argv, GError **error);
 int tm_cmd_explain (int argc, char **argv, GError **error);
+int tm_cmd_batch (int argc, char **argv, GError **error);
 int tm_cmd_stats (int argc, char **argv, GError **error);
 int tm_cmd_show (int argc, char **argv, GError **error);
 int tm_cmd_help (int argc, char **argv, GError **error);
@@ -94,6 +95,11 @@ void   tm_output_json_explanation (JsonBuilder *b, const TmResult *result);
 gboolean tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOptions *o,
                                const char *top, const char *terms, const char *min_score,
                                const char *model, const char *weights);
+
+/* tm-html.c: the batch report, written to @path (replaced when complete). */
+struct _TmBatch;
+gboolean tm_html_write (const char *path, const TmIndex *index, const TmAnalyzer *analyzer,
+                        struct _TmBatch *const batches[2], const char *index_path, GError **error);
 
 /* Parses an integer option value in [min, max]; prints a usage error
  * naming the option otherwise. */

@@ -65,7 +65,7 @@ tm_config_load (TmConfig *c, GError **error)
   g_autoptr(GError) local = NULL;
   g_autofree char *mode = NULL, *model = NULL;
   const char *env = g_getenv ("TECHMATCH_CONFIG");
-  double top = 10, terms = 100;
+  double top = 10, terms = 50;
 
   if (env != NULL && env[0] == '\0')
     env = NULL;  /* empty: unset, as for TECHMATCH_INDEX */
@@ -74,7 +74,7 @@ tm_config_load (TmConfig *c, GError **error)
   tm_analyzer_options_init (&c->analyzer);
   tm_score_params_init (&c->score);
   c->top = 10;
-  c->terms = 100;
+  c->terms = 50;
   c->path = env != NULL ? g_strdup (env)
                         : g_build_filename (g_get_user_config_dir (), "techmatch", "techmatch.conf", NULL);
   if (!g_key_file_load_from_file (kf, c->path, G_KEY_FILE_NONE, &local))

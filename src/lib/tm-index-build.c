@@ -38,6 +38,11 @@
  *               in groups of up to TM_STORED_GROUP records: a guint32 raw
  *               size, then the group's NUL-terminated strings deflated.
  *   STORED_INDEX guint64 offset of each group in STORED, then the end.
+ *   FORWARD     each document's terms, in term order, encoded as postings
+ *               are with term numbers in place of document numbers: what a
+ *               query made from a stored record holds, without analysis.
+ *   FORWARD_INDEX guint64 offset of each document's terms: the demands,
+ *               then the achievements, then the end.
  *   META        one string of key=value lines: the analyzer options and
  *               the scoring weights the norms were computed with.
  *
@@ -105,12 +110,68 @@ typedef struct {
   guint32 tf[TM_N_IFIELDS];      /* its frequencies there */
 } SliceTerm;
 
+/* A slice's terms: open addressing with the hash beside each entry, so
+ * that a probe costs one cache line and the entry one more; a GHashTable
+ * costs four, and this lookup runs for every term of every document. */
+typedef struct {
+  guint32 hash;
+  SliceTerm *term;
+} Slot;
+
+typedef struct {
+  Slot *slots;
+  guint32 mask;                  /* capacity - 1, a power of two */
+  guint32 n;
+} TermTable;
+
+static void
+table_init (TermTable *t)
+{
+  t->mask = (1u << 14) - 1;
+  t->slots = g_new0 (Slot, t->mask + 1);
+  t->n = 0;
+}
+
+static void
+table_grow (TermTable *t)
+{
+  Slot *old = t->slots;
+  guint32 old_size = t->mask + 1;
+
+  t->mask = old_size * 2 - 1;
+  t->slots = g_new0 (Slot, t->mask + 1);
+  for (guint32 i = 0; i < old_size; i++)
+    if (old[i].term != NULL)
+      {
+        guint32 j = old[i].hash & t->mask;
+
+        while (t->slots[j].term != NULL)
+          j = (j + 1) & t->mask;
+        t->slots[j] = old[i];
+      }
+  g_free (old);
+}
+
+/* The slot of @text: its entry, or the empty slot where it goes. */
+static Slot *
+table_find (TermTable *t, const char *text, gsize len, guint32 hash)
+{
+  for (guint32 j = hash & t->mask;; j = (j + 1) & t->mask)
+    {
+      Slot *s = &t->slots[j];
+
+      if (s->term == NULL
+          || (s->hash == hash && s->term->key.len == len && memcmp (s->term->key.text, text, len) == 0))
+        return s;
+    }
+}
+
 typedef struct {
   const TmAnalyzer *analyzer;
   GPtrArray *records;
   guint32 begin, end;            /* documents of this slice */
   guint32 (*lengths)[TM_N_IFIELDS]; /* shared array, one row per document */
-  GHashTable *terms;             /* TmSpan * → SliceTerm * (the same pointer) */
+  TermTable terms;
   GStringChunk *strings;
   GByteArray *stored;            /* this slice's deflated groups */
   GArray *stored_offsets;        /* guint64, into stored */
@@ -138,7 +199,9 @@ count_term (const TmTerm *term, gpointer data)
 {
   Slice *s = data;
   TmSpan probe = { term->text, term->len };
-  SliceTerm *t = g_hash_table_lookup (s->terms, &probe);
+  guint32 hash = _tm_span_hash (&probe);
+  Slot *slot = table_find (&s->terms, term->text, term->len, hash);
+  SliceTerm *t = slot->term;
 
   if (t == NULL)
     {
@@ -148,7 +211,11 @@ count_term (const TmTerm *term, gpointer data)
       t->key.len = term->len;
       t->postings = g_byte_array_new ();
       t->first_doc = s->doc;
-      g_hash_table_add (s->terms, t);
+      slot->hash = hash;
+      slot->term = t;
+      /* At most half full: probes stay short. */
+      if (++s->terms.n * 2 > s->terms.mask + 1)
+        table_grow (&s->terms);
     }
   if (t->doc != s->doc + 1)
     {
@@ -340,6 +407,110 @@ compare_terms (gconstpointer a, gconstpointer b)
   return strcmp ((*(Term * const *) a)->text, (*(Term * const *) b)->text);
 }
 
+/* ---- the forward lists ------------------------------------------------------ */
+
+static guint
+varint_len (guint64 v)
+{
+  guint n = 1;
+
+  while (v >= 0x80)
+    v >>= 7, n++;
+  return n;
+}
+
+static guint8 *
+varint_write (guint8 *p, guint64 v)
+{
+  do
+    {
+      *p = (guint8) (v & 0x7F);
+      v >>= 7;
+      if (v != 0)
+        *p |= 0x80;
+      p++;
+    }
+  while (v != 0);
+  return p;
+}
+
+/* Each document's terms, inverted from the postings: two passes over them
+ * (sizes, then bytes written in place), so that no document needs a
+ * buffer of its own.  Offsets: the demands, then the achievements, then
+ * the end. */
+static void
+build_forward (const GByteArray *term_table, const GByteArray *postings, const guint *n_docs,
+               GByteArray *blob, GArray *offsets)
+{
+  const TmIndexTerm *terms = (const TmIndexTerm *) term_table->data;
+  guint n_terms = term_table->len / sizeof (TmIndexTerm);
+  guint n = n_docs[TM_LIBRARY_DEMAND] + n_docs[TM_LIBRARY_ACHIEVEMENT];
+  g_autofree guint64 *cursor = g_new0 (guint64, n + 1);
+  g_autofree guint32 *last = g_new0 (guint32, n + 1); /* last term + 1; 0: none yet */
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      if (pass == 1)
+        {
+          guint64 total = 0;
+
+          g_array_set_size (offsets, n + 1);
+          for (guint d = 0; d < n; d++)
+            {
+              guint64 size = cursor[d];
+
+              g_array_index (offsets, guint64, d) = total;
+              cursor[d] = total;
+              total += size;
+            }
+          g_array_index (offsets, guint64, n) = total;
+          g_byte_array_set_size (blob, (guint) total);
+          memset (last, 0, (n + 1) * sizeof *last);
+        }
+      for (guint32 t = 0; t < n_terms; t++)
+        for (int l = 0; l < TM_N_LIBRARIES; l++)
+          {
+            TmPostingList list;
+            TmPostingIter it;
+            guint base = l == TM_LIBRARY_DEMAND ? 0 : n_docs[TM_LIBRARY_DEMAND];
+
+            if (terms[t].df[l] == 0)
+              continue;
+            memset (&list, 0, sizeof list);
+            list.postings = postings->data + terms[t].postings[l];
+            list.postings_len = terms[t].postings_len[l];
+            list.n_docs = n_docs[l];
+            tm_posting_iter_init (&it, &list);
+            while (tm_posting_iter_next (&it))
+              {
+                guint d = base + (guint) it.doc;
+                guint64 delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
+                guint64 code = (guint64) it.tf[TM_IFIELD_BODY] << 2
+                  | (it.tf[TM_IFIELD_TITLE] > 0) | (it.tf[TM_IFIELD_KEYWORDS] > 0) << 1;
+
+                last[d] = t + 1;
+                if (pass == 0)
+                  cursor[d] += varint_len (delta) + varint_len (code)
+                    + (it.tf[TM_IFIELD_TITLE] > 0 ? varint_len (it.tf[TM_IFIELD_TITLE]) : 0)
+                    + (it.tf[TM_IFIELD_KEYWORDS] > 0 ? varint_len (it.tf[TM_IFIELD_KEYWORDS]) : 0);
+                else
+                  {
+                    guint8 *p = blob->data + cursor[d];
+
+                    p = varint_write (p, delta);
+                    p = varint_write (p, code);
+                    if (it.tf[TM_IFIELD_TITLE] > 0)
+                      p = varint_write (p, it.tf[TM_IFIELD_TITLE]);
+                    if (it.tf[TM_IFIELD_KEYWORDS] > 0)
+                      p = varint_write (p, it.tf[TM_IFIELD_KEYWORDS]);
+                    cursor[d] = (guint64) (p - blob->data);
+                  }
+              }
+            g_assert (!it.bad);
+          }
+    }
+}
+
 /* ---- writing -------------------------------------------------------------- */
 
 typedef struct {
@@ -496,6 +667,8 @@ tm_index_build (const char * const *corpus_paths, const char *path,
   guint8 *stored_index[TM_N_LIBRARIES] = { NULL, NULL };
   g_autoptr(GByteArray) stored = g_byte_array_new ();
   g_autoptr(GArray) stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GByteArray) forward_blob = g_byte_array_new ();
+  g_autoptr(GArray) forward_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   guint jobs;
   int lock_fd = -1, fd = -1;
   gboolean ok = FALSE;
@@ -564,7 +737,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
           s->lengths = lengths[l];
           s->stored_group = stored_group[l];
           s->stored_index = stored_index[l];
-          s->terms = g_hash_table_new_full (_tm_span_hash, _tm_span_equal, NULL, slice_term_free);
+          table_init (&s->terms);
           s->strings = g_string_chunk_new (1 << 16);
           threads[k] = n_slices > 1 ? g_thread_new ("tm-index", analyze_slice, s) : NULL;
           if (threads[k] == NULL)
@@ -577,8 +750,6 @@ tm_index_build (const char * const *corpus_paths, const char *path,
       for (guint k = 0; k < n_slices; k++)
         {
           Slice *s = &slices[k];
-          GHashTableIter iter;
-          gpointer key, value;
 
           guint32 first_group = stored_offsets->len;
 
@@ -597,20 +768,24 @@ tm_index_build (const char * const *corpus_paths, const char *path,
             stored_group[l][doc] += first_group;
           g_byte_array_unref (s->stored);
           g_array_unref (s->stored_offsets);
-          g_hash_table_iter_init (&iter, s->terms);
-          while (g_hash_table_iter_next (&iter, &key, &value))
+          for (guint32 j = 0; j <= s->terms.mask; j++)
             {
-              Term *t = g_hash_table_lookup (terms, ((SliceTerm *) value)->key.text);
+              SliceTerm *st = s->terms.slots[j].term;
+              Term *t;
 
+              if (st == NULL)
+                continue;
+              t = g_hash_table_lookup (terms, st->key.text);
               if (t == NULL)
                 {
                   t = g_new0 (Term, 1);
-                  t->text = g_string_chunk_insert_const (term_strings, ((SliceTerm *) value)->key.text);
+                  t->text = g_string_chunk_insert_const (term_strings, st->key.text);
                   g_hash_table_insert (terms, (gpointer) t->text, t);
                 }
-              join_postings (t, (TmLibrary) l, value);
+              join_postings (t, (TmLibrary) l, st);
+              slice_term_free (st);
             }
-          g_hash_table_unref (s->terms);
+          g_free (s->terms.slots);
           g_string_chunk_free (s->strings);
         }
       if (error && *error)
@@ -656,9 +831,11 @@ tm_index_build (const char * const *corpus_paths, const char *path,
 
           /* The norms, from the same postings the scorer reads. */
           idf = _tm_idf (stats->records[l], t->df[l]);
+          memset (&list, 0, sizeof list);
           list.df = t->df[l];
           list.postings = t->postings[l]->data;
           list.postings_len = t->postings[l]->len;
+          list.n_docs = stats->records[l];
           tm_posting_iter_init (&it, &list);
           while (tm_posting_iter_next (&it))
             {
@@ -669,11 +846,15 @@ tm_index_build (const char * const *corpus_paths, const char *path,
               w = _tm_log_tf (tf) * idf;
               norms[l][it.doc] += w * w;
             }
+          /* The postings were written here: a failure to read them back is
+           * a bug, never bad input. */
+          g_assert (!it.bad);
         }
       g_byte_array_append (term_table, (const guint8 *) &e, sizeof e);
     }
   g_clear_pointer (&sorted, g_ptr_array_unref);
   g_hash_table_remove_all (terms);
+  build_forward (term_table, postings, stats->records, forward_blob, forward_offsets);
 
   g_debug ("index: postings and norms in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
 
@@ -728,6 +909,8 @@ tm_index_build (const char * const *corpus_paths, const char *path,
       { TM_SECTION_META, NULL, 0 },
       { TM_SECTION_STORED, stored, 0 },
       { TM_SECTION_STORED_INDEX, NULL, 0 },
+      { TM_SECTION_FORWARD, forward_blob, 0 },
+      { TM_SECTION_FORWARD_INDEX, NULL, 0 },
     };
     g_autoptr(GByteArray) data = g_byte_array_new ();
     g_autoptr(GByteArray) head = g_byte_array_new ();
@@ -748,6 +931,10 @@ tm_index_build (const char * const *corpus_paths, const char *path,
       parts[7].count = stored_offsets->len;
       g_byte_array_append (parts[7].data, (const guint8 *) stored_offsets->data,
                            stored_offsets->len * sizeof (guint64));
+      parts[9].data = g_byte_array_new ();
+      parts[9].count = forward_offsets->len;
+      g_byte_array_append (parts[9].data, (const guint8 *) forward_offsets->data,
+                           forward_offsets->len * sizeof (guint64));
     }
     for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
       {
@@ -760,6 +947,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
       }
     g_byte_array_unref (parts[5].data);
     g_byte_array_unref (parts[7].data);
+    g_byte_array_unref (parts[9].data);
 
     n_blocks = (data->len + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
     blocks_offset = sizeof header + sizeof table;
@@ -767,10 +955,10 @@ tm_index_build (const char * const *corpus_paths, const char *path,
     data_offset = blocks_offset + ((n_blocks * 4 + 7) & ~(guint64) 7);
     for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
       table[i].offset += data_offset;
-    table[8].kind = TM_SECTION_BLOCKS;
-    table[8].count = (guint32) n_blocks;
-    table[8].offset = blocks_offset;
-    table[8].size = n_blocks * 4;
+    table[10].kind = TM_SECTION_BLOCKS;
+    table[10].count = (guint32) n_blocks;
+    table[10].offset = blocks_offset;
+    table[10].size = n_blocks * 4;
 
     memset (&header, 0, sizeof header);
     memcpy (header.magic, TM_INDEX_MAGIC, sizeof header.magic);
@@ -848,6 +1036,7 @@ out:
       g_free (norms[l]);
       g_free (stored_group[l]);
       g_free (stored_index[l]);
+
       if (doc_tables[l] != NULL)
         g_byte_array_unref (doc_tables[l]);
     }

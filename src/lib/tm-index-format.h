@@ -22,9 +22,11 @@ typedef enum {
   TM_SECTION_BLOCKS,        /* guint32 CRC-32 of each block after the table */
   TM_SECTION_STORED,        /* stored records, deflated in groups */
   TM_SECTION_STORED_INDEX,  /* guint64 offset of each group in STORED, and the end */
+  TM_SECTION_FORWARD,       /* each document's terms, encoded like postings */
+  TM_SECTION_FORWARD_INDEX, /* guint64 offset of each document's terms, and the end */
 } TmIndexSectionKind;
 
-#define TM_INDEX_N_SECTIONS 9
+#define TM_INDEX_N_SECTIONS 11
 
 /* Records deflated together: enough for deflate to find the repeats of
  * technical Chinese, few enough that reading one record stays cheap. */

@@ -54,6 +54,9 @@ struct _TmIndex {
   gsize stored_size;
   const guint64 *stored_index;
   guint32 n_groups;
+  const guint8 *forward;
+  gsize forward_size;
+  const guint64 *forward_index;
 
   TmAnalyzerOptions analyzer;
   GPtrArray *lexicons, *synonym_files, *stopword_files;
@@ -242,6 +245,7 @@ tm_index_open (const char *path, GError **error)
     [TM_SECTION_DOCS_ACHIEVEMENT] = sizeof (TmIndexDoc),
     [TM_SECTION_BLOCKS] = sizeof (guint32),
     [TM_SECTION_STORED_INDEX] = sizeof (guint64),
+    [TM_SECTION_FORWARD_INDEX] = sizeof (guint64),
   };
   const TmIndexSection *table;
   const char *meta;
@@ -324,6 +328,12 @@ tm_index_open (const char *path, GError **error)
   if (idx->n_groups == 0)
     return corrupt (error, path, "bad stored index"), NULL;
   idx->n_groups--;
+  idx->forward = idx->data + idx->sections[TM_SECTION_FORWARD]->offset;
+  idx->forward_size = idx->sections[TM_SECTION_FORWARD]->size;
+  idx->forward_index = (const guint64 *) (idx->data + idx->sections[TM_SECTION_FORWARD_INDEX]->offset);
+  if (idx->sections[TM_SECTION_FORWARD_INDEX]->count
+      != (guint64) idx->sections[TM_SECTION_DOCS_DEMAND]->count + idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->count + 1)
+    return corrupt (error, path, "bad forward index"), NULL;
   if (idx->strings_size == 0 || idx->strings[0] != '\0')
     return corrupt (error, path, "bad string table"), NULL;
 
@@ -488,6 +498,19 @@ _tm_index_doc_norm (const TmIndex *idx, TmLibrary library, guint32 doc)
   return doc_at (idx, library, doc)->norm;
 }
 
+double *
+_tm_index_copy_norms (const TmIndex *idx, TmLibrary library)
+{
+  guint32 n = idx->n_docs[library];
+  double *norms = g_new0 (double, MAX (n, 1));
+
+  /* One check of the whole table, then plain reads. */
+  if (touch (idx, (guint64) ((const guint8 *) idx->docs[library] - idx->data), (guint64) n * sizeof (TmIndexDoc)))
+    for (guint32 d = 0; d < n; d++)
+      norms[d] = idx->docs[library][d].norm;
+  return norms;
+}
+
 
 gboolean
 tm_index_find_doc (const TmIndex *idx, TmLibrary library, const char *id, guint32 *doc)
@@ -639,31 +662,67 @@ tm_index_lookup (const TmIndex *idx, TmLibrary library, const char *term, gsize 
       if (c == 0)
         c = len < tlen ? -1 : len > tlen;
       if (c == 0)
-        {
-          guint64 off = e->postings[library], plen = e->postings_len[library];
-
-          if (e->df[library] == 0)
-            return FALSE;
-          if (off > idx->postings_size || plen > idx->postings_size - off
-              || e->df[library] > idx->n_docs[library]
-              || !touch (idx, (guint64) (idx->postings - idx->data) + off, plen))
-            {
-              damaged (idx, "postings out of bounds");
-              return FALSE;
-            }
-          out->term = mid;
-          out->df = e->df[library];
-          out->postings = idx->postings + off;
-          out->postings_len = plen;
-          out->n_docs = idx->n_docs[library];
-          return TRUE;
-        }
+        return tm_index_term_postings (idx, mid, library, out);
       if (c < 0)
         hi = mid;
       else
         lo = mid + 1;
     }
   return FALSE;
+}
+
+gboolean
+tm_index_doc_terms (const TmIndex *idx, TmLibrary library, guint32 doc, TmForwardIter *it)
+{
+  guint64 slot = (guint64) (library == TM_LIBRARY_DEMAND ? 0 : idx->n_docs[TM_LIBRARY_DEMAND]) + doc;
+  guint64 off, end;
+  TmPostingList list;
+
+  memset (it, 0, sizeof *it);
+  it->doc = -1;
+  if (doc >= idx->n_docs[library]
+      || !touch (idx, (guint64) ((const guint8 *) &idx->forward_index[slot] - idx->data), 2 * sizeof (guint64)))
+    goto bad;
+  off = idx->forward_index[slot];
+  end = idx->forward_index[slot + 1];
+  if (off > end || end > idx->forward_size
+      || !touch (idx, (guint64) (idx->forward - idx->data) + off, end - off))
+    goto bad;
+  memset (&list, 0, sizeof list);
+  list.postings = idx->forward + off;
+  list.postings_len = end - off;
+  list.n_docs = idx->n_terms;
+  tm_posting_iter_init (it, &list);
+  return TRUE;
+
+bad:
+  damaged (idx, "a document's term list out of bounds");
+  return FALSE;
+}
+
+gboolean
+tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, TmPostingList *out)
+{
+  const TmIndexTerm *e = term < idx->n_terms ? term_at (idx, term) : NULL;
+  guint64 off, len;
+
+  if (e == NULL || e->df[library] == 0)
+    return FALSE;
+  off = e->postings[library];
+  len = e->postings_len[library];
+  if (off > idx->postings_size || len > idx->postings_size - off
+      || e->df[library] > idx->n_docs[library]
+      || !touch (idx, (guint64) (idx->postings - idx->data) + off, len))
+    {
+      damaged (idx, "postings out of bounds");
+      return FALSE;
+    }
+  out->term = term;
+  out->df = e->df[library];
+  out->postings = idx->postings + off;
+  out->postings_len = len;
+  out->n_docs = idx->n_docs[library];
+  return TRUE;
 }
 
 void

@@ -129,6 +129,21 @@ void        tm_posting_iter_init (TmPostingIter *iter, const TmPostingList *list
 /* FALSE at the end, or when the postings do not decode (iter->bad). */
 gboolean    tm_posting_iter_next (TmPostingIter *iter);
 
+/* A document's terms, from the forward lists: term numbers in increasing
+ * order with their frequencies per field, as the postings have them. */
+typedef TmPostingIter TmForwardIter;
+
+/* FALSE when the document's list is damaged (recorded for
+ * tm_index_check()); the iteration then yields nothing.  Use
+ * tm_posting_iter_next(): iter->doc is the term number. */
+gboolean    tm_index_doc_terms (const TmIndex *index, TmLibrary library, guint32 doc,
+                                TmForwardIter *iter);
+
+/* The postings of term number @term in @library; FALSE when the library
+ * does not hold it. */
+gboolean    tm_index_term_postings (const TmIndex *index, guint32 term, TmLibrary library,
+                                    TmPostingList *out);
+
 /* Damage found since the index was opened (blocks whose checksum failed,
  * entries out of bounds): accessors return empty values for damaged
  * data and record it here.  Returns FALSE with TM_ERROR_CORRUPT_INDEX

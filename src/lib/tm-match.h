@@ -89,6 +89,12 @@ void       tm_matcher_free (TmMatcher *matcher);
 TmResults *tm_matcher_run_record (TmMatcher *matcher, const TmRecord *record, TmLibrary target,
                                   const TmMatchOptions *options, GError **error);
 
+/* The same for document @doc of @source, from the index's forward lists
+ * (no analysis, no stored record): what batch and match --demand use.
+ * A document with no term gives empty results. */
+TmResults *tm_matcher_run_doc (TmMatcher *matcher, TmLibrary source, guint32 doc, TmLibrary target,
+                               const TmMatchOptions *options, GError **error);
+
 /* The same for a text, analyzed like a demand's description. */
 TmResults *tm_matcher_run_text (TmMatcher *matcher, const char *text, gssize len, TmLibrary target,
                                 const TmMatchOptions *options, GError **error);

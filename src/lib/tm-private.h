@@ -89,6 +89,9 @@ _tm_idf (guint n_docs, guint df)
 
 /* Per-document scoring data. */
 float _tm_index_doc_norm (const TmIndex *index, TmLibrary library, guint32 doc);
+/* Every document's stored norm, as doubles.  transfer full (g_free);
+ * zeros when the table is damaged (tm_index_check() then fails). */
+double *_tm_index_copy_norms (const TmIndex *index, TmLibrary library);
 
 /* ---- tm-index-build.c ---- */
 

@@ -330,7 +330,7 @@ main (int argc, char **argv)
           if (!tm_index_find_doc (idx, TM_LIBRARY_DEMAND, demand, &doc))
             continue;
           r = tm_index_get_record (idx, TM_LIBRARY_DEMAND, doc);
-          res = tm_matcher_run_record (m, r, TM_LIBRARY_ACHIEVEMENT, &o, NULL);
+          res = tm_matcher_run_doc (m, TM_LIBRARY_DEMAND, doc, TM_LIBRARY_ACHIEVEMENT, &o, NULL);
           for (guint i = 0; res != NULL && i < res->results->len; i++)
             {
               const char *a = tm_index_doc_id (idx, TM_LIBRARY_ACHIEVEMENT,

@@ -1,0 +1,136 @@
+#!/bin/sh
+# techmatch batch: golden output in every format, identical bytes for any
+# number of threads, shards through GNU parallel, --since, interruption.
+. "${top_srcdir:-.}/tests/cli/test-lib.sh"
+
+idx="$TEST_TMP/corpus.idx"
+g=tests/data/golden
+"$TECHMATCH" index -q -i "$idx" corpus || exit 99
+
+for f in tsv csv json xml; do
+	run "$TECHMATCH" batch -i "$idx" --top 2 --format "$f"
+	check "$f exits 0" expect_status 0
+	check "$f golden output" same "$TEST_TMP/out" "$g/batch.$f"
+done
+if command -v xmllint >/dev/null 2>&1; then
+	check "the XML output follows its schema" xmllint --noout --relaxng corpus/techmatch-batch.rng "$g/batch.xml"
+fi
+run "$TECHMATCH" batch -i "$idx" --top 2 --format csv --bom
+check "--bom starts with the byte order mark" sh -c "head -c 3 '$TEST_TMP/out' | od -An -tx1 | grep -q 'ef bb bf'"
+
+# Threads do not change a byte.
+"$TECHMATCH" batch -i "$idx" --jobs 1 >"$TEST_TMP/j1"
+"$TECHMATCH" batch -i "$idx" --jobs 2 >"$TEST_TMP/j2"
+"$TECHMATCH" batch -i "$idx" --jobs 5 >"$TEST_TMP/j5"
+check "--jobs 1 and --jobs 2 give identical bytes" cmp "$TEST_TMP/j1" "$TEST_TMP/j2"
+check "--jobs 5 too" cmp "$TEST_TMP/j1" "$TEST_TMP/j5"
+check "both directions, 10 rows a source" test "$(wc -l <"$TEST_TMP/j1")" -eq $(((322 + 84) * 10))
+
+# Directions.
+run "$TECHMATCH" batch -i "$idx" --direction d2a --top 1
+check "d2a only" sh -c "[ \$(wc -l <'$TEST_TMP/out') -eq 84 ] && ! grep -q '^a2d' '$TEST_TMP/out'"
+
+# Three shards, run by GNU parallel, concatenated and sorted: the whole.
+sort "$TEST_TMP/j1" >"$TEST_TMP/whole"
+if command -v parallel >/dev/null 2>&1; then
+	parallel --will-cite -j 3 "'$TECHMATCH' batch -i '$idx' --shard {}/3 -o '$TEST_TMP/shard-{}.tsv'" ::: 1 2 3
+	sort "$TEST_TMP"/shard-*.tsv >"$TEST_TMP/merged"
+	check "3 shards through GNU parallel equal the unsharded run" cmp "$TEST_TMP/merged" "$TEST_TMP/whole"
+else
+	echo "# GNU parallel (Debian: parallel) is not installed: the shards run one by one"
+	for k in 1 2 3; do "$TECHMATCH" batch -i "$idx" --shard $k/3 -o "$TEST_TMP/shard-$k.tsv"; done
+	sort "$TEST_TMP"/shard-*.tsv >"$TEST_TMP/merged"
+	check "3 shards equal the unsharded run" cmp "$TEST_TMP/merged" "$TEST_TMP/whole"
+fi
+for k in 1 2 3; do
+	check "shard $k/3 is not empty" test -s "$TEST_TMP/shard-$k.tsv"
+done
+for bad in 0/0 5/3 0/3 x/2 1/; do
+	run "$TECHMATCH" batch -i "$idx" --shard "$bad"
+	check "--shard $bad exits 2" expect_status 2
+done
+
+# --since: a hand-made previous run.  D-2025-2001's best match was second
+# then (so it rose), its second was first (it fell), its third is new.
+cat >"$TEST_TMP/previous.tsv" <<'EOT'
+d2a	D-2025-2001	1	A-020002	0.4000
+d2a	D-2025-2001	2	A-020001	0.3000
+d2a	D-2025-2001	3	A-999999	0.2000
+EOT
+run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/previous.tsv"
+grep '^d2a	D-2025-2001	' "$TEST_TMP/out" >"$TEST_TMP/d1"
+check "--since marks up, down and new" same_text "$TEST_TMP/d1" "d2a	D-2025-2001	1	A-020001	0.3320	up
+d2a	D-2025-2001	2	A-020002	0.2307	down
+d2a	D-2025-2001	3	A-020004	0.0897	new"
+run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/previous.tsv" --only-new
+check "--only-new keeps what is new or rose" sh -c "! grep -q '	down\$' '$TEST_TMP/out' && ! grep -q '	same\$' '$TEST_TMP/out' && grep -q '	up\$' '$TEST_TMP/out'"
+"$TECHMATCH" batch -i "$idx" --top 3 >"$TEST_TMP/prev2.tsv"
+run "$TECHMATCH" batch -i "$idx" --top 3 --since "$TEST_TMP/prev2.tsv" --only-new
+check "against itself nothing is new" same_text "$TEST_TMP/out" ""
+printf 'this is not a batch output\n' >"$TEST_TMP/garbage.tsv"
+run "$TECHMATCH" batch -i "$idx" --since "$TEST_TMP/garbage.tsv"
+check "a bad --since file exits 3" expect_status 3
+check "a bad --since file names the line" grep -q 'garbage.tsv:1:' "$TEST_TMP/err"
+run "$TECHMATCH" batch -i "$idx" --only-new
+check "--only-new without --since exits 2" expect_status 2
+
+# -o replaces the file only when the run is complete.
+echo "previous complete output" >"$TEST_TMP/out.tsv"
+run "$TECHMATCH" batch -i "$idx" -o "$TEST_TMP/out.tsv"
+check "-o writes the file" cmp "$TEST_TMP/out.tsv" "$TEST_TMP/j1"
+check "-o leaves no temporary file" sh -c "! ls '$TEST_TMP'/out.tsv.tmp.* 2>/dev/null | grep -q ."
+run "$TECHMATCH" batch -i "$idx" -o "$TEST_TMP/no/such/folder/out.tsv"
+check "an output in a missing folder exits 1" expect_status 1
+
+# The HTML report: one self-contained page.
+run "$TECHMATCH" batch -i "$idx" --top 3 --html "$TEST_TMP/report.html" -o "$TEST_TMP/with-html.tsv"
+check "--html exits 0" expect_status 0
+check "--html leaves the TSV output as it is" sh -c "'$TECHMATCH' batch -i '$idx' --top 3 | cmp - '$TEST_TMP/with-html.tsv'"
+check "the report is an HTML page" grep -q '^<!DOCTYPE html>' "$TEST_TMP/report.html"
+check "the report has a card per source" test "$(grep -o "<div class=card>" "$TEST_TMP/report.html" | wc -l)" -eq $((322 + 84))
+check "the report highlights matched terms" grep -q '<mark>' "$TEST_TMP/report.html"
+check "the report loads nothing from elsewhere" sh -c "! grep -Eq '(src|href)=.?(https?:)?//' '$TEST_TMP/report.html'"
+check "the report escapes the text" sh -c "! grep -q '<script>alert' '$TEST_TMP/report.html'"
+if command -v chromium >/dev/null 2>&1; then
+	# What the README shows: a screenshot with headless Chromium.
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$TEST_TMP/chromium" --window-size=1280,1600 \
+		--screenshot="$TEST_TMP/report.png" "file://$TEST_TMP/report.html" >/dev/null 2>&1
+	check "headless Chromium renders the report" sh -c "[ \$(wc -c <'$TEST_TMP/report.png') -gt 50000 ]"
+else
+	echo "# chromium is not installed: the report is not rendered"
+fi
+
+# Interrupted: a library big enough to take a while, a SIGINT, the
+# previous output untouched, exit 130.
+python3 - "$TEST_TMP/big" <<'PY'
+import os, random, sys
+rng = random.Random(7)
+chars = '电池材料激光焊接涂层合金传感器芯片算法无人机氢能光伏玻璃检测控制系统结构工艺性能提高方法装置制备设计'
+os.makedirs(sys.argv[1])
+def text(n):
+    return ''.join(rng.choice(chars) for _ in range(n))
+for lib, n in (('achievement', 6000), ('demand', 3000)):
+    with open(os.path.join(sys.argv[1], lib + '.xml'), 'w', encoding='utf-8') as f:
+        f.write('<corpus xmlns="urn:techmatch:corpus:1" library="%s">\n' % lib)
+        body = 'abstract' if lib == 'achievement' else 'description'
+        for i in range(n):
+            f.write('<%s id="X%06d"><title>%s</title><%s>%s</%s></%s>\n' % (lib, i, text(12), body, text(400), body, lib))
+        f.write('</corpus>\n')
+PY
+"$TECHMATCH" index -q -i "$TEST_TMP/big.idx" "$TEST_TMP/big" || exit 99
+echo "previous complete output" >"$TEST_TMP/keep.tsv"
+cp "$TEST_TMP/keep.tsv" "$TEST_TMP/keep.orig"
+"$TECHMATCH" batch -q -i "$TEST_TMP/big.idx" --jobs 1 -o "$TEST_TMP/keep.tsv" 2>"$TEST_TMP/int.err" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+status=$?
+check "an interrupted batch exits 130 ($status)" test "$status" -eq 130
+check "an interrupted batch leaves the previous output untouched" cmp "$TEST_TMP/keep.tsv" "$TEST_TMP/keep.orig"
+check "an interrupted batch leaves no temporary file" sh -c "! ls '$TEST_TMP'/keep.tsv.tmp.* 2>/dev/null | grep -q ."
+check "an interrupted batch says so" grep -q "interrupted" "$TEST_TMP/int.err"
+
+finish
