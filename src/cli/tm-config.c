@@ -58,8 +58,20 @@ get_boolean (GKeyFile *kf, const char *group, const char *key, gboolean *out,
   return TRUE;
 }
 
+static gboolean load (TmConfig *c, GError **error);
+
+/* On failure @c holds nothing to free. */
 gboolean
 tm_config_load (TmConfig *c, GError **error)
+{
+  if (load (c, error))
+    return TRUE;
+  tm_config_clear (c);
+  return FALSE;
+}
+
+static gboolean
+load (TmConfig *c, GError **error)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GError) local = NULL;
@@ -142,11 +154,11 @@ tm_config_load (TmConfig *c, GError **error)
 void
 tm_config_clear (TmConfig *c)
 {
-  g_free (c->path);
-  g_free (c->index);
-  g_strfreev (c->lexicons);
-  g_strfreev (c->synonym_files);
-  g_strfreev (c->stopword_files);
+  g_clear_pointer (&c->path, g_free);
+  g_clear_pointer (&c->index, g_free);
+  g_clear_pointer (&c->lexicons, g_strfreev);
+  g_clear_pointer (&c->synonym_files, g_strfreev);
+  g_clear_pointer (&c->stopword_files, g_strfreev);
 }
 
 /* -i, else $TECHMATCH_INDEX, else [index] path, else the user data

@@ -235,7 +235,10 @@ on_parser_error (void *data, xmlErrorPtr err)
 
   if (err->level == XML_ERR_WARNING)
     return;
-  if (err->level == XML_ERR_FATAL || err->domain == XML_FROM_IO)
+  /* Parser errors end the file (libxml2 stops reading after them, some
+   * reported as mere errors, such as a text node over its size limit):
+   * the first one is the message. */
+  if (err->level == XML_ERR_FATAL || err->domain == XML_FROM_IO || err->domain == XML_FROM_PARSER)
     {
       if (reader->fatal == NULL)
         {
@@ -864,7 +867,9 @@ tm_reader_next (TmReader *reader, GError **error)
           set_fatal_error (reader, error);
           return NULL;
         }
-      record = build_record (reader, xmlTextReaderCurrentDoc (xr), node);
+      /* node->doc, not xmlTextReaderCurrentDoc (), which hands the caller
+       * the whole tree to free. */
+      record = build_record (reader, node->doc, node);
       if (record != NULL)
         return record;
       reader->n_bad++;

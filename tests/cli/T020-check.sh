@@ -59,7 +59,9 @@ $TEST_TMP/empty: no *.xml corpus file in this folder
 techmatch check: 2 problems found"
 
 # Only corpus files are opened (besides the program's own libraries).
-if command -v strace >/dev/null 2>&1; then
+if [ -n "${TM_VALGRIND:-}" ]; then
+	echo "# under valgrind the open-file audit would see valgrind's own files: skipped"
+elif command -v strace >/dev/null 2>&1; then
 	strace -f -qq -e trace=open,openat -e signal=none -o "$TEST_TMP/trace" \
 		"$TECHMATCH" check -q tests/data/broken/external-entity.xml tests/data/good >/dev/null 2>&1
 	grep -o '"[^"]*"' "$TEST_TMP/trace" | tr -d '"' | grep -v -e '^/usr/' -e '^/lib' -e '^/etc/ld\.so' \

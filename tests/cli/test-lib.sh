@@ -13,6 +13,18 @@ trap 'rm -rf "$TEST_TMP"' EXIT
 n_passed=0
 n_failed=0
 
+# TM_VALGRIND=1: every techmatch run goes through valgrind's memcheck; an
+# error or a definite leak makes it exit 99, which no test expects.
+if [ -n "${TM_VALGRIND:-}" ]; then
+	cat >"$TEST_TMP/techmatch" <<EOT
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	--show-leak-kinds=definite "$TECHMATCH" "\$@"
+EOT
+	chmod +x "$TEST_TMP/techmatch"
+	TECHMATCH="$TEST_TMP/techmatch"
+fi
+
 # Nothing of the user's: no configuration, no default index.
 : >"$TEST_TMP/techmatch.conf"
 TECHMATCH_CONFIG="$TEST_TMP/techmatch.conf"; export TECHMATCH_CONFIG
@@ -60,6 +72,27 @@ same () {
 same_text () {
 	if [ -z "$2" ]; then : >"$TEST_TMP/expected"; else printf '%s\n' "$2" >"$TEST_TMP/expected"; fi
 	diff -u "$TEST_TMP/expected" "$1"
+}
+
+# make_corpus DIR ACHIEVEMENTS DEMANDS: a synthetic library in DIR, big
+# enough that indexing or a batch takes a while (about 1 s for 6000
+# achievements); seeded, so always the same.
+make_corpus () {
+	python3 - "$1" "$2" "$3" <<'PY'
+import os, random, sys
+rng = random.Random(7)
+chars = '电池材料激光焊接涂层合金传感器芯片算法无人机氢能光伏玻璃检测控制系统结构工艺性能提高方法装置制备设计'
+os.makedirs(sys.argv[1])
+def text(n):
+    return ''.join(rng.choice(chars) for _ in range(n))
+for lib, n in (('achievement', int(sys.argv[2])), ('demand', int(sys.argv[3]))):
+    with open(os.path.join(sys.argv[1], lib + '.xml'), 'w', encoding='utf-8') as f:
+        f.write('<corpus xmlns="urn:techmatch:corpus:1" library="%s">\n' % lib)
+        body = 'abstract' if lib == 'achievement' else 'description'
+        for i in range(n):
+            f.write('<%s id="X%06d"><title>%s</title><%s>%s</%s></%s>\n' % (lib, i, text(12), body, text(400), body, lib))
+        f.write('</corpus>\n')
+PY
 }
 
 skip_all () {
