@@ -88,43 +88,6 @@ show_progress (guint done, guint total, gpointer data)
 
 /* ---- --since ------------------------------------------------------------------ */
 
-/* A previous TSV output: (direction, source, target) → rank. */
-static GHashTable *
-load_since (const char *path, GError **error)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GHashTable) ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    {
-      (*error)->domain = TM_ERROR;
-      (*error)->code = TM_ERROR_IO;
-      return NULL;
-    }
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) f = NULL;
-      gint64 rank;
-
-      g_strchomp (lines[i]);
-      if (lines[i][0] == '\0' || g_str_has_prefix (lines[i], "direction\t"))
-        continue;
-      f = g_strsplit (lines[i], "\t", -1);
-      if (g_strv_length (f) < 5 || (strcmp (f[0], "d2a") != 0 && strcmp (f[0], "a2d") != 0)
-          || !g_ascii_string_to_signed (f[2], 10, 1, TM_MAX_TOP, &rank, NULL))
-        {
-          g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                       "%s:%u: not a techmatch batch TSV row (direction, source, rank, target, score)",
-                       path, i + 1);
-          return NULL;
-        }
-      g_hash_table_insert (ranks, g_strdup_printf ("%s\t%s\t%s", f[0], f[1], f[3]), GINT_TO_POINTER ((gint) rank));
-    }
-  return g_steal_pointer (&ranks);
-}
-
 static const char *
 status_of (GHashTable *since, const char *dir, const char *source, const char *target, guint rank)
 {
@@ -402,8 +365,21 @@ tm_cmd_batch (int argc, char **argv, GError **error)
   /* The report highlights the terms each pair matched on. */
   o.match.explain = opt_html != NULL;
 
-  if (opt_since != NULL && (since = load_since (opt_since, error)) == NULL)
-    return TM_EXIT_FAILURE;
+  if (opt_since != NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (!g_file_get_contents (opt_since, &contents, &len, error))
+        {
+          (*error)->domain = TM_ERROR;
+          (*error)->code = TM_ERROR_IO;
+          return TM_EXIT_FAILURE;
+        }
+      since = tm_since_parse (contents, len, opt_since, error);
+      if (since == NULL)
+        return TM_EXIT_DATA;
+    }
 
   if (!tm_cli_open_index (path, &index, &analyzer, error))
     return TM_EXIT_INDEX;

@@ -101,6 +101,10 @@ struct _TmBatch;
 gboolean tm_html_write (const char *path, const TmIndex *index, const TmAnalyzer *analyzer,
                         struct _TmBatch *const batches[2], const char *index_path, GError **error);
 
+/* tm-since.c: a previous batch TSV output, (direction, source, target)
+ * → rank.  transfer full; NULL with TM_ERROR_PARSE naming @name:LINE. */
+GHashTable *tm_since_parse (const char *text, gsize len, const char *name, GError **error);
+
 /* Parses an integer option value in [min, max]; prints a usage error
  * naming the option otherwise. */
 gboolean tm_cli_parse_int (const char *command, const char *option, const char *value,

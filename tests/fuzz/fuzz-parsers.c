@@ -1,0 +1,37 @@
+/* fuzz-parsers.c — any bytes as a --since file and as techmatch.conf. */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "tm-cli.h"
+
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
+{
+  static char *path;
+  GError *error = NULL;
+  GHashTable *since;
+  TmConfig config;
+
+  since = tm_since_parse ((const char *) data, size, "since", &error);
+  if (since != NULL)
+    g_hash_table_unref (since);
+  g_clear_error (&error);
+
+  if (path == NULL)
+    {
+      path = g_strdup_printf ("%s/tm-fuzz-conf-%d.conf", g_get_tmp_dir (), (int) getpid ());
+      g_setenv ("TECHMATCH_CONFIG", path, TRUE);
+    }
+  if (!g_file_set_contents (path, (const char *) data, (gssize) size, NULL))
+    return 0;
+  if (tm_config_load (&config, &error))
+    {
+      g_free (tm_config_index_path (&config, NULL));
+      tm_config_clear (&config);
+    }
+  g_clear_error (&error);
+  return 0;
+}
