@@ -16,6 +16,7 @@
 #include "tm-analyzer.h"
 #include "tm-dict.h"
 #include "tm-error.h"
+#include "tm-limits.h"
 #include "tm-normalize.h"
 #include "tm-pretok.h"
 #include "tm-private.h"
@@ -395,6 +396,9 @@ emit (const TmAnalysis *a, const Emit *e, const char *text, gsize len, TmTermKin
       gsize start, gsize end)
 {
   TmTerm term;
+
+  if (len > TM_MAX_TERM_BYTES)
+    return;
 
   term.text = text;
   term.len = len;

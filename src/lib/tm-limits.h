@@ -18,6 +18,12 @@
  * (16.7 million) covers a national library (10^7) with room to spare. */
 #define TM_MAX_RECORDS_PER_LIBRARY (1u << 24)
 
+/* One term, in bytes.  The longest real technical tokens (alloy grades,
+ * model numbers, chemical names) are a few dozen bytes; a longer "token"
+ * is a pasted hash, a base64 blob or a run of one character, and would
+ * only bloat the term dictionary.  Longer tokens are dropped. */
+#define TM_MAX_TERM_BYTES 128
+
 /* Folder nesting followed when a corpus argument is a directory; deeper
  * trees are almost always a symlink loop. */
 #define TM_MAX_CORPUS_DEPTH 32
