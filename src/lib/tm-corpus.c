@@ -243,6 +243,8 @@ prefetch_free (gpointer p)
 {
   Prefetch *f = p;
 
+  if (f == NULL)
+    return;  /* a path with no file: nothing was read ahead */
   g_free (f->path);
   g_ptr_array_unref (f->records);
   g_ptr_array_unref (f->problems);

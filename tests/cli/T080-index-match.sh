@@ -106,6 +106,13 @@ check "nothing is written" test ! -e "$TEST_TMP/bad.idx"
 run "$TECHMATCH" index -i "$TEST_TMP/bad.idx" --skip-bad tests/data/good tests/data/broken/trl-out-of-range.xml
 check "--skip-bad indexes the good records" sh -c "[ $status -eq 0 ] && grep -q '3 achievements, 2 demands' '$TEST_TMP/out'"
 
+# A missing path among the corpus folders: a problem like any other.
+run "$TECHMATCH" index -i "$TEST_TMP/missing.idx" corpus "$TEST_TMP/no-such-folder"
+check "index with a missing path exits 3" expect_status 3
+check "index with a missing path names it" grep -q "no-such-folder: No such file or directory" "$TEST_TMP/err"
+run "$TECHMATCH" index -i "$TEST_TMP/missing.idx" --skip-bad corpus "$TEST_TMP/no-such-folder"
+check "--skip-bad indexes what is there" expect_status 0
+
 # A second build while one holds the lock.
 if command -v flock >/dev/null 2>&1; then
 	flock "$idx.lock" sleep 3 &
