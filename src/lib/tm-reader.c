@@ -130,11 +130,21 @@ compile_record_schema (const char *record_name)
 
 static xmlRelaxNGPtr record_schemas[TM_N_LIBRARIES];
 
+/* libxml2 prints some errors itself ("encoder error"); every error of
+ * ours reaches a structured handler that reports it with its place, so
+ * the direct output is only noise. */
+static void
+silent (void *ctx, const char *msg, ...)
+{
+}
+
 static gpointer
 init_once (gpointer data)
 {
   xmlInitParser ();
   xmlSetExternalEntityLoader (refuse_external_entity);
+  xmlSetGenericErrorFunc (NULL, silent);
+  xmlThrDefSetGenericErrorFunc (NULL, silent);
   record_schemas[TM_LIBRARY_DEMAND] = compile_record_schema ("demand");
   record_schemas[TM_LIBRARY_ACHIEVEMENT] = compile_record_schema ("achievement");
   return NULL;
