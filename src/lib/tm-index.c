@@ -122,10 +122,10 @@ touch (const TmIndex *cidx, guint64 offset, guint64 len)
   last = (offset + len - 1 - data) / TM_INDEX_BLOCK_SIZE;
   for (guint64 b = first; b <= last; b++)
     {
-      gint bit = 1 << (b % 32);
+      guint bit = 1u << (b % 32);
       gsize start, size;
 
-      if (g_atomic_int_get (&idx->verified[b / 32]) & bit)
+      if ((guint) g_atomic_int_get (&idx->verified[b / 32]) & bit)
         continue;
       start = data + b * TM_INDEX_BLOCK_SIZE;
       size = MIN ((gsize) TM_INDEX_BLOCK_SIZE, idx->size - start);
@@ -134,7 +134,7 @@ touch (const TmIndex *cidx, guint64 offset, guint64 len)
           damaged (idx, "block %" G_GUINT64_FORMAT " fails its checksum", b);
           return FALSE;
         }
-      g_atomic_int_or ((guint *) &idx->verified[b / 32], (guint) bit);
+      g_atomic_int_or ((guint *) &idx->verified[b / 32], bit);
     }
   return TRUE;
 }
