@@ -101,13 +101,9 @@ tm_cmd_show (int argc, char **argv, GError **error)
     return TM_EXIT_DATA;
   path = tm_config_index_path (&config, opt_index);
   tm_config_clear (&config);
-  index = tm_index_open (path, error);
+  index = tm_cli_open_index_only (path, error);
   if (index == NULL)
-    {
-      if (g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
-        g_prefix_error (error, "no index (build one with techmatch index): ");
-      return TM_EXIT_INDEX;
-    }
+    return TM_EXIT_INDEX;
 
   /* An id is unique within its library; both libraries may hold it:
    * JSON has a list of records, one or two. */

@@ -54,9 +54,7 @@ tm_cmd_stats (int argc, char **argv, GError **error)
     return TM_EXIT_DATA;
   path = tm_config_index_path (&config, opt_index);
   tm_config_clear (&config);
-  index = tm_index_open (path, error);
-  if (index == NULL && g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
-    g_prefix_error (error, "no index (build one with techmatch index): ");
+  index = tm_cli_open_index_only (path, error);
   if (index == NULL || (opt_verify && !tm_index_verify (index, error)))
     return TM_EXIT_INDEX;
   postings = tm_index_get_n_postings (index);

@@ -115,16 +115,22 @@ tm_cli_parse_int (const char *command, const char *option, const char *value,
   return FALSE;
 }
 
+TmIndex *
+tm_cli_open_index_only (const char *path, GError **error)
+{
+  TmIndex *index = tm_index_open (path, error);
+
+  if (index == NULL && g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
+    g_prefix_error (error, "no index (build one with techmatch index): ");
+  return index;
+}
+
 gboolean
 tm_cli_open_index (const char *path, TmIndex **index, TmAnalyzer **analyzer, GError **error)
 {
-  *index = tm_index_open (path, error);
+  *index = tm_cli_open_index_only (path, error);
   if (*index == NULL)
-    {
-      if (g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
-        g_prefix_error (error, "no index (build one with techmatch index): ");
-      return FALSE;
-    }
+    return FALSE;
   *analyzer = tm_analyzer_new (tm_index_get_analyzer_options (*index), error);
   if (*analyzer == NULL)
     {

@@ -79,6 +79,9 @@ gboolean tm_cli_parse (GOptionContext *context, const char *command,
  * analyzer it was built with.  Errors name the path. */
 gboolean tm_cli_open_index (const char *path, TmIndex **index, TmAnalyzer **analyzer,
                             GError **error);
+/* The index alone, with the same message for a missing one.
+ * transfer full */
+TmIndex *tm_cli_open_index_only (const char *path, GError **error);
 
 /* Prints a JSON document built with @builder to stdout. */
 void tm_cli_print_json (JsonBuilder *builder);
