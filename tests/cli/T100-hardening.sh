@@ -124,8 +124,13 @@ while [ $i -lt 1000 ]; do
 	"$TECHMATCH" match -i "$idx" --text '激光焊接传感器' --top 3 >/dev/null 2>>"$TEST_TMP/race.err" || failures=$((failures + 1))
 	i=$((i + 1))
 done
+batch_failures=0
+for i in 1 2 3 4 5; do
+	"$TECHMATCH" batch -q -i "$idx" --direction d2a --top 3 >/dev/null 2>>"$TEST_TMP/race.err" || batch_failures=$((batch_failures + 1))
+done
 wait $builder
 check "1000 queries while the index is rebuilt: no error ($failures)" test "$failures" -eq 0
+check "batches while the index is rebuilt: no error ($batch_failures)" test "$batch_failures" -eq 0
 
 # ---- hostile input, made at test time.
 python3 -c "
