@@ -340,14 +340,10 @@ analyze_slice (gpointer data)
           SliceTerm *t = s->touched->pdata[i];
           /* The first posting of a term in the slice: doc + 1. */
           guint64 delta = t->df == 0 ? (guint64) doc + 1 : doc - t->last_doc;
+          guint8 entry[TM_POSTING_MAX];
 
-          _tm_varint_put (t->postings, delta);
-          _tm_varint_put (t->postings, (guint64) t->tf[TM_IFIELD_BODY] << 2
-                          | (t->tf[TM_IFIELD_TITLE] > 0) | (t->tf[TM_IFIELD_KEYWORDS] > 0) << 1);
-          if (t->tf[TM_IFIELD_TITLE] > 0)
-            _tm_varint_put (t->postings, t->tf[TM_IFIELD_TITLE]);
-          if (t->tf[TM_IFIELD_KEYWORDS] > 0)
-            _tm_varint_put (t->postings, t->tf[TM_IFIELD_KEYWORDS]);
+          g_byte_array_append (t->postings, entry,
+                               (guint) (_tm_posting_write (entry, delta, t->tf) - entry));
           t->last_doc = doc;
           t->df++;
         }
@@ -409,31 +405,6 @@ compare_terms (gconstpointer a, gconstpointer b)
 
 /* ---- the forward lists ------------------------------------------------------ */
 
-static guint
-varint_len (guint64 v)
-{
-  guint n = 1;
-
-  while (v >= 0x80)
-    v >>= 7, n++;
-  return n;
-}
-
-static guint8 *
-varint_write (guint8 *p, guint64 v)
-{
-  do
-    {
-      *p = (guint8) (v & 0x7F);
-      v >>= 7;
-      if (v != 0)
-        *p |= 0x80;
-      p++;
-    }
-  while (v != 0);
-  return p;
-}
-
 /* Each document's terms, inverted from the postings: two passes over them
  * (sizes, then bytes written in place), so that no document needs a
  * buffer of its own.  Offsets: the demands, then the achievements, then
@@ -485,26 +456,14 @@ build_forward (const GByteArray *term_table, const GByteArray *postings, const g
               {
                 guint d = base + (guint) it.doc;
                 guint64 delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
-                guint64 code = (guint64) it.tf[TM_IFIELD_BODY] << 2
-                  | (it.tf[TM_IFIELD_TITLE] > 0) | (it.tf[TM_IFIELD_KEYWORDS] > 0) << 1;
+                guint8 entry[TM_POSTING_MAX];
 
                 last[d] = t + 1;
                 if (pass == 0)
-                  cursor[d] += varint_len (delta) + varint_len (code)
-                    + (it.tf[TM_IFIELD_TITLE] > 0 ? varint_len (it.tf[TM_IFIELD_TITLE]) : 0)
-                    + (it.tf[TM_IFIELD_KEYWORDS] > 0 ? varint_len (it.tf[TM_IFIELD_KEYWORDS]) : 0);
+                  cursor[d] += (guint64) (_tm_posting_write (entry, delta, it.tf) - entry);
                 else
-                  {
-                    guint8 *p = blob->data + cursor[d];
-
-                    p = varint_write (p, delta);
-                    p = varint_write (p, code);
-                    if (it.tf[TM_IFIELD_TITLE] > 0)
-                      p = varint_write (p, it.tf[TM_IFIELD_TITLE]);
-                    if (it.tf[TM_IFIELD_KEYWORDS] > 0)
-                      p = varint_write (p, it.tf[TM_IFIELD_KEYWORDS]);
-                    cursor[d] = (guint64) (p - blob->data);
-                  }
+                  cursor[d] = (guint64) (_tm_posting_write (blob->data + cursor[d], delta, it.tf)
+                                         - blob->data);
               }
             g_assert (!it.bad);
           }

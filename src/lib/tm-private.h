@@ -33,23 +33,47 @@ gboolean _tm_span_equal (gconstpointer a, gconstpointer b);
 /* ---- tm-index.c ---- */
 
 /* Variable-length integers: 7 bits a byte, low bits first, high bit set
- * on every byte but the last. */
+ * on every byte but the last.  Writes at @p (at most 10 bytes) and
+ * returns the end. */
+static inline guint8 *
+_tm_varint_write (guint8 *p, guint64 v)
+{
+  do
+    {
+      *p = (guint8) (v & 0x7F);
+      v >>= 7;
+      if (v != 0)
+        *p |= 0x80;
+      p++;
+    }
+  while (v != 0);
+  return p;
+}
+
 static inline void
 _tm_varint_put (GByteArray *out, guint64 v)
 {
   guint8 buf[10];
-  guint n = 0;
 
-  do
-    {
-      buf[n] = (guint8) (v & 0x7F);
-      v >>= 7;
-      if (v != 0)
-        buf[n] |= 0x80;
-      n++;
-    }
-  while (v != 0);
-  g_byte_array_append (out, buf, n);
+  g_byte_array_append (out, buf, (guint) (_tm_varint_write (buf, v) - buf));
+}
+
+/* One entry of a posting list (and of a forward list): the delta, then
+ * tf_body << 2 | title? | keywords? << 1, then the title and keywords
+ * frequencies when not zero.  At most TM_POSTING_MAX bytes; the inverse is
+ * tm_posting_iter_next(). */
+#define TM_POSTING_MAX 40
+
+static inline guint8 *
+_tm_posting_write (guint8 *p, guint64 delta, const guint32 *tf)
+{
+  p = _tm_varint_write (p, delta);
+  p = _tm_varint_write (p, (guint64) tf[2] << 2 | (tf[0] > 0) | (tf[1] > 0) << 1);
+  if (tf[0] > 0)
+    p = _tm_varint_write (p, tf[0]);
+  if (tf[1] > 0)
+    p = _tm_varint_write (p, tf[1]);
+  return p;
 }
 
 /* FALSE on a truncated or over-long integer. */
