@@ -26,6 +26,14 @@
 #define OWN_NONE G_MAXUINT32
 #define KEY_SEP '\x1f'
 
+#define FILTER_BITS 16
+enum {
+  IN_STOP_ZH = 1 << 0,
+  IN_STOP_EN = 1 << 1,
+  IN_SYNONYMS = 1 << 2,
+  IN_SYN_FIRST = 1 << 3,
+};
+
 struct _TmAnalyzer {
   TmAnalyzerOptions options;
   TmNormalizer *normalizer;
@@ -37,6 +45,10 @@ struct _TmAnalyzer {
   GHashTable *syn_first;   /* first token of each multi-token synonym */
   GStringChunk *strings;   /* owns every string of the tables above */
   GPtrArray *spans;        /* owns their keys */
+  /* Which tables may hold a text, by the low bits of its hash: nearly
+   * every token is in none of them, and this answers that from one byte
+   * in cache, where each table lookup hashes the text again. */
+  guint8 filter[1u << FILTER_BITS];
 };
 
 typedef enum {
@@ -172,22 +184,30 @@ tok_own (TmAnalysis *a, Tok *t, const char *text, gsize len)
 
 /* The tables of words are keyed by TmSpan, so a token is looked up where
  * it lies, without a copy. */
+static inline guint8
+filter_of (const TmAnalyzer *z, const TmSpan *key)
+{
+  return z->filter[_tm_span_hash (key) & ((1u << FILTER_BITS) - 1)];
+}
+
 static gboolean
-set_contains (GHashTable *set, TmAnalysis *a, const char *text, gsize len)
+set_contains (const TmAnalyzer *z, GHashTable *set, guint8 flag, const char *text, gsize len)
 {
   TmSpan key = { text, len };
 
-  return g_hash_table_contains (set, &key);
+  return (filter_of (z, &key) & flag) && g_hash_table_contains (set, &key);
 }
 
+/* A new key of the table @flag names. */
 static TmSpan *
-new_span (TmAnalyzer *z, const char *text)
+new_span (TmAnalyzer *z, const char *text, guint8 flag)
 {
   TmSpan *span = g_new (TmSpan, 1);
 
   g_ptr_array_add (z->spans, span);
   span->text = g_string_chunk_insert_const (z->strings, text);
   span->len = strlen (text);
+  z->filter[_tm_span_hash (span) & ((1u << FILTER_BITS) - 1)] |= flag;
   return span;
 }
 
@@ -262,7 +282,7 @@ on_run (TmRunKind kind, gsize start, gsize end, const char *term, gpointer data)
       gboolean alpha = len >= 4;
 
       if (z->options.stopwords && !a->keep_stopwords
-          && set_contains (z->stop_en, a, text + start, len))
+          && set_contains (z, z->stop_en, IN_STOP_EN, text + start, len))
         return;
       for (gsize i = 0; alpha && i < len; i++)
         alpha = g_ascii_isalpha (text[start + i]);
@@ -310,7 +330,8 @@ synonym_at (TmAnalysis *a, guint i, guint n)
     }
   {
     TmSpan key = { a->key->str, a->key->len };
-    return g_hash_table_lookup (a->analyzer->synonyms, &key);
+    return (filter_of (a->analyzer, &key) & IN_SYNONYMS)
+      ? g_hash_table_lookup (a->analyzer->synonyms, &key) : NULL;
   }
 }
 
@@ -331,18 +352,19 @@ map_synonyms (TmAnalysis *a)
 
       if (z->options.synonyms)
         {
-          gsize len;
-          const char *text = tok_text (a, t, &len);
+          TmSpan key;
+          guint8 filter;
 
-          if (set_contains (z->syn_first, a, text, len))
+          key.text = tok_text (a, t, &key.len);
+          filter = filter_of (z, &key);
+          if ((filter & IN_SYN_FIRST) && g_hash_table_contains (z->syn_first, &key))
             for (n = MIN (TM_MAX_SYNONYM_TOKENS, n_toks - i); n > 1; n--)
               if (adjacent (a, i, n) && (canonical = synonym_at (a, i, n)) != NULL)
                 break;
           if (canonical == NULL)
             {
-              TmSpan key = { text, len };
               n = 1;
-              canonical = g_hash_table_lookup (z->synonyms, &key);
+              canonical = (filter & IN_SYNONYMS) ? g_hash_table_lookup (z->synonyms, &key) : NULL;
             }
         }
       if (canonical != NULL)
@@ -435,7 +457,7 @@ static gboolean
 is_stop (TmAnalysis *a, const char *text, gsize len)
 {
   return a->analyzer->options.stopwords && !a->keep_stopwords
-    && set_contains (a->analyzer->stop_zh, a, text, len);
+    && set_contains (a->analyzer, a->analyzer->stop_zh, IN_STOP_ZH, text, len);
 }
 
 /* The bigrams of @text (with source span start..end when @canonical, else
@@ -648,7 +670,7 @@ add_stopword (TmAnalyzer *z, TmAnalysis *a, char *line, const char *name, guint 
   for (const char *p = line; *p != '\0'; p = g_utf8_next_char (p))
     if (tm_unichar_is_han (g_utf8_get_char (p)))
       latin = FALSE;
-  g_hash_table_add (latin ? z->stop_en : z->stop_zh, new_span (z, line));
+  g_hash_table_add (latin ? z->stop_en : z->stop_zh, new_span (z, line, latin ? IN_STOP_EN : IN_STOP_ZH));
   return TRUE;
 }
 
@@ -727,7 +749,7 @@ add_synonym_group (TmAnalyzer *z, TmAnalysis *a, char *line, const char *name, g
           canonical = g_string_chunk_insert_const (z->strings, norm->str);
         }
       {
-        TmSpan *stored = new_span (z, key->str);
+        TmSpan *stored = new_span (z, key->str, IN_SYNONYMS);
         const char *sep = strchr (stored->text, KEY_SEP);
 
         /* A term already in another group keeps its first group. */
@@ -736,7 +758,7 @@ add_synonym_group (TmAnalyzer *z, TmAnalysis *a, char *line, const char *name, g
         if (sep != NULL)
           {
             g_autofree char *first = g_strndup (stored->text, sep - stored->text);
-            g_hash_table_add (z->syn_first, new_span (z, first));
+            g_hash_table_add (z->syn_first, new_span (z, first, IN_SYN_FIRST));
           }
       }
     }

@@ -180,6 +180,8 @@ typedef struct {
   GError *error;
   /* While counting one document. */
   guint32 doc;
+  GArray *pending;               /* Pending: its terms */
+  GByteArray *pending_text;      /* their text */
   GPtrArray *touched;            /* SliceTerm * seen in it */
 } Slice;
 
@@ -192,39 +194,87 @@ slice_term_free (gpointer p)
   g_free (t);
 }
 
-/* One occurrence of a term: one lookup in the slice's table, which also
- * collects the document's frequencies (no table per document). */
+/* One occurrence of a term, held until its document is counted. */
+typedef struct {
+  guint32 text;                  /* offset in the slice's pending text */
+  guint32 len;
+  guint32 hash;
+  guint32 field;
+} Pending;
+
+/* The analyzer's terms are buffered per document, and the table is
+ * probed only once the whole document is known: each probe then finds its
+ * slot and its entry already on their way from memory (prefetched several
+ * terms ahead), where a probe as each term arrives waits for both. */
 static void
-count_term (const TmTerm *term, gpointer data)
+buffer_term (const TmTerm *term, gpointer data)
 {
   Slice *s = data;
   TmSpan probe = { term->text, term->len };
-  guint32 hash = _tm_span_hash (&probe);
-  Slot *slot = table_find (&s->terms, term->text, term->len, hash);
-  SliceTerm *t = slot->term;
+  Pending p;
 
-  if (t == NULL)
+  p.text = (guint32) s->pending_text->len;
+  p.len = (guint32) term->len;
+  p.hash = _tm_span_hash (&probe);
+  p.field = (guint32) term->field;
+  g_byte_array_append (s->pending_text, (const guint8 *) term->text, (guint) term->len);
+  g_array_append_val (s->pending, p);
+  __builtin_prefetch (&s->terms.slots[p.hash & s->terms.mask]);
+}
+
+/* How many terms ahead the entries are fetched. */
+#define PREFETCH_AHEAD 8
+
+/* Counts the document's buffered terms: one lookup each in the slice's
+ * table, which also collects the document's frequencies (no table per
+ * document). */
+static void
+count_terms (Slice *s)
+{
+  const Pending *pending = (const Pending *) s->pending->data;
+  const char *text = (const char *) s->pending_text->data;
+  guint n = s->pending->len;
+
+  for (guint i = 0; i < n; i++)
     {
-      t = g_malloc0 (sizeof (SliceTerm) + term->len + 1);
-      memcpy (t + 1, term->text, term->len);
-      t->key.text = (const char *) (t + 1);
-      t->key.len = term->len;
-      t->postings = g_byte_array_new ();
-      t->first_doc = s->doc;
-      slot->hash = hash;
-      slot->term = t;
-      /* At most half full: probes stay short. */
-      if (++s->terms.n * 2 > s->terms.mask + 1)
-        table_grow (&s->terms);
+      const Pending *p = &pending[i];
+      Slot *slot;
+      SliceTerm *t;
+
+      if (i + PREFETCH_AHEAD < n)
+        {
+          const Slot *ahead = &s->terms.slots[pending[i + PREFETCH_AHEAD].hash & s->terms.mask];
+
+          if (ahead->term != NULL)
+            __builtin_prefetch (ahead->term);
+        }
+      slot = table_find (&s->terms, text + p->text, p->len, p->hash);
+      t = slot->term;
+      if (t == NULL)
+        {
+          t = g_malloc0 (sizeof (SliceTerm) + p->len + 1);
+          memcpy (t + 1, text + p->text, p->len);
+          t->key.text = (const char *) (t + 1);
+          t->key.len = p->len;
+          t->postings = g_byte_array_new ();
+          t->first_doc = s->doc;
+          slot->hash = p->hash;
+          slot->term = t;
+          /* At most half full: probes stay short. */
+          if (++s->terms.n * 2 > s->terms.mask + 1)
+            table_grow (&s->terms);
+        }
+      if (t->doc != s->doc + 1)
+        {
+          t->doc = s->doc + 1;
+          memset (t->tf, 0, sizeof t->tf);
+          g_ptr_array_add (s->touched, t);
+        }
+      t->tf[p->field]++;
+      s->lengths[s->doc][p->field]++;
     }
-  if (t->doc != s->doc + 1)
-    {
-      t->doc = s->doc + 1;
-      memset (t->tf, 0, sizeof t->tf);
-      g_ptr_array_add (s->touched, t);
-    }
-  t->tf[term->field]++;
-  s->lengths[s->doc][term->field]++;
+  g_array_set_size (s->pending, 0);
+  g_byte_array_set_size (s->pending_text, 0);
 }
 
 /* Deflates the group in @raw into the slice's stored blob. */
@@ -313,6 +363,8 @@ analyze_slice (gpointer data)
   s->stored = g_byte_array_new ();
   s->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   s->touched = g_ptr_array_new ();
+  s->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  s->pending_text = g_byte_array_new ();
   for (guint32 doc = s->begin; doc < s->end; doc++)
     {
       const TmRecord *r = s->records->pdata[doc];
@@ -329,11 +381,12 @@ analyze_slice (gpointer data)
 
       s->doc = doc;
       g_ptr_array_set_size (s->touched, 0);
-      if (!_tm_index_analyze_record (s->analyzer, analysis, r, count_term, s, &s->error))
+      if (!_tm_index_analyze_record (s->analyzer, analysis, r, buffer_term, s, &s->error))
         {
           g_prefix_error (&s->error, "%s:%u: %s: ", r->file, r->line, r->id);
           break;
         }
+      count_terms (s);
 
       for (guint i = 0; i < s->touched->len; i++)
         {
@@ -350,6 +403,8 @@ analyze_slice (gpointer data)
     }
   flush_group (s, group);
   g_ptr_array_unref (s->touched);
+  g_array_unref (s->pending);
+  g_byte_array_unref (s->pending_text);
   return NULL;
 }
 
