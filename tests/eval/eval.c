@@ -16,10 +16,17 @@
  *                  traditional by OpenCC's tool: the mean overlap of the
  *                  two top-10 lists
  *
- * Usage: tm-eval [--quick] [--terms N] [--weights T,K,B] SRCDIR SHARED_DATA_DIR
+ * Then one row per peer, the engines a user might pick instead (SQLite
+ * FTS5, Xapian, scikit-learn; tests/eval/peers.py, run with --peers):
+ * each indexes the same records and answers the same queries, as text
+ * files, and its rankings are scored by the same code as techmatch's.
+ * A peer whose modules are missing is skipped with a note.
+ *
+ * Usage: tm-eval [--quick] [--terms N] [--weights T,K,B] [--cat-queries N]
+ *                [--peers SCRIPT [--python PATH] | --no-peers] SRCDIR SHARED_DATA_DIR
  *
  * --quick: the default configuration only, 500 known-item and 200
- * category queries (make check runs it to keep the harness working).
+ * category queries.
  * --terms and --weights override the query cut-off and the field weights
  * for every row, to choose the defaults by measurement.
  * Missing data or tools: the columns that need them print "-" and a note
@@ -30,6 +37,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <json-glib/json-glib.h>
 
@@ -229,8 +237,425 @@ to_traditional (GPtrArray *texts, const char *tmp)
   return g_strsplit (contents, "\n", -1);
 }
 
-static gboolean quick;
-static int opt_terms = -1;
+/* ---- the measures, from ranked ids -------------------------------------- */
+
+/* One row of the table: sums, divided when printed. */
+typedef struct {
+  double ndcg, p5, mrr, r1, cat, disc, overlap;
+  guint n_judged, n_known, n_cat, n_overlap;
+} Row;
+
+/* nDCG@10 and P@5 of one judged demand's ranking. */
+static void
+score_judged (const Judgments *j, const char *demand, GPtrArray *ids, Row *row)
+{
+  g_autoptr(GArray) ideal = g_array_new (FALSE, FALSE, sizeof (int));
+  GHashTableIter it;
+  gpointer key, value;
+  double dcg = 0, idcg = 0;
+  guint hits5 = 0;
+
+  for (guint i = 0; i < MIN (10u, ids->len); i++)
+    {
+      int g = grade (j, demand, ids->pdata[i]);
+
+      dcg += (pow (2, g) - 1) / log2 (i + 2.0);
+      if (i < 5 && g >= 1)
+        hits5++;
+    }
+  g_hash_table_iter_init (&it, j->grades);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (g_str_has_prefix (key, demand) && ((const char *) key)[strlen (demand)] == '\t')
+      {
+        int g = GPOINTER_TO_INT (value);
+        g_array_append_val (ideal, g);
+      }
+  g_array_sort (ideal, compare_int_desc);
+  for (guint i = 0; i < MIN (10u, ideal->len); i++)
+    idcg += (pow (2, g_array_index (ideal, int, i)) - 1) / log2 (i + 2.0);
+  row->ndcg += idcg > 0 ? dcg / idcg : 0;
+  row->p5 += hits5 / 5.0;
+  row->n_judged++;
+}
+
+/* MRR@10 and R@1 of a known-item query. */
+static void
+score_known (const char *target, GPtrArray *ids, Row *row)
+{
+  for (guint r = 0; r < MIN (10u, ids->len); r++)
+    if (strcmp (ids->pdata[r], target) == 0)
+      {
+        row->mrr += 1.0 / (r + 1);
+        row->r1 += r == 0;
+        break;
+      }
+  row->n_known++;
+}
+
+/* Category and discipline agreement of an abstract's top 10, itself left
+ * out. */
+static void
+score_agreement (GHashTable *by_id, const Paper *p, GPtrArray *ids, Row *row)
+{
+  guint got = 0, same_c = 0, same_d = 0;
+
+  for (guint r = 0; r < ids->len && got < 10; r++)
+    {
+      const Paper *other = g_hash_table_lookup (by_id, ids->pdata[r]);
+
+      if (strcmp (ids->pdata[r], p->id) == 0)
+        continue;
+      got++;
+      same_c += other && g_strcmp0 (other->category, p->category) == 0;
+      same_d += other && g_strcmp0 (other->discipline, p->discipline) == 0;
+    }
+  if (got == 0)
+    return;
+  row->cat += (double) same_c / got;
+  row->disc += (double) same_d / got;
+  row->n_cat++;
+}
+
+/* The share of two top-10 lists that is the same, whatever the order. */
+static void
+score_overlap (GPtrArray *a, GPtrArray *b, Row *row)
+{
+  guint same = 0, n = MAX (a->len, b->len);
+
+  for (guint x = 0; x < a->len; x++)
+    for (guint y = 0; y < b->len; y++)
+      same += strcmp (a->pdata[x], b->pdata[y]) == 0;
+  row->overlap += n > 0 ? (double) same / n : 1;
+  row->n_overlap++;
+}
+
+static void
+print_row (const char *label, const Row *row)
+{
+  char c[5][16];
+  double v[5] = { row->mrr / MAX (row->n_known, 1), row->r1 / MAX (row->n_known, 1),
+                  row->cat / MAX (row->n_cat, 1), row->disc / MAX (row->n_cat, 1),
+                  row->overlap / MAX (row->n_overlap, 1) };
+  guint n[5] = { row->n_known, row->n_known, row->n_cat, row->n_cat, row->n_overlap };
+
+  for (int i = 0; i < 5; i++)
+    if (n[i] > 0)
+      g_snprintf (c[i], sizeof c[i], "%.4f", v[i]);
+    else
+      g_strlcpy (c[i], "-", sizeof c[i]);
+  printf ("%-34s %8.4f %6.4f %8s %6s %7s %7s %7s\n", label,
+          row->ndcg / MAX (row->n_judged, 1), row->p5 / MAX (row->n_judged, 1),
+          c[0], c[1], c[2], c[3], c[4]);
+  fflush (stdout);
+}
+
+/* ---- the queries, shared by every row ---------------------------------- */
+
+typedef struct {
+  Judgments j;
+  GPtrArray *judged;     /* ids of the judged demands found in the corpus */
+  GPtrArray *texts;      /* their text, simplified */
+  char **trad;           /* the same, traditional (OpenCC), or NULL */
+  GPtrArray *papers;     /* CSL */
+  GHashTable *by_id;     /* paper id → Paper */
+  guint n_known;         /* known-item queries: the first n_known papers */
+  GPtrArray *cat;        /* Paper *: the category queries */
+  char *corpus, *csl_dir, *tmp;
+} Tasks;
+
+static char *
+known_query (const Paper *p)
+{
+  GString *q = g_string_new (p->title);
+
+  for (guint k = 0; k < p->keywords->len; k++)
+    g_string_append_printf (q, "；%s", (const char *) p->keywords->pdata[k]);
+  return g_string_free (q, FALSE);
+}
+
+static GPtrArray *
+ids_of (const TmIndex *idx, TmLibrary library, const TmResults *res)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; res != NULL && i < res->results->len; i++)
+    g_ptr_array_add (ids, g_strdup (tm_index_doc_id (idx, library, g_array_index (res->results, TmResult, i).doc)));
+  return ids;
+}
+
+/* ---- techmatch ----------------------------------------------------------- */
+
+static void
+run_techmatch (Tasks *t, const Config *c, const TmMatchOptions *o, Row *row)
+{
+  g_autofree char *ipath = g_build_filename (t->tmp, "corpus.idx", NULL);
+  g_autofree char *cpath = g_build_filename (t->tmp, "csl.idx", NULL);
+  TmAnalyzer *analyzer = NULL;
+  TmIndex *idx = build (t->corpus, ipath, c, &analyzer);
+  TmMatcher *m = tm_matcher_new (idx, analyzer);
+
+  /* The bundled judgments; the first row also collects the demands' text. */
+  gboolean first = t->judged->len == 0;
+
+  for (guint d = 0; d < t->j.demands->len; d++)
+    {
+      const char *demand = t->j.demands->pdata[d];
+      g_autoptr(TmResults) res = NULL;
+      g_autoptr(GPtrArray) ids = NULL;
+      guint32 doc;
+
+      if (!tm_index_find_doc (idx, TM_LIBRARY_DEMAND, demand, &doc))
+        continue;
+      if (first)
+        {
+          g_autoptr(TmRecord) r = tm_index_get_record (idx, TM_LIBRARY_DEMAND, doc);
+
+          g_ptr_array_add (t->judged, g_strdup (demand));
+          g_ptr_array_add (t->texts, demand_text (r));
+        }
+      res = tm_matcher_run_doc (m, TM_LIBRARY_DEMAND, doc, TM_LIBRARY_ACHIEVEMENT, o, NULL);
+      ids = ids_of (idx, TM_LIBRARY_ACHIEVEMENT, res);
+      score_judged (&t->j, demand, ids, row);
+    }
+
+  /* Script invariance: the same demands as text, both scripts. */
+  if (t->trad == NULL && g_find_program_in_path ("opencc") != NULL)
+    t->trad = to_traditional (t->texts, t->tmp);
+  for (guint d = 0; t->trad != NULL && d < t->texts->len && t->trad[d] != NULL; d++)
+    {
+      g_autoptr(TmResults) a = tm_matcher_run_text (m, t->texts->pdata[d], -1, TM_LIBRARY_ACHIEVEMENT, o, NULL);
+      g_autoptr(TmResults) b = tm_matcher_run_text (m, t->trad[d], -1, TM_LIBRARY_ACHIEVEMENT, o, NULL);
+      g_autoptr(GPtrArray) ia = ids_of (idx, TM_LIBRARY_ACHIEVEMENT, a);
+      g_autoptr(GPtrArray) ib = ids_of (idx, TM_LIBRARY_ACHIEVEMENT, b);
+
+      score_overlap (ia, ib, row);
+    }
+
+  /* CSL. */
+  if (t->papers->len > 0)
+    {
+      TmAnalyzer *canalyzer = NULL;
+      TmIndex *cidx = build (t->csl_dir, cpath, c, &canalyzer);
+      TmMatcher *cm = tm_matcher_new (cidx, canalyzer);
+      TmMatchOptions co = *o;
+
+      for (guint i = 0; i < t->n_known; i++)
+        {
+          const Paper *p = t->papers->pdata[i];
+          g_autofree char *q = known_query (p);
+          g_autoptr(TmResults) res = tm_matcher_run_text (cm, q, -1, TM_LIBRARY_ACHIEVEMENT, &co, NULL);
+          g_autoptr(GPtrArray) ids = ids_of (cidx, TM_LIBRARY_ACHIEVEMENT, res);
+
+          score_known (p->id, ids, row);
+        }
+      co.top = 11;
+      for (guint i = 0; i < t->cat->len; i++)
+        {
+          const Paper *p = t->cat->pdata[i];
+          g_autoptr(TmResults) res = tm_matcher_run_text (cm, p->abstract, -1, TM_LIBRARY_ACHIEVEMENT, &co, NULL);
+          g_autoptr(GPtrArray) ids = ids_of (cidx, TM_LIBRARY_ACHIEVEMENT, res);
+
+          score_agreement (t->by_id, p, ids, row);
+        }
+      tm_matcher_free (cm);
+      tm_analyzer_free (canalyzer);
+      tm_index_free (cidx);
+    }
+  tm_matcher_free (m);
+  tm_analyzer_free (analyzer);
+  tm_index_free (idx);
+}
+
+/* ---- the peers (tests/eval/peers.py) --------------------------------------- */
+
+static const struct {
+  const char *engine, *label;
+} peers[] = {
+  { "fts5", "peer: SQLite FTS5 trigram, bm25" },
+  { "xapian", "peer: Xapian CJK n-grams, BM25" },
+  { "sklearn", "peer: scikit-learn TF-IDF + jieba" },
+};
+
+static char *opt_peers;
+static char *opt_python;
+
+/* Runs peers.py ENGINE ARGS...: 0 when it ran, 77 when it skips, 1 when
+ * it failed; @why (replaced) holds what it said on stderr. */
+static int
+peer (const char *engine, const char *const *args, char **why)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_ptr_array_add (argv, opt_python);
+  g_ptr_array_add (argv, opt_peers);
+  g_ptr_array_add (argv, (char *) engine);
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (char *) *a);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, &err, &status, &error))
+    {
+      g_free (*why);
+      *why = g_strdup (error->message);
+      return 77;
+    }
+  g_free (*why);
+  *why = g_strdup (g_strstrip (err));
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 77)
+    return 77;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0 ? 0 : 1;
+}
+
+/* A queries file for peers.py: "id TAB text" per line. */
+static char *
+write_queries (const Tasks *t, const char *name, GPtrArray *qids, char *const *texts, guint n)
+{
+  char *path = g_build_filename (t->tmp, name, NULL);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < n && texts[i] != NULL; i++)
+    {
+      g_string_append_printf (s, "%s\t", (const char *) qids->pdata[i]);
+      for (const char *p = texts[i]; *p != '\0'; p++)
+        g_string_append_c (s, *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
+      g_string_append_c (s, '\n');
+    }
+  g_file_set_contents (path, s->str, (gssize) s->len, NULL);
+  return path;
+}
+
+/* peers.py's results: query id → GPtrArray of ids, best first. */
+static GHashTable *
+read_results (const char *path)
+{
+  GHashTable *by_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) g_ptr_array_unref);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return by_query;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", 4);
+      GPtrArray *ids;
+
+      if (g_strv_length (f) < 3)
+        continue;
+      ids = g_hash_table_lookup (by_query, f[0]);
+      if (ids == NULL)
+        {
+          ids = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (by_query, g_strdup (f[0]), ids);
+        }
+      g_ptr_array_add (ids, g_strdup (f[2]));
+    }
+  return by_query;
+}
+
+static GPtrArray *
+results_for (GHashTable *results, const char *qid)
+{
+  GPtrArray *ids = g_hash_table_lookup (results, qid);
+  static GPtrArray *none;
+
+  if (ids != NULL)
+    return ids;
+  if (none == NULL)
+    none = g_ptr_array_new ();
+  return none;
+}
+
+/* Builds the peer's indexes, runs every query through it, and scores the
+ * results as techmatch's.  FALSE with @why when it skipped or failed. */
+static gboolean
+run_peer (Tasks *t, const char *engine, Row *row, char **why)
+{
+  g_autofree char *idx = g_strdup_printf ("%s/%s-corpus.idx", t->tmp, engine);
+  g_autofree char *cidx = g_strdup_printf ("%s/%s-csl.idx", t->tmp, engine);
+  g_autofree char *out = g_build_filename (t->tmp, "peer-results.tsv", NULL);
+  g_autofree char *achievements = g_build_filename (t->corpus, "achievements", NULL);
+  g_autofree char *judged = write_queries (t, "judged.tsv", t->judged, (char **) t->texts->pdata, t->texts->len);
+  g_autoptr(GHashTable) simplified = NULL;
+  const char *build[] = { "build", idx, achievements, NULL };
+  const char *search[] = { "search", idx, judged, out, "--top", "10", NULL };
+
+  if (peer (engine, build, why) != 0 || peer (engine, search, why) != 0)
+    return FALSE;
+  simplified = read_results (out);
+  for (guint d = 0; d < t->judged->len; d++)
+    score_judged (&t->j, t->judged->pdata[d], results_for (simplified, t->judged->pdata[d]), row);
+
+  if (t->trad != NULL)
+    {
+      g_autofree char *trad = write_queries (t, "judged-t.tsv", t->judged, t->trad, t->texts->len);
+      const char *search_t[] = { "search", idx, trad, out, "--top", "10", NULL };
+      g_autoptr(GHashTable) traditional = NULL;
+
+      if (peer (engine, search_t, why) != 0)
+        return FALSE;
+      traditional = read_results (out);
+      for (guint d = 0; d < t->judged->len; d++)
+        score_overlap (results_for (simplified, t->judged->pdata[d]),
+                       results_for (traditional, t->judged->pdata[d]), row);
+    }
+
+  if (t->papers->len > 0)
+    {
+      g_autoptr(GPtrArray) kids = g_ptr_array_new ();
+      g_autoptr(GPtrArray) ktexts = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) cids = g_ptr_array_new ();
+      g_autoptr(GPtrArray) ctexts = g_ptr_array_new ();
+      g_autofree char *known = NULL, *cat = NULL;
+      g_autoptr(GHashTable) kres = NULL;
+      g_autoptr(GHashTable) cres = NULL;
+      const char *cbuild[] = { "build", cidx, t->csl_dir, NULL };
+
+      for (guint i = 0; i < t->n_known; i++)
+        {
+          const Paper *p = t->papers->pdata[i];
+          g_ptr_array_add (kids, p->id);
+          g_ptr_array_add (ktexts, known_query (p));
+        }
+      g_ptr_array_add (ktexts, NULL);
+      for (guint i = 0; i < t->cat->len; i++)
+        {
+          const Paper *p = t->cat->pdata[i];
+          g_ptr_array_add (cids, p->id);
+          g_ptr_array_add (ctexts, p->abstract);
+        }
+      g_ptr_array_add (ctexts, NULL);
+      known = write_queries (t, "known.tsv", kids, (char **) ktexts->pdata, kids->len);
+      cat = write_queries (t, "cat.tsv", cids, (char **) ctexts->pdata, cids->len);
+      {
+        const char *ksearch[] = { "search", cidx, known, out, "--top", "10", NULL };
+        const char *csearch[] = { "search", cidx, cat, out, "--top", "11", NULL };
+
+        if (peer (engine, cbuild, why) != 0)
+          return FALSE;
+        if (peer (engine, ksearch, why) != 0)
+          return FALSE;
+        kres = read_results (out);
+        if (peer (engine, csearch, why) != 0)
+          return FALSE;
+        cres = read_results (out);
+      }
+      for (guint i = 0; i < kids->len; i++)
+        score_known (kids->pdata[i], results_for (kres, kids->pdata[i]), row);
+      for (guint i = 0; i < cids->len; i++)
+        score_agreement (t->by_id, t->cat->pdata[i], results_for (cres, cids->pdata[i]), row);
+    }
+  return TRUE;
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+static gboolean quick, no_peers;
+static int opt_terms = -1, opt_cat = -1;
 static char *opt_weights;
 
 int
@@ -240,37 +665,67 @@ main (int argc, char **argv)
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "One configuration, fewer CSL queries", NULL },
     { "terms", 0, 0, G_OPTION_ARG_INT, &opt_terms, "Query terms kept", "N" },
     { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights", "T,K,B" },
+    { "cat-queries", 0, 0, G_OPTION_ARG_INT, &opt_cat, "Category queries (default 1000, --quick 200)", "N" },
+    { "peers", 0, 0, G_OPTION_ARG_FILENAME, &opt_peers, "The peers' script (tests/eval/peers.py)", "SCRIPT" },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME, &opt_python, "The interpreter that has the peers' modules", "PATH" },
+    { "no-peers", 0, 0, G_OPTION_ARG_NONE, &no_peers, "techmatch's rows only", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("SRCDIR SHARED_DATA_DIR");
   const char *srcdir, *shared;
+  Tasks t;
+  GPtrArray *configs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  guint n_cat_queries;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, NULL))
     return 2;
   srcdir = argc > 1 ? argv[1] : ".";
   shared = argc > 2 ? argv[2] : "../shared/data";
-  g_autofree char *tmp = g_dir_make_tmp ("tm-eval-XXXXXX", NULL);
-  g_autofree char *corpus = g_build_filename (srcdir, "corpus", NULL);
-  g_autofree char *jpath = g_build_filename (corpus, "judgments.tsv", NULL);
-  g_autofree char *csl_path = g_build_filename (shared, "csl_zh", "csl_full.jsonl", NULL);
-  g_autofree char *csl_dir = g_build_filename (tmp, "csl", NULL);
-  g_autofree char *csl_xml = g_build_filename (csl_dir, "csl.xml", NULL);
-  g_autoptr(GPtrArray) papers = load_csl (csl_path);
-  gboolean have_opencc = g_find_program_in_path ("opencc") != NULL;
-  Judgments j;
-  GPtrArray *configs = g_ptr_array_new_with_free_func (g_free);
-  guint n_cat_queries;
+  if (opt_python == NULL)
+    opt_python = g_strdup ("/usr/bin/python3");
 
-  if (!load_judgments (jpath, &j))
+  memset (&t, 0, sizeof t);
+  t.tmp = g_dir_make_tmp ("tm-eval-XXXXXX", NULL);
+  t.corpus = g_build_filename (srcdir, "corpus", NULL);
+  t.csl_dir = g_build_filename (t.tmp, "csl", NULL);
+  t.judged = g_ptr_array_new_with_free_func (g_free);
+  t.texts = g_ptr_array_new_with_free_func (g_free);
+  t.by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  t.cat = g_ptr_array_new ();
+  {
+    g_autofree char *jpath = g_build_filename (t.corpus, "judgments.tsv", NULL);
+    g_autofree char *csl_path = g_build_filename (shared, "csl_zh", "csl_full.jsonl", NULL);
+    g_autofree char *csl_xml = g_build_filename (t.csl_dir, "csl.xml", NULL);
+
+    if (!load_judgments (jpath, &t.j))
+      {
+        fprintf (stderr, "tm-eval: cannot read %s\n", jpath);
+        return 1;
+      }
+    t.papers = load_csl (csl_path);
+    g_mkdir_with_parents (t.csl_dir, 0755);
+    if (t.papers->len > 0)
+      write_csl_corpus (t.papers, csl_xml);
+    else
+      g_ptr_array_add (notes, g_strdup_printf ("no %s: the CSL columns are empty", csl_path));
+  }
+  for (guint i = 0; i < t.papers->len; i++)
+    g_hash_table_insert (t.by_id, ((Paper *) t.papers->pdata[i])->id, t.papers->pdata[i]);
+  t.n_known = MIN (t.papers->len, quick ? 500u : t.papers->len);
+  n_cat_queries = MIN (t.papers->len, opt_cat >= 0 ? (guint) opt_cat : quick ? 200u : 1000u);
+  for (guint i = 0; i < n_cat_queries; i++)
     {
-      fprintf (stderr, "tm-eval: cannot read %s\n", jpath);
-      return 1;
+      /* Spread the queries over the collection. */
+      Paper *p = t.papers->pdata[(guint) ((guint64) i * t.papers->len / n_cat_queries)];
+
+      if (p->category != NULL)
+        g_ptr_array_add (t.cat, p);
     }
-  g_mkdir_with_parents (csl_dir, 0755);
-  if (papers->len > 0)
-    write_csl_corpus (papers, csl_xml);
-  n_cat_queries = MIN (papers->len, quick ? 200u : 1000u);
+  if (g_find_program_in_path ("opencc") == NULL)
+    g_ptr_array_add (notes, g_strdup ("OpenCC's command-line tool (Debian: opencc) is not installed: "
+                                      "no script column"));
 
   for (int model = 0; model < 2; model++)
     for (int mode = 0; mode < 3; mode++)
@@ -286,25 +741,17 @@ main (int argc, char **argv)
             g_free (c);
         }
 
-  printf ("%-26s %8s %6s %8s %6s %7s %7s %7s\n", "configuration", "nDCG@10", "P@5",
+  printf ("%-34s %8s %6s %8s %6s %7s %7s %7s\n", "configuration", "nDCG@10", "P@5",
           "MRR@10", "R@1", "cat@10", "disc@10", "script");
   for (guint ci = 0; ci < configs->len; ci++)
     {
       const Config *c = configs->pdata[ci];
-      g_autofree char *label = g_strdup_printf ("%s %s%s", tm_model_name (c->model),
+      g_autofree char *label = g_strdup_printf ("techmatch %s %s%s", tm_model_name (c->model),
                                                 tm_analyzer_mode_name (c->mode), c->synonyms ? " +syn" : "");
-      g_autofree char *ipath = g_build_filename (tmp, "corpus.idx", NULL);
-      g_autofree char *cpath = g_build_filename (tmp, "csl.idx", NULL);
-      TmAnalyzer *analyzer = NULL;
-      TmIndex *idx = build (corpus, ipath, c, &analyzer);
-      TmMatcher *m = tm_matcher_new (idx, analyzer);
       TmMatchOptions o;
-      double ndcg = 0, p5 = 0, mrr = 0, r1 = 0, cat = 0, disc = 0, overlap = 0;
-      guint n_overlap = 0;
-      char mrr_s[16] = "-", r1_s[16] = "-", cat_s[16] = "-", disc_s[16] = "-", script_s[16] = "-";
-      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GPtrArray) tops = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      Row row;
 
+      memset (&row, 0, sizeof row);
       tm_match_options_init (&o);
       o.score.model = c->model;
       o.top = 10;
@@ -312,168 +759,28 @@ main (int argc, char **argv)
         o.max_terms = (guint) opt_terms;
       if (opt_weights != NULL)
         sscanf (opt_weights, "%lf,%lf,%lf", &o.score.weights[0], &o.score.weights[1], &o.score.weights[2]);
-
-      /* The bundled judgments. */
-      for (guint d = 0; d < j.demands->len; d++)
-        {
-          const char *demand = j.demands->pdata[d];
-          g_autoptr(TmRecord) r = NULL;
-          g_autoptr(TmResults) res = NULL;
-          g_autoptr(GArray) ideal = g_array_new (FALSE, FALSE, sizeof (int));
-          GHashTableIter it;
-          gpointer key, value;
-          double dcg = 0, idcg = 0;
-          guint hits5 = 0;
-          guint32 doc;
-          GPtrArray *ids = g_ptr_array_new ();
-
-          if (!tm_index_find_doc (idx, TM_LIBRARY_DEMAND, demand, &doc))
-            continue;
-          r = tm_index_get_record (idx, TM_LIBRARY_DEMAND, doc);
-          res = tm_matcher_run_doc (m, TM_LIBRARY_DEMAND, doc, TM_LIBRARY_ACHIEVEMENT, &o, NULL);
-          for (guint i = 0; res != NULL && i < res->results->len; i++)
-            {
-              const char *a = tm_index_doc_id (idx, TM_LIBRARY_ACHIEVEMENT,
-                                               g_array_index (res->results, TmResult, i).doc);
-              int g = grade (&j, demand, a);
-
-              dcg += (pow (2, g) - 1) / log2 (i + 2.0);
-              if (i < 5 && g >= 1)
-                hits5++;
-              g_ptr_array_add (ids, g_strdup (a));
-            }
-          g_ptr_array_add (ids, NULL);
-          g_ptr_array_add (tops, g_ptr_array_free (ids, FALSE));
-          g_hash_table_iter_init (&it, j.grades);
-          while (g_hash_table_iter_next (&it, &key, &value))
-            if (g_str_has_prefix (key, demand) && ((const char *) key)[strlen (demand)] == '\t')
-              {
-                int g = GPOINTER_TO_INT (value);
-                g_array_append_val (ideal, g);
-              }
-          g_array_sort (ideal, compare_int_desc);
-          for (guint i = 0; i < MIN (10u, ideal->len); i++)
-            idcg += (pow (2, g_array_index (ideal, int, i)) - 1) / log2 (i + 2.0);
-          ndcg += idcg > 0 ? dcg / idcg : 0;
-          p5 += hits5 / 5.0;
-          g_ptr_array_add (texts, demand_text (r));
-        }
-      ndcg /= j.demands->len;
-      p5 /= j.demands->len;
-
-      /* Script invariance: the same demands as text, both scripts. */
-      if (have_opencc)
-        {
-          g_auto(GStrv) trad = to_traditional (texts, tmp);
-
-          for (guint d = 0; trad != NULL && d < texts->len && trad[d] != NULL; d++)
-            {
-              g_autoptr(TmResults) a = tm_matcher_run_text (m, texts->pdata[d], -1, TM_LIBRARY_ACHIEVEMENT, &o, NULL);
-              g_autoptr(TmResults) b = tm_matcher_run_text (m, trad[d], -1, TM_LIBRARY_ACHIEVEMENT, &o, NULL);
-              guint same = 0, n = 0;
-
-              if (a == NULL || b == NULL)
-                continue;
-              n = MAX (a->results->len, b->results->len);
-              for (guint x = 0; x < a->results->len; x++)
-                for (guint y = 0; y < b->results->len; y++)
-                  if (g_array_index (a->results, TmResult, x).doc == g_array_index (b->results, TmResult, y).doc)
-                    same++;
-              overlap += n > 0 ? (double) same / n : 1;
-              n_overlap++;
-            }
-          if (n_overlap > 0)
-            g_snprintf (script_s, sizeof script_s, "%.4f", overlap / n_overlap);
-        }
-
-      /* CSL. */
-      if (papers->len > 0)
-        {
-          TmAnalyzer *canalyzer = NULL;
-          TmIndex *cidx = build (csl_dir, cpath, c, &canalyzer);
-          TmMatcher *cm = tm_matcher_new (cidx, canalyzer);
-          guint n_known = 0, n_cat = 0, n_disc = 0;
-          TmMatchOptions co = o;
-
-          for (guint i = 0; i < papers->len; i++)
-            {
-              Paper *p = papers->pdata[i];
-              g_autoptr(GString) q = g_string_new (p->title);
-              g_autoptr(TmResults) res = NULL;
-
-              if (quick && i >= 500)
-                break;
-              for (guint k = 0; k < p->keywords->len; k++)
-                g_string_append_printf (q, "；%s", (const char *) p->keywords->pdata[k]);
-              res = tm_matcher_run_text (cm, q->str, -1, TM_LIBRARY_ACHIEVEMENT, &co, NULL);
-              n_known++;
-              for (guint r = 0; res != NULL && r < res->results->len; r++)
-                if (strcmp (tm_index_doc_id (cidx, TM_LIBRARY_ACHIEVEMENT, g_array_index (res->results, TmResult, r).doc), p->id) == 0)
-                  {
-                    mrr += 1.0 / (r + 1);
-                    r1 += r == 0;
-                    break;
-                  }
-            }
-          g_snprintf (mrr_s, sizeof mrr_s, "%.4f", mrr / MAX (n_known, 1));
-          g_snprintf (r1_s, sizeof r1_s, "%.4f", r1 / MAX (n_known, 1));
-
-          co.top = 11;
-          for (guint i = 0; i < n_cat_queries; i++)
-            {
-              /* Spread the queries over the collection. */
-              Paper *p = papers->pdata[(guint) ((guint64) i * papers->len / n_cat_queries)];
-              g_autoptr(TmResults) res = NULL;
-              guint got = 0, same_c = 0, same_d = 0;
-
-              if (p->category == NULL)
-                continue;
-              res = tm_matcher_run_text (cm, p->abstract, -1, TM_LIBRARY_ACHIEVEMENT, &co, NULL);
-              for (guint r = 0; res != NULL && r < res->results->len && got < 10; r++)
-                {
-                  guint32 doc = g_array_index (res->results, TmResult, r).doc;
-                  const char *id = tm_index_doc_id (cidx, TM_LIBRARY_ACHIEVEMENT, doc);
-                  Paper *other = NULL;
-
-                  if (strcmp (id, p->id) == 0)
-                    continue;
-                  got++;
-                  for (guint k = 0; k < papers->len && other == NULL; k++)
-                    if (strcmp (((Paper *) papers->pdata[k])->id, id) == 0)
-                      other = papers->pdata[k];
-                  same_c += other && g_strcmp0 (other->category, p->category) == 0;
-                  same_d += other && g_strcmp0 (other->discipline, p->discipline) == 0;
-                }
-              if (got > 0)
-                {
-                  cat += (double) same_c / got;
-                  disc += (double) same_d / got;
-                  n_cat++;
-                  n_disc++;
-                }
-            }
-          if (n_cat > 0)
-            {
-              g_snprintf (cat_s, sizeof cat_s, "%.4f", cat / n_cat);
-              g_snprintf (disc_s, sizeof disc_s, "%.4f", disc / n_disc);
-            }
-          tm_matcher_free (cm);
-          tm_analyzer_free (canalyzer);
-          tm_index_free (cidx);
-        }
-
-      printf ("%-26s %8.4f %6.4f %8s %6s %7s %7s %7s\n", label, ndcg, p5, mrr_s, r1_s, cat_s, disc_s, script_s);
-      fflush (stdout);
-      tm_matcher_free (m);
-      tm_analyzer_free (analyzer);
-      tm_index_free (idx);
+      run_techmatch (&t, c, &o, &row);
+      print_row (label, &row);
     }
-  if (papers->len == 0)
-    printf ("note: no %s: the CSL columns are empty\n", csl_path);
-  if (!have_opencc)
-    printf ("note: OpenCC's command-line tool (Debian: opencc) is not installed: no script column\n");
+
+  for (guint i = 0; opt_peers != NULL && !no_peers && i < G_N_ELEMENTS (peers); i++)
+    {
+      g_autofree char *why = NULL;
+      Row row;
+
+      memset (&row, 0, sizeof row);
+      if (run_peer (&t, peers[i].engine, &row, &why))
+        print_row (peers[i].label, &row);
+      else
+        g_ptr_array_add (notes, g_strdup_printf ("%s: skipped: %s", peers[i].engine,
+                                                 why != NULL && why[0] != '\0' ? why : "failed"));
+    }
+  if (opt_peers == NULL && !no_peers)
+    g_ptr_array_add (notes, g_strdup ("no --peers SCRIPT: no peers"));
+  for (guint i = 0; i < notes->len; i++)
+    printf ("note: %s\n", (const char *) notes->pdata[i]);
   {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", t.tmp);
     int ignored = system (cmd);
     (void) ignored;
   }
