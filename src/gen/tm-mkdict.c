@@ -212,6 +212,7 @@ main (int argc, char **argv)
       BuildNode *n = &g_array_index (nodes, BuildNode, g_array_index (order, guint32, i));
 
       labels[i] = n->label;
+      out[i].label = n->label;
       out[i].freq = n->freq;
       out[i].log_freq = n->freq > 0 ? log ((double) n->freq) : 0.0;
       if (n->children != NULL && n->children->len > 0)

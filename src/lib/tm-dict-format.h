@@ -9,9 +9,11 @@
  *   (padding to a multiple of 8 bytes)
  *
  * Node 0 is the root.  The children of a node are the n_children nodes
- * from first_child on, sorted by label (a Unicode code point), so a child
- * is found by binary search in labels[], kept apart from the nodes so
- * that the search touches few cache lines.  freq is the word's frequency in the source
+ * from first_child on, sorted by label (a Unicode code point).  Each node
+ * holds its own label too: a node's few children are scanned in place,
+ * so that the child found comes with its frequency in the same cache
+ * line; a node's many children are found by binary search in labels[],
+ * which touches fewer lines.  freq is the word's frequency in the source
  * dictionary, 0 for a node that is only a prefix of longer words;
  * log_freq is log(freq), precomputed because the segmenter needs it for
  * every edge of the word graph.
@@ -21,7 +23,7 @@
 #include <glib.h>
 
 #define TM_DICT_MAGIC "TMDICT\r\n"  /* 8 bytes; \r\n catches text-mode copies */
-#define TM_DICT_VERSION 2
+#define TM_DICT_VERSION 3
 
 typedef struct {
   char magic[8];
@@ -36,7 +38,7 @@ typedef struct {
   guint32 first_child;
   guint32 n_children;
   guint32 freq;
-  guint32 reserved;
+  guint32 label;      /* = labels[] of the node */
   double log_freq;
 } TmDictNode;
 

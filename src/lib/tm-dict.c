@@ -172,6 +172,10 @@ tm_dict_get_n_words (const TmDict *dict)
   return dict->n_words + dict->n_overlay_words;
 }
 
+/* Up to this many children are scanned in place (a cache line or two of
+ * nodes); more are searched in labels[]. */
+#define SCAN_CHILDREN 6
+
 static guint32
 trie_child (const TmDict *dict, guint32 node, gunichar c)
 {
@@ -185,6 +189,13 @@ trie_child (const TmDict *dict, guint32 node, gunichar c)
   n = &dict->nodes[node];
   lo = n->first_child;
   hi = lo + n->n_children;
+  if (n->n_children <= SCAN_CHILDREN)
+    {
+      for (; lo < hi; lo++)
+        if (dict->nodes[lo].label >= c)
+          return dict->nodes[lo].label == c ? lo : NO_NODE;
+      return NO_NODE;
+    }
   while (lo < hi)
     {
       guint32 mid = lo + (hi - lo) / 2;
