@@ -574,13 +574,37 @@ write_all (int fd, const void *data, gsize len, const char *path, GError **error
   return TRUE;
 }
 
-static void
-pad8 (GByteArray *a)
+/* The zeros after @len bytes that end on a multiple of 8. */
+static gsize
+pad_of (gsize len)
 {
-  static const guint8 zeros[8] = { 0 };
+  return (8 - len % 8) % 8;
+}
 
-  if (a->len % 8 != 0)
-    g_byte_array_append (a, zeros, 8 - a->len % 8);
+/* The checksums of the data area's blocks, computed as its parts go by. */
+typedef struct {
+  gsize fill;                    /* bytes of the current block so far */
+  guint32 crc;                   /* theirs */
+} BlockCrc;
+
+static void
+block_crc_feed (BlockCrc *b, GArray *crcs, const guint8 *p, gsize len)
+{
+  while (len > 0)
+    {
+      gsize take = MIN (len, TM_INDEX_BLOCK_SIZE - b->fill);
+
+      b->crc = (guint32) crc32 (b->crc, p, (uInt) take);
+      b->fill += take;
+      p += take;
+      len -= take;
+      if (b->fill == TM_INDEX_BLOCK_SIZE)
+        {
+          g_array_append_val (crcs, b->crc);
+          b->crc = 0;
+          b->fill = 0;
+        }
+    }
 }
 
 /* ---- the lock ------------------------------------------------------------- */
@@ -926,44 +950,52 @@ tm_index_build (const char * const *corpus_paths, const char *path,
       { TM_SECTION_FORWARD, forward_blob, 0 },
       { TM_SECTION_FORWARD_INDEX, NULL, 0 },
     };
-    g_autoptr(GByteArray) data = g_byte_array_new ();
+    static const guint8 zeros[8] = { 0 };
+    g_autoptr(GByteArray) meta_part = g_byte_array_new ();
+    g_autoptr(GByteArray) stored_index_part = g_byte_array_new ();
+    g_autoptr(GByteArray) forward_index_part = g_byte_array_new ();
     g_autoptr(GByteArray) head = g_byte_array_new ();
+    g_autoptr(GArray) crcs = g_array_new (FALSE, FALSE, sizeof (guint32));
+    BlockCrc running = { 0, 0 };
+    guint64 data_len = 0;
     TmIndexSection table[TM_INDEX_N_SECTIONS];
     TmIndexHeader header;
     guint64 n_blocks, blocks_offset, data_offset;
-    guint32 *crcs;
     g_autofree char *dir = g_path_get_dirname (path);
     int dfd;
 
-    parts[5].data = g_byte_array_new ();
+    parts[5].data = meta_part;
     g_byte_array_append (parts[5].data, (const guint8 *) meta->str, (guint) meta->len + 1);
     {
       guint64 end = stored->len;
 
       g_array_append_val (stored_offsets, end);
-      parts[7].data = g_byte_array_new ();
+      parts[7].data = stored_index_part;
       parts[7].count = stored_offsets->len;
       g_byte_array_append (parts[7].data, (const guint8 *) stored_offsets->data,
                            stored_offsets->len * sizeof (guint64));
-      parts[9].data = g_byte_array_new ();
+      parts[9].data = forward_index_part;
       parts[9].count = forward_offsets->len;
       g_byte_array_append (parts[9].data, (const guint8 *) forward_offsets->data,
                            forward_offsets->len * sizeof (guint64));
     }
+    /* The data area is the parts one after the other, each padded to 8
+     * bytes; it is checksummed and written from the parts in place. */
     for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
       {
         table[i].kind = parts[i].kind;
         table[i].count = parts[i].count;
-        table[i].offset = data->len;   /* relative for now */
+        table[i].offset = data_len;    /* relative for now */
         table[i].size = parts[i].data->len;
-        g_byte_array_append (data, parts[i].data->data, parts[i].data->len);
-        pad8 (data);
+        block_crc_feed (&running, crcs, parts[i].data->data, parts[i].data->len);
+        block_crc_feed (&running, crcs, zeros, pad_of (parts[i].data->len));
+        data_len += parts[i].data->len + pad_of (parts[i].data->len);
       }
-    g_byte_array_unref (parts[5].data);
-    g_byte_array_unref (parts[7].data);
-    g_byte_array_unref (parts[9].data);
+    if (running.fill > 0)
+      g_array_append_val (crcs, running.crc);
 
-    n_blocks = (data->len + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
+    n_blocks = (data_len + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
+    g_assert (crcs->len == n_blocks);
     blocks_offset = sizeof header + sizeof table;
     blocks_offset = (blocks_offset + 7) & ~(guint64) 7;
     data_offset = blocks_offset + ((n_blocks * 4 + 7) & ~(guint64) 7);
@@ -977,7 +1009,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
     memset (&header, 0, sizeof header);
     memcpy (header.magic, TM_INDEX_MAGIC, sizeof header.magic);
     header.version = TM_INDEX_VERSION;
-    header.file_size = data_offset + data->len;
+    header.file_size = data_offset + data_len;
     header.build_time = g_get_real_time () / G_USEC_PER_SEC;
     header.build_seconds = (g_get_monotonic_time () - t0) / 1e6;
     header.data_offset = data_offset;
@@ -985,13 +1017,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
 
     g_byte_array_set_size (head, (guint) data_offset);
     memset (head->data, 0, head->len);
-    crcs = (guint32 *) (head->data + blocks_offset);
-    for (guint64 b = 0; b < n_blocks; b++)
-      {
-        gsize off = b * TM_INDEX_BLOCK_SIZE;
-        gsize len = MIN ((gsize) TM_INDEX_BLOCK_SIZE, data->len - off);
-        crcs[b] = (guint32) crc32 (0L, data->data + off, (uInt) len);
-      }
+    memcpy (head->data + blocks_offset, crcs->data, n_blocks * sizeof (guint32));
     memcpy (head->data + sizeof header, table, sizeof table);
     memcpy (head->data, &header, sizeof header);
     header.header_crc = (guint32) crc32 (0L, head->data, (uInt) head->len);
@@ -1006,9 +1032,12 @@ tm_index_build (const char * const *corpus_paths, const char *path,
         g_clear_pointer (&tmp, g_free);
         goto out;
       }
-    if (!write_all (fd, head->data, head->len, tmp, error)
-        || !write_all (fd, data->data, data->len, tmp, error))
+    if (!write_all (fd, head->data, head->len, tmp, error))
       goto out;
+    for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+      if (!write_all (fd, parts[i].data->data, parts[i].data->len, tmp, error)
+          || !write_all (fd, zeros, pad_of (parts[i].data->len), tmp, error))
+        goto out;
     if (fsync (fd) != 0 || close (fd) != 0)
       {
         int saved = errno;
