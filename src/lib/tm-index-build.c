@@ -458,7 +458,66 @@ compare_terms (gconstpointer a, gconstpointer b)
   return strcmp ((*(Term * const *) a)->text, (*(Term * const *) b)->text);
 }
 
-/* ---- the forward lists ------------------------------------------------------ */
+/* ---- norms and forward lists -------------------------------------------- */
+
+/* Each document's norm (the sum of its squared term weights, the square
+ * root taken later), from the same postings the scorer reads. */
+static void
+compute_norms (const GByteArray *term_table, const GByteArray *postings, const guint *n_docs,
+               const TmScoreParams *params, double **norms)
+{
+  const TmIndexTerm *terms = (const TmIndexTerm *) term_table->data;
+  guint n_terms = term_table->len / sizeof (TmIndexTerm);
+
+  for (guint32 t = 0; t < n_terms; t++)
+    for (int l = 0; l < TM_N_LIBRARIES; l++)
+      {
+        TmPostingList list;
+        TmPostingIter it;
+        double idf;
+
+        if (terms[t].df[l] == 0)
+          continue;
+        idf = _tm_idf (n_docs[l], terms[t].df[l]);
+        memset (&list, 0, sizeof list);
+        list.df = terms[t].df[l];
+        list.postings = postings->data + terms[t].postings[l];
+        list.postings_len = terms[t].postings_len[l];
+        list.n_docs = n_docs[l];
+        tm_posting_iter_init (&it, &list);
+        while (tm_posting_iter_next (&it))
+          {
+            double tf = 0, w;
+
+            for (int f = 0; f < TM_N_IFIELDS; f++)
+              tf += params->weights[f] * it.tf[f];
+            w = _tm_log_tf (tf) * idf;
+            norms[l][it.doc] += w * w;
+          }
+        /* The postings were written here: a failure to read them back is
+         * a bug, never bad input. */
+        g_assert (!it.bad);
+      }
+}
+
+typedef struct {
+  const GByteArray *term_table, *postings;
+  const guint *n_docs;
+  GByteArray *blob;
+  GArray *offsets;
+} Forward;
+
+static void build_forward (const GByteArray *term_table, const GByteArray *postings,
+                           const guint *n_docs, GByteArray *blob, GArray *offsets);
+
+static gpointer
+forward_thread (gpointer data)
+{
+  Forward *f = data;
+
+  build_forward (f->term_table, f->postings, f->n_docs, f->blob, f->offsets);
+  return NULL;
+}
 
 /* Each document's terms, inverted from the postings: two passes over them
  * (sizes, then bytes written in place), so that no document needs a
@@ -855,10 +914,6 @@ tm_index_build (const char * const *corpus_paths, const char *path,
       e.text = add_string (&strings, t->text, FALSE);
       for (int l = 0; l < TM_N_LIBRARIES; l++)
         {
-          TmPostingList list;
-          TmPostingIter it;
-          double idf;
-
           if (t->postings[l] == NULL)
             continue;
           e.df[l] = t->df[l];
@@ -866,33 +921,21 @@ tm_index_build (const char * const *corpus_paths, const char *path,
           e.postings_len[l] = t->postings[l]->len;
           g_byte_array_append (postings, t->postings[l]->data, t->postings[l]->len);
           stats->postings += t->df[l];
-
-          /* The norms, from the same postings the scorer reads. */
-          idf = _tm_idf (stats->records[l], t->df[l]);
-          memset (&list, 0, sizeof list);
-          list.df = t->df[l];
-          list.postings = t->postings[l]->data;
-          list.postings_len = t->postings[l]->len;
-          list.n_docs = stats->records[l];
-          tm_posting_iter_init (&it, &list);
-          while (tm_posting_iter_next (&it))
-            {
-              double tf = 0, w;
-
-              for (int f = 0; f < TM_N_IFIELDS; f++)
-                tf += params.weights[f] * it.tf[f];
-              w = _tm_log_tf (tf) * idf;
-              norms[l][it.doc] += w * w;
-            }
-          /* The postings were written here: a failure to read them back is
-           * a bug, never bad input. */
-          g_assert (!it.bad);
         }
       g_byte_array_append (term_table, (const guint8 *) &e, sizeof e);
     }
   g_clear_pointer (&sorted, g_ptr_array_unref);
   g_hash_table_remove_all (terms);
-  build_forward (term_table, postings, stats->records, forward_blob, forward_offsets);
+
+  /* The forward lists in a thread of their own, the norms here: both only
+   * read the postings. */
+  {
+    Forward fw = { term_table, postings, stats->records, forward_blob, forward_offsets };
+    GThread *thread = g_thread_new ("tm-forward", forward_thread, &fw);
+
+    compute_norms (term_table, postings, stats->records, &params, norms);
+    g_thread_join (thread);
+  }
 
   g_debug ("index: postings and norms in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
 
