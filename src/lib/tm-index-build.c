@@ -180,8 +180,8 @@ typedef struct {
   GError *error;
   /* While counting one document. */
   guint32 doc;
-  GArray *pending;               /* Pending: its terms */
-  GByteArray *pending_text;      /* their text */
+  GArray *pending;               /* Pending: the terms of one of its fields */
+  int field;                     /* that field */
   GPtrArray *touched;            /* SliceTerm * seen in it */
 } Slice;
 
@@ -194,18 +194,17 @@ slice_term_free (gpointer p)
   g_free (t);
 }
 
-/* One occurrence of a term, held until its document is counted. */
+/* One occurrence of a term, held until its field is counted. */
 typedef struct {
-  guint32 text;                  /* offset in the slice's pending text */
+  const char *text;              /* the analyzer's, valid until the field is done */
   guint32 len;
   guint32 hash;
-  guint32 field;
 } Pending;
 
-/* The analyzer's terms are buffered per document, and the table is
- * probed only once the whole document is known: each probe then finds its
- * slot and its entry already on their way from memory (prefetched several
- * terms ahead), where a probe as each term arrives waits for both. */
+/* The analyzer's terms are buffered per field, and the table is probed
+ * only once the whole field is known: each probe then finds its slot and
+ * its entry already on their way from memory (prefetched several terms
+ * ahead), where a probe as each term arrives waits for both. */
 static void
 buffer_term (const TmTerm *term, gpointer data)
 {
@@ -213,11 +212,10 @@ buffer_term (const TmTerm *term, gpointer data)
   TmSpan probe = { term->text, term->len };
   Pending p;
 
-  p.text = (guint32) s->pending_text->len;
+  p.text = term->text;
   p.len = (guint32) term->len;
   p.hash = _tm_span_hash (&probe);
-  p.field = (guint32) term->field;
-  g_byte_array_append (s->pending_text, (const guint8 *) term->text, (guint) term->len);
+  s->field = term->field;
   g_array_append_val (s->pending, p);
   __builtin_prefetch (&s->terms.slots[p.hash & s->terms.mask]);
 }
@@ -225,15 +223,16 @@ buffer_term (const TmTerm *term, gpointer data)
 /* How many terms ahead the entries are fetched. */
 #define PREFETCH_AHEAD 8
 
-/* Counts the document's buffered terms: one lookup each in the slice's
+/* Counts the field's buffered terms: one lookup each in the slice's
  * table, which also collects the document's frequencies (no table per
  * document). */
 static void
-count_terms (Slice *s)
+count_terms (gpointer data)
 {
+  Slice *s = data;
   const Pending *pending = (const Pending *) s->pending->data;
-  const char *text = (const char *) s->pending_text->data;
   guint n = s->pending->len;
+  int field = s->field;
 
   for (guint i = 0; i < n; i++)
     {
@@ -248,12 +247,12 @@ count_terms (Slice *s)
           if (ahead->term != NULL)
             __builtin_prefetch (ahead->term);
         }
-      slot = table_find (&s->terms, text + p->text, p->len, p->hash);
+      slot = table_find (&s->terms, p->text, p->len, p->hash);
       t = slot->term;
       if (t == NULL)
         {
           t = g_malloc0 (sizeof (SliceTerm) + p->len + 1);
-          memcpy (t + 1, text + p->text, p->len);
+          memcpy (t + 1, p->text, p->len);
           t->key.text = (const char *) (t + 1);
           t->key.len = p->len;
           t->postings = g_byte_array_new ();
@@ -270,11 +269,10 @@ count_terms (Slice *s)
           memset (t->tf, 0, sizeof t->tf);
           g_ptr_array_add (s->touched, t);
         }
-      t->tf[p->field]++;
-      s->lengths[s->doc][p->field]++;
+      t->tf[field]++;
+      s->lengths[s->doc][field]++;
     }
   g_array_set_size (s->pending, 0);
-  g_byte_array_set_size (s->pending_text, 0);
 }
 
 /* Deflates the group in @raw into the slice's stored blob. */
@@ -312,18 +310,29 @@ joined_keywords (const TmRecord *r)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
-/* The fields of @record as the index sees them: title, keywords, body. */
+/* The fields of @record as the index sees them: title, keywords, body.
+ * A term's text lasts until its field is done: @field_done (if not NULL)
+ * is called then. */
 gboolean
 _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analysis,
-                          const TmRecord *record, TmTermFunc func, gpointer user_data,
+                          const TmRecord *record, TmTermFunc func,
+                          void (*field_done) (gpointer user_data), gpointer user_data,
                           GError **error)
 {
   g_autofree char *keywords = joined_keywords (record);
+  const char *texts[TM_N_IFIELDS];
 
-  return tm_analyzer_analyze (analyzer, analysis, TM_IFIELD_TITLE, record->title, -1, func, user_data, error)
-    && tm_analyzer_analyze (analyzer, analysis, TM_IFIELD_KEYWORDS, keywords, -1, func, user_data, error)
-    && tm_analyzer_analyze (analyzer, analysis, TM_IFIELD_BODY, record->body ? record->body : "", -1,
-                            func, user_data, error);
+  texts[TM_IFIELD_TITLE] = record->title;
+  texts[TM_IFIELD_KEYWORDS] = keywords;
+  texts[TM_IFIELD_BODY] = record->body ? record->body : "";
+  for (int f = 0; f < TM_N_IFIELDS; f++)
+    {
+      if (!tm_analyzer_analyze (analyzer, analysis, f, texts[f], -1, func, user_data, error))
+        return FALSE;
+      if (field_done != NULL)
+        field_done (user_data);
+    }
+  return TRUE;
 }
 
 /* The fields no table column holds, in one string: updated, keywords
@@ -364,7 +373,6 @@ analyze_slice (gpointer data)
   s->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   s->touched = g_ptr_array_new ();
   s->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
-  s->pending_text = g_byte_array_new ();
   for (guint32 doc = s->begin; doc < s->end; doc++)
     {
       const TmRecord *r = s->records->pdata[doc];
@@ -381,12 +389,11 @@ analyze_slice (gpointer data)
 
       s->doc = doc;
       g_ptr_array_set_size (s->touched, 0);
-      if (!_tm_index_analyze_record (s->analyzer, analysis, r, buffer_term, s, &s->error))
+      if (!_tm_index_analyze_record (s->analyzer, analysis, r, buffer_term, count_terms, s, &s->error))
         {
           g_prefix_error (&s->error, "%s:%u: %s: ", r->file, r->line, r->id);
           break;
         }
-      count_terms (s);
 
       for (guint i = 0; i < s->touched->len; i++)
         {
@@ -404,7 +411,6 @@ analyze_slice (gpointer data)
   flush_group (s, group);
   g_ptr_array_unref (s->touched);
   g_array_unref (s->pending);
-  g_byte_array_unref (s->pending_text);
   return NULL;
 }
 

@@ -584,7 +584,7 @@ tm_matcher_run_record (TmMatcher *m, const TmRecord *record, TmLibrary target,
                        const TmMatchOptions *o, GError **error)
 {
   begin_query (m, o);
-  if (!_tm_index_analyze_record (m->analyzer, m->analysis, record, add_query_term, m, error))
+  if (!_tm_index_analyze_record (m->analyzer, m->analysis, record, add_query_term, NULL, m, error))
     return NULL;
   if (g_hash_table_size (m->qtf) == 0)
     {

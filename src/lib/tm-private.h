@@ -124,6 +124,7 @@ double *_tm_index_copy_norms (const TmIndex *index, TmLibrary library);
  * query made from a record holds. */
 gboolean _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analysis,
                                    const TmRecord *record, TmTermFunc func,
+                                   void (*field_done) (gpointer user_data),
                                    gpointer user_data, GError **error);
 
 /* ---- tm-reader.c ---- */
