@@ -307,10 +307,23 @@ tm_seg_scratch_free (TmSegScratch *s)
 
 /* Builds the word graph and the best route; leaves the route in
  * scratch->next.  Returns the number of characters. */
+/* Edges are written in place; the array's length is their capacity. */
+static inline void
+add_edge (TmSegScratch *s, guint32 *n_edges, guint32 end, double log_freq)
+{
+  Edge *e;
+
+  if (*n_edges == s->edges->len)
+    g_array_set_size (s->edges, MAX (256u, s->edges->len * 2));
+  e = &g_array_index (s->edges, Edge, (*n_edges)++);
+  e->end = end;
+  e->log_freq = log_freq;
+}
+
 static guint32
 route (const TmDict *dict, const char *text, gsize len, TmSegScratch *s)
 {
-  guint32 n = 0;
+  guint32 n = 0, n_edges = 0;
   gunichar *chars;
   gsize *offsets;
   double *score;
@@ -331,11 +344,10 @@ route (const TmDict *dict, const char *text, gsize len, TmSegScratch *s)
   /* The graph: for each position k, every i such that text[k..i] is a
    * word (frequency > 0), else k alone. */
   g_array_set_size (s->edge_start, n + 1);
-  g_array_set_size (s->edges, 0);
   for (guint32 k = 0; k < n; k++)
     {
       guint32 node = 0, onode = 0;
-      guint32 first = s->edges->len;
+      guint32 first = n_edges;
 
       g_array_index (s->edge_start, guint32, k) = first;
       for (guint32 i = k; i < n; i++)
@@ -348,18 +360,12 @@ route (const TmDict *dict, const char *text, gsize len, TmSegScratch *s)
           if (!lookup (dict, node, onode, &freq, &log_freq))
             break;
           if (freq > 0)
-            {
-              Edge e = { i, log_freq };
-              g_array_append_val (s->edges, e);
-            }
+            add_edge (s, &n_edges, i, log_freq);
         }
-      if (s->edges->len == first)
-        {
-          Edge e = { k, 0.0 };  /* log(1): an unknown single character */
-          g_array_append_val (s->edges, e);
-        }
+      if (n_edges == first)
+        add_edge (s, &n_edges, k, 0.0);  /* log(1): an unknown single character */
     }
-  g_array_index (s->edge_start, guint32, n) = s->edges->len;
+  g_array_index (s->edge_start, guint32, n) = n_edges;
 
   /* The best route, from the end backwards; ties go to the longer word. */
   g_array_set_size (s->score, n + 1);
