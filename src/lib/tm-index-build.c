@@ -54,6 +54,10 @@
  */
 #include "config.h"
 
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -375,7 +379,7 @@ analyze_slice (gpointer data)
   s->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
   for (guint32 doc = s->begin; doc < s->end; doc++)
     {
-      const TmRecord *r = s->records->pdata[doc];
+      TmRecord *r = s->records->pdata[doc];
       g_autofree char *stored = store_record (r);
 
       g_byte_array_append (group, (const guint8 *) stored, (guint) strlen (stored) + 1);
@@ -394,6 +398,10 @@ analyze_slice (gpointer data)
           g_prefix_error (&s->error, "%s:%u: %s: ", r->file, r->line, r->id);
           break;
         }
+      /* Stored and analyzed: the bulk of the record is no longer needed
+       * (the document tables want its short fields only). */
+      g_clear_pointer (&r->body, g_free);
+      g_ptr_array_set_size (r->keywords, 0);
 
       for (guint i = 0; i < s->touched->len; i++)
         {
@@ -896,6 +904,11 @@ tm_index_build (const char * const *corpus_paths, const char *path,
     }
 
   g_debug ("index: analyzed in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+#ifdef HAVE_MALLOC_TRIM
+  /* Give the records' text and the slices' tables back before the
+   * postings, norms and forward lists are laid out: the build's peak. */
+  malloc_trim (0);
+#endif
 
   /* The dictionary in byte order, and the postings behind it. */
   sorted = g_ptr_array_sized_new (g_hash_table_size (terms));
