@@ -184,10 +184,16 @@ tok_own (TmAnalysis *a, Tok *t, const char *text, gsize len)
 
 /* The tables of words are keyed by TmSpan, so a token is looked up where
  * it lies, without a copy. */
+static inline guint
+filter_index (const TmSpan *key)
+{
+  return _tm_span_hash (key) & ((1u << FILTER_BITS) - 1);
+}
+
 static inline guint8
 filter_of (const TmAnalyzer *z, const TmSpan *key)
 {
-  return z->filter[_tm_span_hash (key) & ((1u << FILTER_BITS) - 1)];
+  return z->filter[filter_index (key)];
 }
 
 static gboolean
@@ -207,7 +213,7 @@ new_span (TmAnalyzer *z, const char *text, guint8 flag)
   g_ptr_array_add (z->spans, span);
   span->text = g_string_chunk_insert_const (z->strings, text);
   span->len = strlen (text);
-  z->filter[_tm_span_hash (span) & ((1u << FILTER_BITS) - 1)] |= flag;
+  z->filter[filter_index (span)] |= flag;
   return span;
 }
 

@@ -305,8 +305,6 @@ tm_seg_scratch_free (TmSegScratch *s)
   g_free (s);
 }
 
-/* Builds the word graph and the best route; leaves the route in
- * scratch->next.  Returns the number of characters. */
 /* Edges are written in place; the array's length is their capacity. */
 static inline void
 add_edge (TmSegScratch *s, guint32 *n_edges, guint32 end, double log_freq)
@@ -319,6 +317,9 @@ add_edge (TmSegScratch *s, guint32 *n_edges, guint32 end, double log_freq)
   e->end = end;
   e->log_freq = log_freq;
 }
+
+/* Builds the word graph and the best route; leaves the route in
+ * scratch->next.  Returns the number of characters. */
 
 static guint32
 route (const TmDict *dict, const char *text, gsize len, TmSegScratch *s)

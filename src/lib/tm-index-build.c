@@ -474,6 +474,18 @@ compare_terms (gconstpointer a, gconstpointer b)
 
 /* ---- norms and forward lists -------------------------------------------- */
 
+/* Term @e's postings of library @l, in the tables being built. */
+static void
+built_postings (const TmIndexTerm *e, int l, const GByteArray *postings, const guint *n_docs,
+                TmPostingList *list)
+{
+  memset (list, 0, sizeof *list);
+  list->df = e->df[l];
+  list->postings = postings->data + e->postings[l];
+  list->postings_len = e->postings_len[l];
+  list->n_docs = n_docs[l];
+}
+
 /* Each document's norm (the sum of its squared term weights, the square
  * root taken later), from the same postings the scorer reads. */
 static void
@@ -493,11 +505,7 @@ compute_norms (const GByteArray *term_table, const GByteArray *postings, const g
         if (terms[t].df[l] == 0)
           continue;
         idf = _tm_idf (n_docs[l], terms[t].df[l]);
-        memset (&list, 0, sizeof list);
-        list.df = terms[t].df[l];
-        list.postings = postings->data + terms[t].postings[l];
-        list.postings_len = terms[t].postings_len[l];
-        list.n_docs = n_docs[l];
+        built_postings (&terms[t], l, postings, n_docs, &list);
         tm_posting_iter_init (&it, &list);
         while (tm_posting_iter_next (&it))
           {
@@ -512,25 +520,6 @@ compute_norms (const GByteArray *term_table, const GByteArray *postings, const g
          * a bug, never bad input. */
         g_assert (!it.bad);
       }
-}
-
-typedef struct {
-  const GByteArray *term_table, *postings;
-  const guint *n_docs;
-  GByteArray *blob;
-  GArray *offsets;
-} Forward;
-
-static void build_forward (const GByteArray *term_table, const GByteArray *postings,
-                           const guint *n_docs, GByteArray *blob, GArray *offsets);
-
-static gpointer
-forward_thread (gpointer data)
-{
-  Forward *f = data;
-
-  build_forward (f->term_table, f->postings, f->n_docs, f->blob, f->offsets);
-  return NULL;
 }
 
 /* Each document's terms, inverted from the postings: two passes over them
@@ -575,10 +564,7 @@ build_forward (const GByteArray *term_table, const GByteArray *postings, const g
 
             if (terms[t].df[l] == 0)
               continue;
-            memset (&list, 0, sizeof list);
-            list.postings = postings->data + terms[t].postings[l];
-            list.postings_len = terms[t].postings_len[l];
-            list.n_docs = n_docs[l];
+            built_postings (&terms[t], l, postings, n_docs, &list);
             tm_posting_iter_init (&it, &list);
             while (tm_posting_iter_next (&it))
               {
@@ -596,6 +582,22 @@ build_forward (const GByteArray *term_table, const GByteArray *postings, const g
             g_assert (!it.bad);
           }
     }
+}
+
+typedef struct {
+  const GByteArray *term_table, *postings;
+  const guint *n_docs;
+  GByteArray *blob;
+  GArray *offsets;
+} Forward;
+
+static gpointer
+forward_thread (gpointer data)
+{
+  Forward *f = data;
+
+  build_forward (f->term_table, f->postings, f->n_docs, f->blob, f->offsets);
+  return NULL;
 }
 
 /* ---- writing -------------------------------------------------------------- */
