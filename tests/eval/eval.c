@@ -361,6 +361,7 @@ typedef struct {
   guint n_known;         /* known-item queries: the first n_known papers */
   GPtrArray *cat;        /* Paper *: the category queries */
   char *corpus, *csl_dir, *tmp;
+  char *q_judged, *q_trad, *q_known, *q_cat; /* the same, for peers.py */
 } Tasks;
 
 static char *
@@ -570,35 +571,72 @@ results_for (GHashTable *results, const char *qid)
   return none;
 }
 
+/* The queries as peers.py reads them, written once for every peer. */
+static void
+write_peer_queries (Tasks *t)
+{
+  g_autoptr(GPtrArray) kids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ktexts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) cids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ctexts = g_ptr_array_new ();
+
+  t->q_judged = write_queries (t, "judged.tsv", t->judged, (char **) t->texts->pdata, t->texts->len);
+  if (t->trad != NULL)
+    t->q_trad = write_queries (t, "judged-t.tsv", t->judged, t->trad, t->texts->len);
+  for (guint i = 0; i < t->n_known; i++)
+    {
+      const Paper *p = t->papers->pdata[i];
+      g_ptr_array_add (kids, p->id);
+      g_ptr_array_add (ktexts, known_query (p));
+    }
+  g_ptr_array_add (ktexts, NULL);
+  for (guint i = 0; i < t->cat->len; i++)
+    {
+      const Paper *p = t->cat->pdata[i];
+      g_ptr_array_add (cids, p->id);
+      g_ptr_array_add (ctexts, p->abstract);
+    }
+  g_ptr_array_add (ctexts, NULL);
+  t->q_known = write_queries (t, "known.tsv", kids, (char **) ktexts->pdata, kids->len);
+  t->q_cat = write_queries (t, "cat.tsv", cids, (char **) ctexts->pdata, cids->len);
+}
+
+/* peers.py ENGINE search INDEX QUERIES: the results, or NULL (@why says
+ * why). */
+static GHashTable *
+peer_search (const Tasks *t, const char *engine, const char *index, const char *queries,
+             const char *top, char **why)
+{
+  g_autofree char *out = g_build_filename (t->tmp, "peer-results.tsv", NULL);
+  const char *search[] = { "search", index, queries, out, "--top", top, NULL };
+
+  return peer (engine, search, why) == 0 ? read_results (out) : NULL;
+}
+
 /* Builds the peer's indexes, runs every query through it, and scores the
  * results as techmatch's.  FALSE with @why when it skipped or failed. */
 static gboolean
-run_peer (Tasks *t, const char *engine, Row *row, char **why)
+run_peer (const Tasks *t, const char *engine, Row *row, char **why)
 {
   g_autofree char *idx = g_strdup_printf ("%s/%s-corpus.idx", t->tmp, engine);
   g_autofree char *cidx = g_strdup_printf ("%s/%s-csl.idx", t->tmp, engine);
-  g_autofree char *out = g_build_filename (t->tmp, "peer-results.tsv", NULL);
   g_autofree char *achievements = g_build_filename (t->corpus, "achievements", NULL);
-  g_autofree char *judged = write_queries (t, "judged.tsv", t->judged, (char **) t->texts->pdata, t->texts->len);
   g_autoptr(GHashTable) simplified = NULL;
   const char *build[] = { "build", idx, achievements, NULL };
-  const char *search[] = { "search", idx, judged, out, "--top", "10", NULL };
+  const char *cbuild[] = { "build", cidx, t->csl_dir, NULL };
 
-  if (peer (engine, build, why) != 0 || peer (engine, search, why) != 0)
+  if (peer (engine, build, why) != 0
+      || (simplified = peer_search (t, engine, idx, t->q_judged, "10", why)) == NULL)
     return FALSE;
-  simplified = read_results (out);
   for (guint d = 0; d < t->judged->len; d++)
     score_judged (&t->j, t->judged->pdata[d], results_for (simplified, t->judged->pdata[d]), row);
 
-  if (t->trad != NULL)
+  if (t->q_trad != NULL)
     {
-      g_autofree char *trad = write_queries (t, "judged-t.tsv", t->judged, t->trad, t->texts->len);
-      const char *search_t[] = { "search", idx, trad, out, "--top", "10", NULL };
-      g_autoptr(GHashTable) traditional = NULL;
+      g_autoptr(GHashTable) traditional = peer_search (t, engine, idx, t->q_trad, "10", why);
 
-      if (peer (engine, search_t, why) != 0)
+      if (traditional == NULL)
         return FALSE;
-      traditional = read_results (out);
       for (guint d = 0; d < t->judged->len; d++)
         score_overlap (results_for (simplified, t->judged->pdata[d]),
                        results_for (traditional, t->judged->pdata[d]), row);
@@ -606,48 +644,23 @@ run_peer (Tasks *t, const char *engine, Row *row, char **why)
 
   if (t->papers->len > 0)
     {
-      g_autoptr(GPtrArray) kids = g_ptr_array_new ();
-      g_autoptr(GPtrArray) ktexts = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GPtrArray) cids = g_ptr_array_new ();
-      g_autoptr(GPtrArray) ctexts = g_ptr_array_new ();
-      g_autofree char *known = NULL, *cat = NULL;
-      g_autoptr(GHashTable) kres = NULL;
-      g_autoptr(GHashTable) cres = NULL;
-      const char *cbuild[] = { "build", cidx, t->csl_dir, NULL };
+      g_autoptr(GHashTable) known = NULL;
+      g_autoptr(GHashTable) cat = NULL;
 
+      if (peer (engine, cbuild, why) != 0
+          || (known = peer_search (t, engine, cidx, t->q_known, "10", why)) == NULL
+          || (cat = peer_search (t, engine, cidx, t->q_cat, "11", why)) == NULL)
+        return FALSE;
       for (guint i = 0; i < t->n_known; i++)
         {
           const Paper *p = t->papers->pdata[i];
-          g_ptr_array_add (kids, p->id);
-          g_ptr_array_add (ktexts, known_query (p));
+          score_known (p->id, results_for (known, p->id), row);
         }
-      g_ptr_array_add (ktexts, NULL);
       for (guint i = 0; i < t->cat->len; i++)
         {
           const Paper *p = t->cat->pdata[i];
-          g_ptr_array_add (cids, p->id);
-          g_ptr_array_add (ctexts, p->abstract);
+          score_agreement (t->by_id, p, results_for (cat, p->id), row);
         }
-      g_ptr_array_add (ctexts, NULL);
-      known = write_queries (t, "known.tsv", kids, (char **) ktexts->pdata, kids->len);
-      cat = write_queries (t, "cat.tsv", cids, (char **) ctexts->pdata, cids->len);
-      {
-        const char *ksearch[] = { "search", cidx, known, out, "--top", "10", NULL };
-        const char *csearch[] = { "search", cidx, cat, out, "--top", "11", NULL };
-
-        if (peer (engine, cbuild, why) != 0)
-          return FALSE;
-        if (peer (engine, ksearch, why) != 0)
-          return FALSE;
-        kres = read_results (out);
-        if (peer (engine, csearch, why) != 0)
-          return FALSE;
-        cres = read_results (out);
-      }
-      for (guint i = 0; i < kids->len; i++)
-        score_known (kids->pdata[i], results_for (kres, kids->pdata[i]), row);
-      for (guint i = 0; i < cids->len; i++)
-        score_agreement (t->by_id, t->cat->pdata[i], results_for (cres, cids->pdata[i]), row);
     }
   return TRUE;
 }
@@ -763,6 +776,8 @@ main (int argc, char **argv)
       print_row (label, &row);
     }
 
+  if (opt_peers != NULL && !no_peers)
+    write_peer_queries (&t);
   for (guint i = 0; opt_peers != NULL && !no_peers && i < G_N_ELEMENTS (peers); i++)
     {
       g_autofree char *why = NULL;
