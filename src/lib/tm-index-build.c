@@ -46,11 +46,19 @@
  *   META        one string of key=value lines: the analyzer options and
  *               the scoring weights the norms were computed with.
  *
- * Building: records are read and sorted by id; slices of them are
- * analyzed by worker threads, each into postings of its own; the slices
- * are then joined term by term (only the first delta of each slice is
- * re-encoded), norms are computed from the joined postings, and the file
- * is written to PATH.tmp.PID, fsync'd, and renamed over PATH.
+ * Building, in phases (tm_index_build() calls them in order):
+ *   collect   records are read (build_collect) and sorted by id;
+ *   analyze   slices of them are analyzed by worker threads, each into
+ *             postings of its own (build_analyze);
+ *   join      the slices are joined term by term, only the first delta
+ *             of each slice re-encoded (build_join_slice), and the terms
+ *             sorted into the dictionary (build_dictionary);
+ *   norms     norms and forward lists from the joined postings
+ *             (build_norms);
+ *   layout    the document tables, the sections by kind, the block
+ *             checksums and the head (build_doc_tables, build_layout);
+ *   write     PATH.tmp.PID written, fsync'd, renamed over PATH, and the
+ *             folder fsync'd (build_write).
  */
 #include "config.h"
 
@@ -474,52 +482,26 @@ compare_terms (gconstpointer a, gconstpointer b)
 
 /* ---- norms and forward lists -------------------------------------------- */
 
-/* Term @e's postings of library @l, in the tables being built. */
-static void
-built_postings (const TmIndexTerm *e, int l, const GByteArray *postings, const guint *n_docs,
-                TmPostingList *list)
+/* The postings being built, as _tm_norms_compute() reads them. */
+typedef struct {
+  const GByteArray *term_table, *postings;
+  const guint *n_docs;
+} BuiltPostings;
+
+/* Term @term's postings of library @l, in the tables being built. */
+static gboolean
+built_postings (gconstpointer data, guint32 term, TmLibrary l, TmPostingList *list)
 {
+  const BuiltPostings *b = data;
+  const TmIndexTerm *e = (const TmIndexTerm *) b->term_table->data + term;
+
   memset (list, 0, sizeof *list);
+  list->term = term;
   list->df = e->df[l];
-  list->postings = postings->data + e->postings[l];
+  list->postings = b->postings->data + e->postings[l];
   list->postings_len = e->postings_len[l];
-  list->n_docs = n_docs[l];
-}
-
-/* Each document's norm (the sum of its squared term weights, the square
- * root taken later), from the same postings the scorer reads. */
-static void
-compute_norms (const GByteArray *term_table, const GByteArray *postings, const guint *n_docs,
-               const TmScoreParams *params, double **norms)
-{
-  const TmIndexTerm *terms = (const TmIndexTerm *) term_table->data;
-  guint n_terms = term_table->len / sizeof (TmIndexTerm);
-
-  for (guint32 t = 0; t < n_terms; t++)
-    for (int l = 0; l < TM_N_LIBRARIES; l++)
-      {
-        TmPostingList list;
-        TmPostingIter it;
-        double idf;
-
-        if (terms[t].df[l] == 0)
-          continue;
-        idf = _tm_idf (n_docs[l], terms[t].df[l]);
-        built_postings (&terms[t], l, postings, n_docs, &list);
-        tm_posting_iter_init (&it, &list);
-        while (tm_posting_iter_next (&it))
-          {
-            double tf = 0, w;
-
-            for (int f = 0; f < TM_N_IFIELDS; f++)
-              tf += params->weights[f] * it.tf[f];
-            w = _tm_log_tf (tf) * idf;
-            norms[l][it.doc] += w * w;
-          }
-        /* The postings were written here: a failure to read them back is
-         * a bug, never bad input. */
-        g_assert (!it.bad);
-      }
+  list->n_docs = b->n_docs[l];
+  return list->df > 0;
 }
 
 /* Each document's terms, inverted from the postings: two passes over them
@@ -535,6 +517,7 @@ build_forward (const GByteArray *term_table, const GByteArray *postings, const g
   guint n = n_docs[TM_LIBRARY_DEMAND] + n_docs[TM_LIBRARY_ACHIEVEMENT];
   g_autofree guint64 *cursor = g_new0 (guint64, n + 1);
   g_autofree guint32 *last = g_new0 (guint32, n + 1); /* last term + 1; 0: none yet */
+  BuiltPostings built = { term_table, postings, n_docs };
 
   for (int pass = 0; pass < 2; pass++)
     {
@@ -564,9 +547,9 @@ build_forward (const GByteArray *term_table, const GByteArray *postings, const g
 
             if (terms[t].df[l] == 0)
               continue;
-            built_postings (&terms[t], l, postings, n_docs, &list);
-            tm_posting_iter_init (&it, &list);
-            while (tm_posting_iter_next (&it))
+            built_postings (&built, t, (TmLibrary) l, &list);
+            _tm_posting_iter_init (&it, &list);
+            while (_tm_posting_iter_next (&it))
               {
                 guint d = base + (guint) it.doc;
                 guint64 delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
@@ -755,217 +738,290 @@ print_meta (GString *meta, const TmIndexBuildOptions *o, const TmScoreParams *pa
                           params->weights[0], params->weights[1], params->weights[2]);
 }
 
-gboolean
-tm_index_build (const char * const *corpus_paths, const char *path,
-                const TmIndexBuildOptions *options, TmIndexBuildStats *stats,
-                GError **error)
-{
-  gint64 t0 = g_get_monotonic_time ();
-  g_autoptr(TmAnalyzer) analyzer = NULL;
-  g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
-  g_autoptr(GPtrArray) sorted = NULL;
-  g_autoptr(GByteArray) postings = g_byte_array_new ();
-  g_autoptr(GByteArray) term_table = g_byte_array_new ();
-  GByteArray *doc_tables[TM_N_LIBRARIES] = { NULL, NULL };
-  g_autoptr(GString) meta = g_string_new (NULL);
-  g_autoptr(GStringChunk) term_strings = g_string_chunk_new (1 << 16);
-  g_autofree char *tmp = NULL;
-  TmScoreParams params;
-  Strings strings;
-  Collected collected;
-  TmCorpusStats cstats;
-  guint32 (*lengths[TM_N_LIBRARIES])[TM_N_IFIELDS] = { NULL, NULL };
-  double *norms[TM_N_LIBRARIES] = { NULL, NULL };
-  guint32 *stored_group[TM_N_LIBRARIES] = { NULL, NULL };
-  guint8 *stored_index[TM_N_LIBRARIES] = { NULL, NULL };
-  g_autoptr(GByteArray) stored = g_byte_array_new ();
-  g_autoptr(GArray) stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
-  g_autoptr(GByteArray) forward_blob = g_byte_array_new ();
-  g_autoptr(GArray) forward_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+/* Everything a build holds between its phases, in the order the phases
+ * fill it in. */
+typedef struct {
+  const TmIndexBuildOptions *options;
+  TmIndexBuildStats *stats;
+  gint64 t0;
   guint jobs;
-  int lock_fd = -1, fd = -1;
-  gboolean ok = FALSE;
+  TmScoreParams params;
+  /* collect */
+  Collected collected;
+  /* analyze */
+  TmAnalyzer *analyzer;
+  guint32 (*lengths[TM_N_LIBRARIES])[TM_N_IFIELDS];
+  guint32 *stored_group[TM_N_LIBRARIES];
+  guint8 *stored_index[TM_N_LIBRARIES];
+  /* join */
+  GHashTable *terms;             /* text → Term */
+  GStringChunk *term_strings;
+  GByteArray *stored;
+  GArray *stored_offsets;        /* guint64, then the end */
+  GByteArray *term_table;        /* TmIndexTerm */
+  GByteArray *postings;
+  Strings strings;
+  /* norms */
+  double *norms[TM_N_LIBRARIES];
+  GByteArray *forward;
+  GArray *forward_offsets;       /* guint64 */
+  /* layout */
+  GByteArray *doc_tables[TM_N_LIBRARIES];
+  GByteArray *meta;
+} Build;
 
+static void
+build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *stats)
+{
+  memset (b, 0, sizeof *b);
+  b->t0 = g_get_monotonic_time ();
+  b->options = options;
+  b->stats = stats;
   memset (stats, 0, sizeof *stats);
-  tm_score_params_init (&params);
+  tm_score_params_init (&b->params);
   for (int l = 0; l < TM_N_LIBRARIES; l++)
-    collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
-  strings.bytes = g_byte_array_new ();
-  strings.offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_byte_array_append (strings.bytes, (const guint8 *) "", 1);
+    b->collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
+  b->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
+  b->term_strings = g_string_chunk_new (1 << 16);
+  b->stored = g_byte_array_new ();
+  b->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  b->term_table = g_byte_array_new ();
+  b->postings = g_byte_array_new ();
+  b->strings.bytes = g_byte_array_new ();
+  b->strings.offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_byte_array_append (b->strings.bytes, (const guint8 *) "", 1);
+  b->forward = g_byte_array_new ();
+  b->forward_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  b->meta = g_byte_array_new ();
+}
 
-  lock_fd = take_lock (path, error);
-  if (lock_fd < 0)
-    goto out;
-  remove_stale_temporaries (path);
-
-  /* Read both libraries, several files at once. */
-  jobs = options->jobs > 0 ? options->jobs : g_get_num_processors ();
-  if (!tm_corpus_read_parallel (corpus_paths, jobs, options->problem_func, collect_record,
-                                &collected, &cstats, error))
-    goto out;
-  stats->problems = cstats.problems;
+static void
+build_clear (Build *b)
+{
   for (int l = 0; l < TM_N_LIBRARIES; l++)
-    stats->bad_records += cstats.bad_records[l];
+    {
+      g_ptr_array_unref (b->collected.records[l]);
+      g_free (b->lengths[l]);
+      g_free (b->norms[l]);
+      g_free (b->stored_group[l]);
+      g_free (b->stored_index[l]);
+      if (b->doc_tables[l] != NULL)
+        g_byte_array_unref (b->doc_tables[l]);
+    }
+  g_clear_pointer (&b->analyzer, tm_analyzer_free);
+  g_hash_table_unref (b->terms);
+  g_string_chunk_free (b->term_strings);
+  g_byte_array_unref (b->stored);
+  g_array_unref (b->stored_offsets);
+  g_byte_array_unref (b->term_table);
+  g_byte_array_unref (b->postings);
+  g_byte_array_unref (b->strings.bytes);
+  g_hash_table_unref (b->strings.offsets);
+  g_byte_array_unref (b->forward);
+  g_array_unref (b->forward_offsets);
+  g_byte_array_unref (b->meta);
+}
+
+static void
+build_progress (const Build *b, const char *what)
+{
+  g_debug ("index: %s in %.2f s", what, (g_get_monotonic_time () - b->t0) / 1e6);
+}
+
+/* Phase 1: both libraries read, several files at once. */
+static gboolean
+build_collect (Build *b, const char * const *corpus_paths, GError **error)
+{
+  const TmIndexBuildOptions *options = b->options;
+  TmCorpusStats cstats;
+
+  b->jobs = options->jobs > 0 ? options->jobs : g_get_num_processors ();
+  if (!tm_corpus_read_parallel (corpus_paths, b->jobs, options->problem_func, collect_record,
+                                &b->collected, &cstats, error))
+    return FALSE;
+  b->stats->problems = cstats.problems;
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    b->stats->bad_records += cstats.bad_records[l];
   if (cstats.problems > 0 && !options->skip_bad)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
                    "the corpus has %u problem%s; nothing was indexed (--skip-bad indexes the good records)",
                    cstats.problems, cstats.problems == 1 ? "" : "s");
-      goto out;
+      return FALSE;
     }
-  if (collected.records[0]->len + collected.records[1]->len == 0)
+  if (b->collected.records[0]->len + b->collected.records[1]->len == 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "the corpus holds no record");
-      goto out;
+      return FALSE;
     }
+  build_progress (b, "read the corpus");
+  return TRUE;
+}
 
-  g_debug ("index: read the corpus in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
-  analyzer = tm_analyzer_new (&options->analyzer, error);
-  if (analyzer == NULL)
-    goto out;
+/* Phase 3 (for one slice): its stored groups and its terms join the
+ * file's.  Frees what the slice held. */
+static void
+build_join_slice (Build *b, TmLibrary l, Slice *s)
+{
+  guint32 first_group = b->stored_offsets->len;
 
-  /* Analyze each library in slices, one thread each. */
-  for (int l = 0; l < TM_N_LIBRARIES; l++)
+  for (guint g = 0; g < s->stored_offsets->len; g++)
     {
-      GPtrArray *records = collected.records[l];
-      guint n = records->len;
-      guint n_slices = MAX (1, MIN (jobs, n / 64 + 1));
-      g_autofree Slice *slices = g_new0 (Slice, n_slices);
-      g_autofree GThread **threads = g_new0 (GThread *, n_slices);
-
-      g_ptr_array_sort (records, compare_records);
-      stats->records[l] = n;
-      lengths[l] = (guint32 (*)[TM_N_IFIELDS]) g_new0 (guint32, (gsize) MAX (n, 1) * TM_N_IFIELDS);
-      stored_group[l] = g_new0 (guint32, MAX (n, 1));
-      stored_index[l] = g_new0 (guint8, MAX (n, 1));
-      for (guint k = 0; k < n_slices; k++)
-        {
-          Slice *s = &slices[k];
-
-          s->analyzer = analyzer;
-          s->records = records;
-          s->begin = (guint32) ((guint64) n * k / n_slices);
-          s->end = (guint32) ((guint64) n * (k + 1) / n_slices);
-          s->lengths = lengths[l];
-          s->stored_group = stored_group[l];
-          s->stored_index = stored_index[l];
-          table_init (&s->terms);
-          s->strings = g_string_chunk_new (1 << 16);
-          threads[k] = n_slices > 1 ? g_thread_new ("tm-index", analyze_slice, s) : NULL;
-          if (threads[k] == NULL)
-            analyze_slice (s);
-        }
-      for (guint k = 0; k < n_slices; k++)
-        if (threads[k] != NULL)
-          g_thread_join (threads[k]);
-
-      for (guint k = 0; k < n_slices; k++)
-        {
-          Slice *s = &slices[k];
-
-          guint32 first_group = stored_offsets->len;
-
-          if (s->error != NULL && !(error && *error))
-            g_propagate_error (error, g_steal_pointer (&s->error));
-          g_clear_error (&s->error);
-
-          /* The slice's stored groups join the file's. */
-          for (guint g = 0; g < s->stored_offsets->len; g++)
-            {
-              guint64 off = stored->len + g_array_index (s->stored_offsets, guint64, g);
-              g_array_append_val (stored_offsets, off);
-            }
-          g_byte_array_append (stored, s->stored->data, s->stored->len);
-          for (guint32 doc = s->begin; doc < s->end; doc++)
-            stored_group[l][doc] += first_group;
-          g_byte_array_unref (s->stored);
-          g_array_unref (s->stored_offsets);
-          for (guint32 j = 0; j <= s->terms.mask; j++)
-            {
-              SliceTerm *st = s->terms.slots[j].term;
-              Term *t;
-
-              if (st == NULL)
-                continue;
-              t = g_hash_table_lookup (terms, st->key.text);
-              if (t == NULL)
-                {
-                  t = g_new0 (Term, 1);
-                  t->text = g_string_chunk_insert_const (term_strings, st->key.text);
-                  g_hash_table_insert (terms, (gpointer) t->text, t);
-                }
-              join_postings (t, (TmLibrary) l, st);
-              slice_term_free (st);
-            }
-          g_free (s->terms.slots);
-          g_string_chunk_free (s->strings);
-        }
-      if (error && *error)
-        goto out;
+      guint64 off = b->stored->len + g_array_index (s->stored_offsets, guint64, g);
+      g_array_append_val (b->stored_offsets, off);
     }
+  g_byte_array_append (b->stored, s->stored->data, s->stored->len);
+  for (guint32 doc = s->begin; doc < s->end; doc++)
+    b->stored_group[l][doc] += first_group;
+  g_byte_array_unref (s->stored);
+  g_array_unref (s->stored_offsets);
+  for (guint32 j = 0; j <= s->terms.mask; j++)
+    {
+      SliceTerm *st = s->terms.slots[j].term;
+      Term *t;
 
-  g_debug ("index: analyzed in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
-#ifdef HAVE_MALLOC_TRIM
-  /* Give the records' text and the slices' tables back before the
-   * postings, norms and forward lists are laid out: the build's peak. */
-  malloc_trim (0);
-#endif
+      if (st == NULL)
+        continue;
+      t = g_hash_table_lookup (b->terms, st->key.text);
+      if (t == NULL)
+        {
+          t = g_new0 (Term, 1);
+          t->text = g_string_chunk_insert_const (b->term_strings, st->key.text);
+          g_hash_table_insert (b->terms, (gpointer) t->text, t);
+        }
+      join_postings (t, l, st);
+      slice_term_free (st);
+    }
+  g_free (s->terms.slots);
+  g_string_chunk_free (s->strings);
+}
 
-  /* The dictionary in byte order, and the postings behind it. */
-  sorted = g_ptr_array_sized_new (g_hash_table_size (terms));
-  {
-    GHashTableIter iter;
-    gpointer value;
+/* Phase 2: one library analyzed in slices, one thread each, then (phase
+ * 3) the slices joined in document order.  A slice's error is kept, the
+ * first one wins; every slice is joined all the same, so that nothing
+ * leaks. */
+static gboolean
+build_analyze (Build *b, TmLibrary l, GError **error)
+{
+  GPtrArray *records = b->collected.records[l];
+  guint n = records->len;
+  guint n_slices = MAX (1, MIN (b->jobs, n / 64 + 1));
+  g_autofree Slice *slices = g_new0 (Slice, n_slices);
+  g_autofree GThread **threads = g_new0 (GThread *, n_slices);
+  GError *first_error = NULL;
 
-    g_hash_table_iter_init (&iter, terms);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      g_ptr_array_add (sorted, value);
-  }
+  g_ptr_array_sort (records, compare_records);
+  b->stats->records[l] = n;
+  b->lengths[l] = (guint32 (*)[TM_N_IFIELDS]) g_new0 (guint32, (gsize) MAX (n, 1) * TM_N_IFIELDS);
+  b->stored_group[l] = g_new0 (guint32, MAX (n, 1));
+  b->stored_index[l] = g_new0 (guint8, MAX (n, 1));
+  for (guint k = 0; k < n_slices; k++)
+    {
+      Slice *s = &slices[k];
+
+      s->analyzer = b->analyzer;
+      s->records = records;
+      s->begin = (guint32) ((guint64) n * k / n_slices);
+      s->end = (guint32) ((guint64) n * (k + 1) / n_slices);
+      s->lengths = b->lengths[l];
+      s->stored_group = b->stored_group[l];
+      s->stored_index = b->stored_index[l];
+      table_init (&s->terms);
+      s->strings = g_string_chunk_new (1 << 16);
+      threads[k] = n_slices > 1 ? g_thread_new ("tm-index", analyze_slice, s) : NULL;
+      if (threads[k] == NULL)
+        analyze_slice (s);
+    }
+  for (guint k = 0; k < n_slices; k++)
+    if (threads[k] != NULL)
+      g_thread_join (threads[k]);
+
+  for (guint k = 0; k < n_slices; k++)
+    {
+      if (slices[k].error != NULL && first_error == NULL)
+        first_error = g_steal_pointer (&slices[k].error);
+      g_clear_error (&slices[k].error);
+      build_join_slice (b, l, &slices[k]);
+    }
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, first_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Phase 3, the end: the dictionary in byte order, and the postings
+ * behind it. */
+static void
+build_dictionary (Build *b)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (g_hash_table_size (b->terms));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, b->terms);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sorted, value);
   g_ptr_array_sort (sorted, compare_terms);
-  stats->terms = sorted->len;
-  for (int l = 0; l < TM_N_LIBRARIES; l++)
-    norms[l] = g_new0 (double, MAX (stats->records[l], 1));
+  b->stats->terms = sorted->len;
   for (guint i = 0; i < sorted->len; i++)
     {
       Term *t = sorted->pdata[i];
       TmIndexTerm e;
 
       memset (&e, 0, sizeof e);
-      e.text = add_string (&strings, t->text, FALSE);
+      e.text = add_string (&b->strings, t->text, FALSE);
       for (int l = 0; l < TM_N_LIBRARIES; l++)
         {
           if (t->postings[l] == NULL)
             continue;
           e.df[l] = t->df[l];
-          e.postings[l] = postings->len;
+          e.postings[l] = b->postings->len;
           e.postings_len[l] = t->postings[l]->len;
-          g_byte_array_append (postings, t->postings[l]->data, t->postings[l]->len);
-          stats->postings += t->df[l];
+          g_byte_array_append (b->postings, t->postings[l]->data, t->postings[l]->len);
+          b->stats->postings += t->df[l];
         }
-      g_byte_array_append (term_table, (const guint8 *) &e, sizeof e);
+      g_byte_array_append (b->term_table, (const guint8 *) &e, sizeof e);
     }
-  g_clear_pointer (&sorted, g_ptr_array_unref);
-  g_hash_table_remove_all (terms);
+  g_ptr_array_set_size (sorted, 0);
+  g_hash_table_remove_all (b->terms);
+}
 
-  /* The forward lists in a thread of their own, the norms here: both only
-   * read the postings. */
-  {
-    Forward fw = { term_table, postings, stats->records, forward_blob, forward_offsets };
-    GThread *thread = g_thread_new ("tm-forward", forward_thread, &fw);
+/* Phase 4: the norms here and the forward lists in a thread of their
+ * own; both only read the postings. */
+static void
+build_norms (Build *b)
+{
+  BuiltPostings built = { b->term_table, b->postings, b->stats->records };
+  Forward fw = { b->term_table, b->postings, b->stats->records, b->forward, b->forward_offsets };
+  GThread *thread = g_thread_new ("tm-forward", forward_thread, &fw);
+  guint n_terms = b->term_table->len / sizeof (TmIndexTerm);
 
-    compute_norms (term_table, postings, stats->records, &params, norms);
-    g_thread_join (thread);
-  }
-
-  g_debug ("index: postings and norms in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
-
-  /* The document tables. */
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
-      GPtrArray *records = collected.records[l];
+      b->norms[l] = g_new0 (double, MAX (b->stats->records[l], 1));
+      /* The postings were written here: a failure to read them back is
+       * a bug, never bad input. */
+      if (!_tm_norms_compute (built_postings, &built, n_terms, (TmLibrary) l, b->stats->records[l],
+                              b->params.weights, b->norms[l]))
+        g_assert_not_reached ();
+    }
+  g_thread_join (thread);
+  build_progress (b, "postings and norms");
+}
 
-      doc_tables[l] = g_byte_array_new ();
+/* Phase 5a: the document tables, and the metadata. */
+static gboolean
+build_doc_tables (Build *b, GError **error)
+{
+  g_autoptr(GString) meta = g_string_new (NULL);
+
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      GPtrArray *records = b->collected.records[l];
+
+      b->doc_tables[l] = g_byte_array_new ();
       for (guint i = 0; i < records->len; i++)
         {
           const TmRecord *r = records->pdata[i];
@@ -976,178 +1032,249 @@ tm_index_build (const char * const *corpus_paths, const char *path,
           ip = g_strjoinv ("\n", (char **) r->ip->pdata);
           g_ptr_array_remove_index (r->ip, r->ip->len - 1);
           memset (&d, 0, sizeof d);
-          d.id = add_string (&strings, r->id, FALSE);
-          d.title = add_string (&strings, r->title, FALSE);
-          d.org = add_string (&strings, r->org, TRUE);
-          d.region = add_string (&strings, r->region, TRUE);
-          d.domain = add_string (&strings, r->domain, TRUE);
-          d.ip = add_string (&strings, ip, TRUE);
-          d.stored_group = stored_group[l][i];
-          d.stored_index = stored_index[l][i];
+          d.id = add_string (&b->strings, r->id, FALSE);
+          d.title = add_string (&b->strings, r->title, FALSE);
+          d.org = add_string (&b->strings, r->org, TRUE);
+          d.region = add_string (&b->strings, r->region, TRUE);
+          d.domain = add_string (&b->strings, r->domain, TRUE);
+          d.ip = add_string (&b->strings, ip, TRUE);
+          d.stored_group = b->stored_group[l][i];
+          d.stored_index = b->stored_index[l][i];
           d.trl = (guint8) r->trl;
           for (int f = 0; f < TM_N_IFIELDS; f++)
-            d.length[f] = lengths[l][i][f];
-          d.norm = (float) sqrt (norms[l][i]);
-          g_byte_array_append (doc_tables[l], (const guint8 *) &d, sizeof d);
+            d.length[f] = b->lengths[l][i][f];
+          d.norm = (float) b->norms[l][i];
+          g_byte_array_append (b->doc_tables[l], (const guint8 *) &d, sizeof d);
         }
-      if (strings.bytes->len >= G_MAXUINT32 - (1u << 20))
+      if (b->strings.bytes->len >= G_MAXUINT32 - (1u << 20))
         {
           g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "the corpus holds more than 4 GiB of text");
-          goto out;
+          return FALSE;
         }
     }
-  print_meta (meta, options, &params);
+  print_meta (meta, b->options, &b->params);
+  g_byte_array_append (b->meta, (const guint8 *) meta->str, (guint) meta->len + 1);
+  build_progress (b, "document tables");
+  return TRUE;
+}
 
-  g_debug ("index: document tables in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+/* One section of the data region, and where its bytes are. */
+typedef struct {
+  TmIndexSectionKind kind;
+  const guint8 *data;
+  gsize len;
+  guint32 count;                 /* entries, for tables */
+} Part;
 
-  /* Lay the file out and write it. */
-  {
-    struct { TmIndexSectionKind kind; GByteArray *data; guint32 count; } parts[] = {
-      { TM_SECTION_STRINGS, strings.bytes, 0 },
-      { TM_SECTION_TERMS, term_table, (guint32) (term_table->len / sizeof (TmIndexTerm)) },
-      { TM_SECTION_POSTINGS, postings, 0 },
-      { TM_SECTION_DOCS_DEMAND, doc_tables[TM_LIBRARY_DEMAND], stats->records[TM_LIBRARY_DEMAND] },
-      { TM_SECTION_DOCS_ACHIEVEMENT, doc_tables[TM_LIBRARY_ACHIEVEMENT], stats->records[TM_LIBRARY_ACHIEVEMENT] },
-      { TM_SECTION_META, NULL, 0 },
-      { TM_SECTION_STORED, stored, 0 },
-      { TM_SECTION_STORED_INDEX, NULL, 0 },
-      { TM_SECTION_FORWARD, forward_blob, 0 },
-      { TM_SECTION_FORWARD_INDEX, NULL, 0 },
-    };
-    static const guint8 zeros[8] = { 0 };
-    g_autoptr(GByteArray) meta_part = g_byte_array_new ();
-    g_autoptr(GByteArray) stored_index_part = g_byte_array_new ();
-    g_autoptr(GByteArray) forward_index_part = g_byte_array_new ();
-    g_autoptr(GByteArray) head = g_byte_array_new ();
-    g_autoptr(GArray) crcs = g_array_new (FALSE, FALSE, sizeof (guint32));
-    BlockCrc running = { 0, 0 };
-    guint64 data_len = 0;
-    TmIndexSection table[TM_INDEX_N_SECTIONS];
-    TmIndexHeader header;
-    guint64 n_blocks, blocks_offset, data_offset;
-    g_autofree char *dir = g_path_get_dirname (path);
-    int dfd;
+/* The file as it will be written: the head (header, section table,
+ * block table), then each part padded to 8 bytes. */
+typedef struct {
+  GArray *parts;                 /* Part, in file order */
+  GByteArray *head;
+  TmIndexHeader header;
+} Layout;
 
-    parts[5].data = meta_part;
-    g_byte_array_append (parts[5].data, (const guint8 *) meta->str, (guint) meta->len + 1);
+static void
+layout_add (Layout *lay, TmIndexSectionKind kind, const void *data, gsize len, guint32 count)
+{
+  Part p = { kind, data, len, count };
+
+  g_array_append_val (lay->parts, p);
+}
+
+/* Phase 5b: the sections in file order, their checksums, the head. */
+static void
+build_layout (Build *b, Layout *lay)
+{
+  static const guint8 zeros[8] = { 0 };
+  guint64 end = b->stored->len;
+  g_autoptr(GArray) crcs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) table = g_array_new (FALSE, TRUE, sizeof (TmIndexSection));
+  BlockCrc running = { 0, 0 };
+  guint64 data_len = 0, n_blocks, blocks_offset, data_offset;
+  TmIndexSection blocks;
+
+  g_array_append_val (b->stored_offsets, end);
+  lay->parts = g_array_new (FALSE, FALSE, sizeof (Part));
+  layout_add (lay, TM_SECTION_STRINGS, b->strings.bytes->data, b->strings.bytes->len, 0);
+  layout_add (lay, TM_SECTION_TERMS, b->term_table->data, b->term_table->len,
+              (guint32) (b->term_table->len / sizeof (TmIndexTerm)));
+  layout_add (lay, TM_SECTION_POSTINGS, b->postings->data, b->postings->len, 0);
+  layout_add (lay, TM_SECTION_DOCS_DEMAND, b->doc_tables[TM_LIBRARY_DEMAND]->data,
+              b->doc_tables[TM_LIBRARY_DEMAND]->len, b->stats->records[TM_LIBRARY_DEMAND]);
+  layout_add (lay, TM_SECTION_DOCS_ACHIEVEMENT, b->doc_tables[TM_LIBRARY_ACHIEVEMENT]->data,
+              b->doc_tables[TM_LIBRARY_ACHIEVEMENT]->len, b->stats->records[TM_LIBRARY_ACHIEVEMENT]);
+  layout_add (lay, TM_SECTION_META, b->meta->data, b->meta->len, 0);
+  layout_add (lay, TM_SECTION_STORED, b->stored->data, b->stored->len, 0);
+  layout_add (lay, TM_SECTION_STORED_INDEX, b->stored_offsets->data,
+              b->stored_offsets->len * sizeof (guint64), b->stored_offsets->len);
+  layout_add (lay, TM_SECTION_FORWARD, b->forward->data, b->forward->len, 0);
+  layout_add (lay, TM_SECTION_FORWARD_INDEX, b->forward_offsets->data,
+              b->forward_offsets->len * sizeof (guint64), b->forward_offsets->len);
+
+  /* The data region is the parts one after the other, each padded to 8
+   * bytes; it is checksummed here and written from the parts in place. */
+  for (guint i = 0; i < lay->parts->len; i++)
     {
-      guint64 end = stored->len;
+      const Part *p = &g_array_index (lay->parts, Part, i);
+      TmIndexSection s = { p->kind, p->count, data_len /* relative for now */, p->len };
 
-      g_array_append_val (stored_offsets, end);
-      parts[7].data = stored_index_part;
-      parts[7].count = stored_offsets->len;
-      g_byte_array_append (parts[7].data, (const guint8 *) stored_offsets->data,
-                           stored_offsets->len * sizeof (guint64));
-      parts[9].data = forward_index_part;
-      parts[9].count = forward_offsets->len;
-      g_byte_array_append (parts[9].data, (const guint8 *) forward_offsets->data,
-                           forward_offsets->len * sizeof (guint64));
+      g_array_append_val (table, s);
+      block_crc_feed (&running, crcs, p->data, p->len);
+      block_crc_feed (&running, crcs, zeros, pad_of (p->len));
+      data_len += p->len + pad_of (p->len);
     }
-    /* The data area is the parts one after the other, each padded to 8
-     * bytes; it is checksummed and written from the parts in place. */
-    for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
-      {
-        table[i].kind = parts[i].kind;
-        table[i].count = parts[i].count;
-        table[i].offset = data_len;    /* relative for now */
-        table[i].size = parts[i].data->len;
-        block_crc_feed (&running, crcs, parts[i].data->data, parts[i].data->len);
-        block_crc_feed (&running, crcs, zeros, pad_of (parts[i].data->len));
-        data_len += parts[i].data->len + pad_of (parts[i].data->len);
-      }
-    if (running.fill > 0)
-      g_array_append_val (crcs, running.crc);
+  if (running.fill > 0)
+    g_array_append_val (crcs, running.crc);
 
-    n_blocks = (data_len + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
-    g_assert (crcs->len == n_blocks);
-    blocks_offset = sizeof header + sizeof table;
-    blocks_offset = (blocks_offset + 7) & ~(guint64) 7;
-    data_offset = blocks_offset + ((n_blocks * 4 + 7) & ~(guint64) 7);
-    for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
-      table[i].offset += data_offset;
-    table[10].kind = TM_SECTION_BLOCKS;
-    table[10].count = (guint32) n_blocks;
-    table[10].offset = blocks_offset;
-    table[10].size = n_blocks * 4;
+  n_blocks = (data_len + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
+  g_assert (crcs->len == n_blocks);
+  g_assert (table->len + 1 == TM_INDEX_N_SECTIONS);
+  blocks_offset = sizeof (TmIndexHeader) + TM_INDEX_N_SECTIONS * sizeof (TmIndexSection);
+  blocks_offset = (blocks_offset + 7) & ~(guint64) 7;
+  data_offset = blocks_offset + ((n_blocks * 4 + 7) & ~(guint64) 7);
+  for (guint i = 0; i < table->len; i++)
+    g_array_index (table, TmIndexSection, i).offset += data_offset;
+  blocks.kind = TM_SECTION_BLOCKS;
+  blocks.count = (guint32) n_blocks;
+  blocks.offset = blocks_offset;
+  blocks.size = n_blocks * 4;
+  g_array_append_val (table, blocks);
 
-    memset (&header, 0, sizeof header);
-    memcpy (header.magic, TM_INDEX_MAGIC, sizeof header.magic);
-    header.version = TM_INDEX_VERSION;
-    header.file_size = data_offset + data_len;
-    header.build_time = g_get_real_time () / G_USEC_PER_SEC;
-    header.build_seconds = (g_get_monotonic_time () - t0) / 1e6;
-    header.data_offset = data_offset;
-    header.n_sections = TM_INDEX_N_SECTIONS;
+  memset (&lay->header, 0, sizeof lay->header);
+  memcpy (lay->header.magic, TM_INDEX_MAGIC, sizeof lay->header.magic);
+  lay->header.version = TM_INDEX_VERSION;
+  lay->header.file_size = data_offset + data_len;
+  lay->header.build_time = g_get_real_time () / G_USEC_PER_SEC;
+  lay->header.build_seconds = (g_get_monotonic_time () - b->t0) / 1e6;
+  lay->header.data_offset = data_offset;
+  lay->header.n_sections = table->len;
 
-    g_byte_array_set_size (head, (guint) data_offset);
-    memset (head->data, 0, head->len);
-    memcpy (head->data + blocks_offset, crcs->data, n_blocks * sizeof (guint32));
-    memcpy (head->data + sizeof header, table, sizeof table);
-    memcpy (head->data, &header, sizeof header);
-    header.header_crc = (guint32) crc32 (0L, head->data, (uInt) head->len);
-    memcpy (head->data, &header, sizeof header);
+  lay->head = g_byte_array_sized_new ((guint) data_offset);
+  g_byte_array_set_size (lay->head, (guint) data_offset);
+  memset (lay->head->data, 0, lay->head->len);
+  memcpy (lay->head->data + blocks_offset, crcs->data, n_blocks * sizeof (guint32));
+  memcpy (lay->head->data + sizeof lay->header, table->data, table->len * sizeof (TmIndexSection));
+  memcpy (lay->head->data, &lay->header, sizeof lay->header);
+  lay->header.header_crc = (guint32) crc32 (0L, lay->head->data, (uInt) lay->head->len);
+  memcpy (lay->head->data, &lay->header, sizeof lay->header);
+}
 
-    tmp = g_strdup_printf ("%s.tmp.%d", path, (int) getpid ());
-    fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-      {
-        int saved = errno;
-        g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", tmp, g_strerror (saved));
-        g_clear_pointer (&tmp, g_free);
-        goto out;
-      }
-    if (!write_all (fd, head->data, head->len, tmp, error))
+static void
+layout_clear (Layout *lay)
+{
+  g_clear_pointer (&lay->parts, g_array_unref);
+  g_clear_pointer (&lay->head, g_byte_array_unref);
+}
+
+/* Phase 6: the file written to PATH.tmp.PID, fsync'd, renamed over
+ * @path, and the rename made durable. */
+static gboolean
+build_write (const Layout *lay, const char *path, GError **error)
+{
+  static const guint8 zeros[8] = { 0 };
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp.%d", path, (int) getpid ());
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd, dfd;
+
+  fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", tmp, g_strerror (saved));
+      return FALSE;
+    }
+  if (!write_all (fd, lay->head->data, lay->head->len, tmp, error))
+    goto fail;
+  for (guint i = 0; i < lay->parts->len; i++)
+    {
+      const Part *p = &g_array_index (lay->parts, Part, i);
+
+      if (!write_all (fd, p->data, p->len, tmp, error)
+          || !write_all (fd, zeros, pad_of (p->len), tmp, error))
+        goto fail;
+    }
+  if (fsync (fd) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", tmp, g_strerror (saved));
+      goto fail;
+    }
+  if (close (fd) != 0)
+    {
+      int saved = errno;
+      fd = -1;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", tmp, g_strerror (saved));
+      goto fail;
+    }
+  fd = -1;
+  if (rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "renaming %s to %s: %s", tmp, path, g_strerror (saved));
+      goto fail;
+    }
+  /* The rename itself must reach the disk. */
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0)
+    {
+      fsync (dfd);
+      close (dfd);
+    }
+  return TRUE;
+
+fail:
+  if (fd >= 0)
+    close (fd);
+  unlink (tmp);
+  return FALSE;
+}
+
+gboolean
+tm_index_build (const char * const *corpus_paths, const char *path,
+                const TmIndexBuildOptions *options, TmIndexBuildStats *stats,
+                GError **error)
+{
+  Build b;
+  Layout lay = { NULL, NULL, { { 0 } } };
+  int lock_fd;
+  gboolean ok = FALSE;
+
+  build_init (&b, options, stats);
+  lock_fd = take_lock (path, error);
+  if (lock_fd < 0)
+    goto out;
+  remove_stale_temporaries (path);
+
+  if (!build_collect (&b, corpus_paths, error))
+    goto out;
+  b.analyzer = tm_analyzer_new (&options->analyzer, error);
+  if (b.analyzer == NULL)
+    goto out;
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    if (!build_analyze (&b, (TmLibrary) l, error))
       goto out;
-    for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
-      if (!write_all (fd, parts[i].data->data, parts[i].data->len, tmp, error)
-          || !write_all (fd, zeros, pad_of (parts[i].data->len), tmp, error))
-        goto out;
-    if (fsync (fd) != 0 || close (fd) != 0)
-      {
-        int saved = errno;
-        fd = -1;
-        g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", tmp, g_strerror (saved));
-        goto out;
-      }
-    fd = -1;
-    if (rename (tmp, path) != 0)
-      {
-        int saved = errno;
-        g_set_error (error, TM_ERROR, TM_ERROR_IO, "renaming %s to %s: %s", tmp, path, g_strerror (saved));
-        goto out;
-      }
-    g_clear_pointer (&tmp, g_free);
-    /* The rename itself must reach the disk. */
-    dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0)
-      {
-        fsync (dfd);
-        close (dfd);
-      }
-    stats->file_size = header.file_size;
-  }
-  stats->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  build_progress (&b, "analyzed");
+#ifdef HAVE_MALLOC_TRIM
+  /* Give the records' text and the slices' tables back before the
+   * postings, norms and forward lists are laid out: the build's peak. */
+  malloc_trim (0);
+#endif
+  build_dictionary (&b);
+  build_norms (&b);
+  if (!build_doc_tables (&b, error))
+    goto out;
+  build_layout (&b, &lay);
+  if (!build_write (&lay, path, error))
+    goto out;
+  stats->file_size = lay.header.file_size;
+  stats->seconds = (g_get_monotonic_time () - b.t0) / 1e6;
   ok = TRUE;
 
 out:
-  if (fd >= 0)
-    close (fd);
-  if (tmp != NULL)
-    unlink (tmp);
+  layout_clear (&lay);
   if (lock_fd >= 0)
     close (lock_fd);
-  for (int l = 0; l < TM_N_LIBRARIES; l++)
-    {
-      g_ptr_array_unref (collected.records[l]);
-      g_free (lengths[l]);
-      g_free (norms[l]);
-      g_free (stored_group[l]);
-      g_free (stored_index[l]);
-
-      if (doc_tables[l] != NULL)
-        g_byte_array_unref (doc_tables[l]);
-    }
-  g_byte_array_unref (strings.bytes);
-  g_hash_table_unref (strings.offsets);
+  build_clear (&b);
   return ok;
 }

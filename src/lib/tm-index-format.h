@@ -26,7 +26,10 @@ typedef enum {
   TM_SECTION_FORWARD_INDEX, /* guint64 offset of each document's terms, and the end */
 } TmIndexSectionKind;
 
-#define TM_INDEX_N_SECTIONS 11
+/* The highest kind this version knows; every kind up to it is present
+ * once, and the section table is looked up by kind, never by position. */
+#define TM_SECTION_LAST TM_SECTION_FORWARD_INDEX
+#define TM_INDEX_N_SECTIONS TM_SECTION_LAST
 
 /* Records deflated together: enough for deflate to find the repeats of
  * technical Chinese, few enough that reading one record stays cheap. */

@@ -34,7 +34,7 @@ struct _TmIndex {
   const guint8 *data;
   gsize size;
   TmIndexHeader header;
-  const TmIndexSection *sections[TM_INDEX_N_SECTIONS + 1];
+  const TmIndexSection *sections[TM_SECTION_LAST + 1]; /* by kind */
   const guint32 *block_crcs;
   guint64 n_blocks;
   gint *verified;          /* one bit per block, set atomically */
@@ -239,7 +239,7 @@ tm_index_open (const char *path, GError **error)
   g_autoptr(TmIndex) idx = g_new0 (TmIndex, 1);
   g_autoptr(GError) local = NULL;
   g_autofree guint8 *head = NULL;
-  static const gsize entry_size[] = {
+  static const gsize entry_size[TM_SECTION_LAST + 1] = {
     [TM_SECTION_TERMS] = sizeof (TmIndexTerm),
     [TM_SECTION_DOCS_DEMAND] = sizeof (TmIndexDoc),
     [TM_SECTION_DOCS_ACHIEVEMENT] = sizeof (TmIndexDoc),
@@ -298,13 +298,16 @@ tm_index_open (const char *path, GError **error)
       const TmIndexSection *s = &table[i];
       guint64 min = s->kind == TM_SECTION_BLOCKS ? sizeof (TmIndexHeader) : idx->header.data_offset;
 
-      if (s->kind < 1 || s->kind > TM_INDEX_N_SECTIONS || idx->sections[s->kind] != NULL
+      if (s->kind < 1 || s->kind > TM_SECTION_LAST || idx->sections[s->kind] != NULL
           || s->offset < min || s->offset % 8 != 0 || s->size > idx->size
           || s->offset > idx->size - s->size
           || (entry_size[s->kind] != 0 && s->size != (guint64) s->count * entry_size[s->kind]))
         return corrupt (error, path, "bad section table"), NULL;
       idx->sections[s->kind] = s;
     }
+  for (guint k = 1; k <= TM_SECTION_LAST; k++)
+    if (idx->sections[k] == NULL)
+      return corrupt (error, path, "a section is missing"), NULL;
   idx->n_blocks = idx->sections[TM_SECTION_BLOCKS]->count;
   if (idx->n_blocks != (idx->size - idx->header.data_offset + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE)
     return corrupt (error, path, "bad block table"), NULL;
@@ -641,7 +644,7 @@ tm_index_term_text (const TmIndex *idx, guint32 term)
 }
 
 gboolean
-tm_index_lookup (const TmIndex *idx, TmLibrary library, const char *term, gsize len,
+_tm_index_lookup (const TmIndex *idx, TmLibrary library, const char *term, gsize len,
                  TmPostingList *out)
 {
   guint32 lo = 0, hi = idx->n_terms;
@@ -662,7 +665,7 @@ tm_index_lookup (const TmIndex *idx, TmLibrary library, const char *term, gsize 
       if (c == 0)
         c = len < tlen ? -1 : len > tlen;
       if (c == 0)
-        return tm_index_term_postings (idx, mid, library, out);
+        return _tm_index_term_postings (idx, mid, library, out);
       if (c < 0)
         hi = mid;
       else
@@ -672,7 +675,7 @@ tm_index_lookup (const TmIndex *idx, TmLibrary library, const char *term, gsize 
 }
 
 gboolean
-tm_index_doc_terms (const TmIndex *idx, TmLibrary library, guint32 doc, TmForwardIter *it)
+_tm_index_doc_terms (const TmIndex *idx, TmLibrary library, guint32 doc, TmForwardIter *it)
 {
   guint64 slot = (guint64) (library == TM_LIBRARY_DEMAND ? 0 : idx->n_docs[TM_LIBRARY_DEMAND]) + doc;
   guint64 off, end;
@@ -692,7 +695,7 @@ tm_index_doc_terms (const TmIndex *idx, TmLibrary library, guint32 doc, TmForwar
   list.postings = idx->forward + off;
   list.postings_len = end - off;
   list.n_docs = idx->n_terms;
-  tm_posting_iter_init (it, &list);
+  _tm_posting_iter_init (it, &list);
   return TRUE;
 
 bad:
@@ -701,7 +704,7 @@ bad:
 }
 
 gboolean
-tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, TmPostingList *out)
+_tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, TmPostingList *out)
 {
   const TmIndexTerm *e = term < idx->n_terms ? term_at (idx, term) : NULL;
   guint64 off, len;
@@ -726,7 +729,7 @@ tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, TmP
 }
 
 void
-tm_posting_iter_init (TmPostingIter *it, const TmPostingList *list)
+_tm_posting_iter_init (TmPostingIter *it, const TmPostingList *list)
 {
   it->p = list->postings;
   it->end = list->postings + list->postings_len;
@@ -736,7 +739,7 @@ tm_posting_iter_init (TmPostingIter *it, const TmPostingList *list)
 }
 
 gboolean
-tm_posting_iter_next (TmPostingIter *it)
+_tm_posting_iter_next (TmPostingIter *it)
 {
   guint64 delta, code, v;
 
@@ -766,4 +769,54 @@ tm_posting_iter_next (TmPostingIter *it)
 bad:
   it->bad = TRUE;
   return FALSE;
+}
+
+/* ---- norms ------------------------------------------------------------------ */
+
+gboolean
+_tm_norms_compute (TmPostingsFunc postings_of, gconstpointer source, guint32 n_terms,
+                   TmLibrary library, guint32 n_docs, const double *weights, double *norms)
+{
+  for (guint32 t = 0; t < n_terms; t++)
+    {
+      TmPostingList list;
+      TmPostingIter it;
+      double idf;
+
+      if (!postings_of (source, t, library, &list))
+        continue;
+      idf = _tm_idf (n_docs, list.df);
+      _tm_posting_iter_init (&it, &list);
+      while (_tm_posting_iter_next (&it))
+        {
+          double w = _tm_log_tf (weights[0] * it.tf[0] + weights[1] * it.tf[1] + weights[2] * it.tf[2]) * idf;
+
+          norms[it.doc] += w * w;
+        }
+      if (it.bad)
+        return FALSE;
+    }
+  for (guint32 d = 0; d < n_docs; d++)
+    norms[d] = sqrt (norms[d]);
+  return TRUE;
+}
+
+static gboolean
+index_postings (gconstpointer source, guint32 term, TmLibrary library, TmPostingList *out)
+{
+  return _tm_index_term_postings (source, term, library, out);
+}
+
+double *
+_tm_index_compute_norms (const TmIndex *idx, TmLibrary library, const double *weights)
+{
+  guint32 n = idx->n_docs[library];
+  g_autofree double *norms = g_new0 (double, MAX (n, 1));
+
+  if (!_tm_norms_compute (index_postings, idx, idx->n_terms, library, n, weights, norms))
+    {
+      damaged (idx, "postings do not decode");
+      return NULL;
+    }
+  return g_steal_pointer (&norms);
 }

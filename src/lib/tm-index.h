@@ -103,46 +103,8 @@ const char *tm_index_doc_ip (const TmIndex *index, TmLibrary library, guint32 do
 guint32     tm_index_doc_length (const TmIndex *index, TmLibrary library, guint32 doc,
                                  TmIndexField field);
 
-/* A term's entry: found by binary search over the sorted dictionary. */
-typedef struct {
-  guint32 term;           /* term number */
-  guint32 df;             /* documents of the library holding it */
-  const guint8 *postings; /* encoded postings of that library */
-  gsize postings_len;
-  guint32 n_docs;         /* documents in the library: the bound of a doc */
-} TmPostingList;
-
-gboolean    tm_index_lookup (const TmIndex *index, TmLibrary library,
-                             const char *term, gsize len, TmPostingList *out);
+/* The text of term number @term ("" when damaged).  Owned by the index. */
 const char *tm_index_term_text (const TmIndex *index, guint32 term);
-
-/* Iterating over postings: doc in increasing order, tf per field. */
-typedef struct {
-  const guint8 *p, *end;
-  gint64 doc;
-  guint32 n_docs;
-  guint32 tf[TM_N_IFIELDS];
-  gboolean bad;           /* set when the postings do not decode */
-} TmPostingIter;
-
-void        tm_posting_iter_init (TmPostingIter *iter, const TmPostingList *list);
-/* FALSE at the end, or when the postings do not decode (iter->bad). */
-gboolean    tm_posting_iter_next (TmPostingIter *iter);
-
-/* A document's terms, from the forward lists: term numbers in increasing
- * order with their frequencies per field, as the postings have them. */
-typedef TmPostingIter TmForwardIter;
-
-/* FALSE when the document's list is damaged (recorded for
- * tm_index_check()); the iteration then yields nothing.  Use
- * tm_posting_iter_next(): iter->doc is the term number. */
-gboolean    tm_index_doc_terms (const TmIndex *index, TmLibrary library, guint32 doc,
-                                TmForwardIter *iter);
-
-/* The postings of term number @term in @library; FALSE when the library
- * does not hold it. */
-gboolean    tm_index_term_postings (const TmIndex *index, guint32 term, TmLibrary library,
-                                    TmPostingList *out);
 
 /* Damage found since the index was opened (blocks whose checksum failed,
  * entries out of bounds): accessors return empty values for damaged

@@ -170,7 +170,7 @@ weigh_terms (TmMatcher *m, TmLibrary target)
       memset (&q, 0, sizeof q);
       q.text = key;
       q.tf = *(double *) value;
-      if (!tm_index_lookup (m->index, target, q.text, strlen (q.text), &q.list))
+      if (!_tm_index_lookup (m->index, target, q.text, strlen (q.text), &q.list))
         continue;
       q.idf = m->params->model == TM_MODEL_BM25 ? bm25_idf (n, q.list.df) : _tm_idf (n, q.list.df);
       q.weight = _tm_log_tf (q.tf) * q.idf;
@@ -222,8 +222,6 @@ log_tf_of (const TmMatcher *m, const guint32 *tf)
 static const double *
 norms_for (TmMatcher *m, TmLibrary target)
 {
-  guint n = tm_index_get_n_docs (m->index, target);
-
   if (same_weights (m->params->weights, tm_index_get_norm_weights (m->index)))
     {
       if (m->stored_norms[target] == NULL)
@@ -233,27 +231,8 @@ norms_for (TmMatcher *m, TmLibrary target)
   if (m->norms[target] != NULL && same_weights (m->params->weights, m->norm_weights[target]))
     return m->norms[target];
   g_free (m->norms[target]);
-  m->norms[target] = g_new0 (double, MAX (n, 1));
+  m->norms[target] = _tm_index_compute_norms (m->index, target, m->params->weights);
   memcpy (m->norm_weights[target], m->params->weights, sizeof m->norm_weights[target]);
-  for (guint32 t = 0; t < tm_index_get_n_terms (m->index); t++)
-    {
-      const char *text = tm_index_term_text (m->index, t);
-      TmPostingList list;
-      TmPostingIter it;
-      double idf;
-
-      if (!tm_index_lookup (m->index, target, text, strlen (text), &list))
-        continue;
-      idf = _tm_idf (n, list.df);
-      tm_posting_iter_init (&it, &list);
-      while (tm_posting_iter_next (&it))
-        {
-          double w = _tm_log_tf (weighted_tf (m, it.tf)) * idf;
-          m->norms[target][it.doc] += w * w;
-        }
-    }
-  for (guint32 d = 0; d < n; d++)
-    m->norms[target][d] = sqrt (m->norms[target][d]);
   return m->norms[target];
 }
 
@@ -417,8 +396,8 @@ explain (TmMatcher *m, TmResults *results, guint n_used, TmLibrary target, doubl
       TmPostingIter it;
       g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
 
-      tm_posting_iter_init (&it, &q->list);
-      while (tm_posting_iter_next (&it))
+      _tm_posting_iter_init (&it, &q->list);
+      while (_tm_posting_iter_next (&it))
         {
           TmResult *r = g_hash_table_lookup (at, GUINT_TO_POINTER ((guint32) it.doc + 1));
           TmContribution c;
@@ -505,8 +484,8 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
       gboolean bm25 = o->score.model == TM_MODEL_BM25;
       TmPostingIter it;
 
-      tm_posting_iter_init (&it, &q->list);
-      while (tm_posting_iter_next (&it))
+      _tm_posting_iter_init (&it, &q->list);
+      while (_tm_posting_iter_next (&it))
         {
           double dw, s;
           guint32 doc = (guint32) it.doc;
@@ -520,7 +499,7 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
           acc[doc] += s;
         }
       if (it.bad)
-        tm_index_check (m->index, NULL), tm_posting_iter_init (&it, &q->list);
+        tm_index_check (m->index, NULL), _tm_posting_iter_init (&it, &q->list);
     }
 
   /* Filter and keep the best K. */
@@ -606,18 +585,18 @@ tm_matcher_run_doc (TmMatcher *m, TmLibrary source, guint32 doc, TmLibrary targe
 
   begin_query (m, o);
   g_array_set_size (m->terms, 0);
-  if (!tm_index_doc_terms (m->index, source, doc, &it))
+  if (!_tm_index_doc_terms (m->index, source, doc, &it))
     {
       tm_index_check (m->index, error);
       return NULL;
     }
-  while (tm_posting_iter_next (&it))
+  while (_tm_posting_iter_next (&it))
     {
       QueryTerm q;
 
       memset (&q, 0, sizeof q);
       q.tf = weighted_tf (m, it.tf);
-      if (q.tf <= 0 || !tm_index_term_postings (m->index, (guint32) it.doc, target, &q.list))
+      if (q.tf <= 0 || !_tm_index_term_postings (m->index, (guint32) it.doc, target, &q.list))
         continue;
       /* The text is looked up only to explain. */
       q.idf = o->score.model == TM_MODEL_BM25 ? bm25_idf (n, q.list.df) : _tm_idf (n, q.list.df);

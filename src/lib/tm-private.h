@@ -61,7 +61,7 @@ _tm_varint_put (GByteArray *out, guint64 v)
 /* One entry of a posting list (and of a forward list): the delta, then
  * tf_body << 2 | title? | keywords? << 1, then the title and keywords
  * frequencies when not zero.  At most TM_POSTING_MAX bytes; the inverse is
- * tm_posting_iter_next(). */
+ * _tm_posting_iter_next(). */
 #define TM_POSTING_MAX 40
 
 static inline guint8 *
@@ -116,6 +116,70 @@ float _tm_index_doc_norm (const TmIndex *index, TmLibrary library, guint32 doc);
 /* Every document's stored norm, as doubles.  transfer full (g_free);
  * zeros when the table is damaged (tm_index_check() then fails). */
 double *_tm_index_copy_norms (const TmIndex *index, TmLibrary library);
+
+/* ---- tm-index.c: postings and forward lists ---- */
+
+/* A term's postings in one library. */
+typedef struct {
+  guint32 term;           /* term number */
+  guint32 df;             /* documents of the library holding it */
+  const guint8 *postings; /* encoded postings of that library */
+  gsize postings_len;
+  guint32 n_docs;         /* documents in the library: the bound of a doc */
+} TmPostingList;
+
+/* The postings of @term (@len bytes) in @library: found by binary search
+ * over the sorted dictionary.  FALSE when the library does not hold it
+ * (or the dictionary is damaged: recorded for tm_index_check()). */
+gboolean _tm_index_lookup (const TmIndex *index, TmLibrary library,
+                           const char *term, gsize len, TmPostingList *out);
+
+/* The postings of term number @term in @library; FALSE when the library
+ * does not hold it (or they are damaged: recorded). */
+gboolean _tm_index_term_postings (const TmIndex *index, guint32 term, TmLibrary library,
+                                  TmPostingList *out);
+
+/* Iterating over postings: doc in increasing order, tf per field. */
+typedef struct {
+  const guint8 *p, *end;
+  gint64 doc;
+  guint32 n_docs;
+  guint32 tf[TM_N_IFIELDS];
+  gboolean bad;           /* set when the postings do not decode */
+} TmPostingIter;
+
+void     _tm_posting_iter_init (TmPostingIter *iter, const TmPostingList *list);
+/* FALSE at the end, or when the postings do not decode (iter->bad). */
+gboolean _tm_posting_iter_next (TmPostingIter *iter);
+
+/* A document's terms, from the forward lists: term numbers in increasing
+ * order with their frequencies per field, as the postings have them. */
+typedef TmPostingIter TmForwardIter;
+
+/* FALSE when the document's list is damaged (recorded for
+ * tm_index_check()); the iteration then yields nothing.  Use
+ * _tm_posting_iter_next(): iter->doc is the term number. */
+gboolean _tm_index_doc_terms (const TmIndex *index, TmLibrary library, guint32 doc,
+                              TmForwardIter *iter);
+
+/* Where _tm_norms_compute() finds a term's postings: FALSE when the
+ * library does not hold the term. */
+typedef gboolean (*TmPostingsFunc) (gconstpointer source, guint32 term, TmLibrary library,
+                                    TmPostingList *out);
+
+/* Each document's TF-IDF norm for the field @weights: the square root of
+ * the sum of its squared term weights, (1 + ln tf) × idf, over the
+ * postings of @n_terms terms that @postings_of finds in @source.  @norms
+ * holds @n_docs zeros on entry.  The one computation of norms: the
+ * index writer stores them, the matcher redoes it for other weights.
+ * FALSE when a posting list does not decode. */
+gboolean _tm_norms_compute (TmPostingsFunc postings_of, gconstpointer source, guint32 n_terms,
+                            TmLibrary library, guint32 n_docs, const double *weights,
+                            double *norms);
+
+/* Every document's norm for @weights, from the index's postings.
+ * transfer full (g_free); NULL when postings are damaged (recorded). */
+double *_tm_index_compute_norms (const TmIndex *index, TmLibrary library, const double *weights);
 
 /* ---- tm-index-build.c ---- */
 

@@ -103,19 +103,49 @@ test_round_trip (void)
 
   /* Postings: 质子交换膜 (PEM's canonical term) is in A-T001's title and
    * D-T001's keywords. */
-  CU_ASSERT (tm_index_lookup (idx, TM_LIBRARY_ACHIEVEMENT, "质子交换膜", strlen ("质子交换膜"), &list));
+  CU_ASSERT (_tm_index_lookup (idx, TM_LIBRARY_ACHIEVEMENT, "质子交换膜", strlen ("质子交换膜"), &list));
   CU_ASSERT_EQUAL (list.df, 1);
-  tm_posting_iter_init (&it, &list);
-  while (tm_posting_iter_next (&it))
+  _tm_posting_iter_init (&it, &list);
+  while (_tm_posting_iter_next (&it))
     {
       n++;
       CU_ASSERT_EQUAL (it.doc, 0);
       CU_ASSERT_EQUAL (it.tf[TM_IFIELD_TITLE], 1);
     }
   CU_ASSERT_EQUAL (n, 1);
-  CU_ASSERT (tm_index_lookup (idx, TM_LIBRARY_DEMAND, "质子交换膜", strlen ("质子交换膜"), &list));
-  CU_ASSERT_FALSE (tm_index_lookup (idx, TM_LIBRARY_DEMAND, "不存在的词", strlen ("不存在的词"), &list));
+  CU_ASSERT (_tm_index_lookup (idx, TM_LIBRARY_DEMAND, "质子交换膜", strlen ("质子交换膜"), &list));
+  CU_ASSERT_FALSE (_tm_index_lookup (idx, TM_LIBRARY_DEMAND, "不存在的词", strlen ("不存在的词"), &list));
   CU_ASSERT (tm_index_verify (idx, &error));
+  CU_ASSERT (tm_index_check (idx, &error));
+}
+
+/* The norms the writer stores and the norms the matcher computes for
+ * other weights come from one function: for the index's own weights
+ * they agree, and other weights change them. */
+static void
+test_norms (void)
+{
+  g_autofree char *path = build_good ("norms.idx");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) idx = tm_index_open (path, &error);
+  const double other[TM_N_IFIELDS] = { 3, 2, 1 };
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (idx);
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      g_autofree double *stored = _tm_index_copy_norms (idx, l);
+      g_autofree double *computed = _tm_index_compute_norms (idx, l, tm_index_get_norm_weights (idx));
+      g_autofree double *weighted = _tm_index_compute_norms (idx, l, other);
+
+      CU_ASSERT_PTR_NOT_NULL_FATAL (computed);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (weighted);
+      for (guint d = 0; d < tm_index_get_n_docs (idx, l); d++)
+        {
+          CU_ASSERT (stored[d] > 0);
+          CU_ASSERT_DOUBLE_EQUAL (stored[d], computed[d], stored[d] * 1e-6);
+          CU_ASSERT (fabs (weighted[d] - stored[d]) > 1e-3);
+        }
+    }
   CU_ASSERT (tm_index_check (idx, &error));
 }
 
@@ -293,6 +323,7 @@ main (void)
   suite = CU_add_suite ("index", setup, teardown);
   CU_add_test (suite, "varint", test_varint);
   CU_add_test (suite, "round trip", test_round_trip);
+  CU_add_test (suite, "norms", test_norms);
   CU_add_test (suite, "corruption", test_corruption);
   CU_add_test (suite, "missing and not an index", test_missing_and_not_an_index);
   CU_add_test (suite, "lock", test_lock);
