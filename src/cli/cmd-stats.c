@@ -111,11 +111,9 @@ tm_cmd_stats (int argc, char **argv, GError **error)
   printf ("stopwords\t%s\n", a->stopwords ? "yes" : "no");
   printf ("stem\t%s\n", a->stem ? "yes" : "no");
   printf ("weights\t%s\n", weights);
-  for (const char * const *p = a->lexicons; p && *p; p++)
-    printf ("lexicon\t%s\n", *p);
-  for (const char * const *p = a->synonym_files; p && *p; p++)
-    printf ("synonyms_file\t%s\n", *p);
-  for (const char * const *p = a->stopword_files; p && *p; p++)
-    printf ("stopwords_file\t%s\n", *p);
+  for (const TmWordList * const *p = a->word_lists; p && *p; p++)
+    printf ("%s\t%s\n", (*p)->kind == TM_WORD_LIST_LEXICON ? "lexicon"
+                        : (*p)->kind == TM_WORD_LIST_SYNONYMS ? "synonyms_file" : "stopwords_file",
+            (*p)->name);
   return TM_EXIT_OK;
 }

@@ -9,7 +9,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libstemmer.h>
 
@@ -45,6 +49,7 @@ struct _TmAnalyzer {
   GHashTable *syn_first;   /* first token of each multi-token synonym */
   GStringChunk *strings;   /* owns every string of the tables above */
   GPtrArray *spans;        /* owns their keys */
+  GArray *lists;           /* TmWordList added to the built-in ones; texts in strings */
   /* Which tables may hold a text, by the low bits of its hash: nearly
    * every token is in none of them, and this answers that from one byte
    * in cache, where each table lookup hashes the text again. */
@@ -771,19 +776,118 @@ add_synonym_group (TmAnalyzer *z, TmAnalysis *a, char *line, const char *name, g
   return TRUE;
 }
 
+/* A word-list file named by the user: a regular file (a FIFO or a device
+ * would block or never end), read whole, at most TM_MAX_WORD_LIST_BYTES. */
 static gboolean
 read_file (const char *path, GBytes **out, GError **error)
 {
-  char *contents;
-  gsize len;
+  g_autofree char *contents = NULL;
+  struct stat st;
+  gsize len = 0;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-  if (!g_file_get_contents (path, &contents, &len, error))
+  if (fd < 0)
     {
-      (*error)->domain = TM_ERROR;
-      (*error)->code = TM_ERROR_IO;
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, g_strerror (saved));
       return FALSE;
     }
-  *out = g_bytes_new_take (contents, len);
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: not a regular file", path);
+      return FALSE;
+    }
+  if (st.st_size > TM_MAX_WORD_LIST_BYTES)
+    {
+      close (fd);
+      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
+                   "%s: %" G_GINT64_FORMAT " bytes; a word list holds at most %u (TM_MAX_WORD_LIST_BYTES)",
+                   path, (gint64) st.st_size, TM_MAX_WORD_LIST_BYTES);
+      return FALSE;
+    }
+  contents = g_malloc ((gsize) st.st_size + 1);
+  while (len < (gsize) st.st_size)
+    {
+      ssize_t n = read (fd, contents + len, (gsize) st.st_size - len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;  /* the file shrank: what was there */
+      len += (gsize) n;
+    }
+  close (fd);
+  contents[len] = '\0';
+  *out = g_bytes_new_take (g_steal_pointer (&contents), len);
+  return TRUE;
+}
+
+/* A word list the analyzer loaded, kept whole for tm_analyzer_get_word_lists(). */
+static void
+keep_list (TmAnalyzer *z, TmWordListKind kind, const char *name, GBytes *bytes)
+{
+  TmWordList list;
+  gsize len;
+  const char *text = g_bytes_get_data (bytes, &len);
+
+  list.kind = kind;
+  list.name = g_string_chunk_insert (z->strings, name);
+  list.text = g_string_chunk_insert_len (z->strings, text != NULL ? text : "", (gssize) len);
+  list.len = len;
+  g_array_append_val (z->lists, list);
+}
+
+/* The lists of one kind: the files, then the lists in memory, each kept. */
+static gboolean
+load_lists (TmAnalyzer *z, TmAnalysis *a, const TmAnalyzerOptions *options,
+            TmWordListKind kind, LineFunc func, GError **error)
+{
+  const char * const *files = kind == TM_WORD_LIST_LEXICON ? options->lexicons
+                            : kind == TM_WORD_LIST_STOPWORDS ? options->stopword_files
+                            : options->synonym_files;
+
+  for (const char * const *p = files; p != NULL && *p != NULL; p++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (!read_file (*p, &bytes, error))
+        return FALSE;
+      keep_list (z, kind, *p, bytes);
+    }
+  for (const TmWordList * const *p = options->word_lists; p != NULL && *p != NULL; p++)
+    if ((*p)->kind == kind)
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new_static ((*p)->text, (*p)->len);
+
+        keep_list (z, kind, (*p)->name, bytes);
+      }
+  for (guint i = 0; i < z->lists->len; i++)
+    {
+      const TmWordList *l = &g_array_index (z->lists, TmWordList, i);
+
+      if (l->kind != kind)
+        continue;
+      if (kind == TM_WORD_LIST_LEXICON)
+        {
+          if (!tm_dict_load_lexicon (z->dict, l->text, (gssize) l->len, l->name, error))
+            return FALSE;
+        }
+      else
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new_static (l->text, l->len);
+
+          if (!each_line (z, a, bytes, l->name, func, error))
+            return FALSE;
+        }
+    }
   return TRUE;
 }
 
@@ -800,8 +904,10 @@ tm_analyzer_new (const TmAnalyzerOptions *options, GError **error)
 
   z->options = *options;
   z->options.lexicons = z->options.synonym_files = z->options.stopword_files = NULL;
+  z->options.word_lists = NULL;
   z->strings = g_string_chunk_new (4096);
   z->spans = g_ptr_array_new_with_free_func (g_free);
+  z->lists = g_array_new (FALSE, FALSE, sizeof (TmWordList));
   z->stop_zh = g_hash_table_new (_tm_span_hash, _tm_span_equal);
   z->stop_en = g_hash_table_new (_tm_span_hash, _tm_span_equal);
   z->synonyms = g_hash_table_new (_tm_span_hash, _tm_span_equal);
@@ -834,19 +940,8 @@ tm_analyzer_new (const TmAnalyzerOptions *options, GError **error)
     if (!tm_dict_load_lexicon (z->dict, text, (gssize) len, "lexicon.txt (built in)", error))
       return NULL;
   }
-  for (const char * const *p = options->lexicons; p != NULL && *p != NULL; p++)
-    {
-      g_autoptr(GBytes) bytes = NULL;
-      gsize len;
-      const char *text;
-
-      if (!read_file (*p, &bytes, error))
-        return NULL;
-      text = g_bytes_get_data (bytes, &len);
-      if (!tm_dict_load_lexicon (z->dict, text, (gssize) len, *p, error))
-        return NULL;
-    }
-
+  if (!load_lists (z, NULL, options, TM_WORD_LIST_LEXICON, NULL, error))
+    return NULL;
   a = tm_analysis_new (z);
   {
     g_autoptr(GBytes) zh = resource ("stopwords-zh.txt");
@@ -854,22 +949,11 @@ tm_analyzer_new (const TmAnalyzerOptions *options, GError **error)
     g_autoptr(GBytes) syn = resource ("synonyms.txt");
 
     if (!each_line (z, a, zh, "stopwords-zh.txt (built in)", add_stopword, error)
-        || !each_line (z, a, en, "stopwords-en.txt (built in)", add_stopword, error))
+        || !each_line (z, a, en, "stopwords-en.txt (built in)", add_stopword, error)
+        || !load_lists (z, a, options, TM_WORD_LIST_STOPWORDS, add_stopword, error)
+        || !each_line (z, a, syn, "synonyms.txt (built in)", add_synonym_group, error)
+        || !load_lists (z, a, options, TM_WORD_LIST_SYNONYMS, add_synonym_group, error))
       return NULL;
-    for (const char * const *p = options->stopword_files; p != NULL && *p != NULL; p++)
-      {
-        g_autoptr(GBytes) bytes = NULL;
-        if (!read_file (*p, &bytes, error) || !each_line (z, a, bytes, *p, add_stopword, error))
-          return NULL;
-      }
-    if (!each_line (z, a, syn, "synonyms.txt (built in)", add_synonym_group, error))
-      return NULL;
-    for (const char * const *p = options->synonym_files; p != NULL && *p != NULL; p++)
-      {
-        g_autoptr(GBytes) bytes = NULL;
-        if (!read_file (*p, &bytes, error) || !each_line (z, a, bytes, *p, add_synonym_group, error))
-          return NULL;
-      }
   }
   return g_steal_pointer (&z);
 }
@@ -890,6 +974,7 @@ tm_analyzer_free (TmAnalyzer *z)
       g_hash_table_unref (z->syn_first);
       g_string_chunk_free (z->strings);
       g_ptr_array_unref (z->spans);
+      g_array_unref (z->lists);
     }
   g_free (z);
 }
@@ -898,4 +983,11 @@ const TmAnalyzerOptions *
 tm_analyzer_get_options (const TmAnalyzer *z)
 {
   return &z->options;
+}
+
+const TmWordList *
+tm_analyzer_get_word_lists (const TmAnalyzer *z, guint *n_lists)
+{
+  *n_lists = z->lists->len;
+  return (const TmWordList *) z->lists->data;
 }

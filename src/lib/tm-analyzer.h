@@ -40,6 +40,25 @@ typedef enum {
   TM_TERM_NUMBER,  /* a number, with its unit when it has one */
 } TmTermKind;
 
+/* The kinds of word list an analyzer adds to its built-in ones. */
+typedef enum {
+  TM_WORD_LIST_LEXICON,    /* words, as corpus/lexicon.txt */
+  TM_WORD_LIST_STOPWORDS,  /* stopwords, as corpus/stopwords-*.txt */
+  TM_WORD_LIST_SYNONYMS,   /* synonym groups, as corpus/synonyms.txt */
+} TmWordListKind;
+
+#define TM_N_WORD_LIST_KINDS 3
+
+/* A word list already in memory: an index carries the lists it was
+ * built with, so that a query never opens a file the index names.
+ * @name is what messages call it (the file it came from). */
+typedef struct {
+  TmWordListKind kind;
+  const char *name;
+  const char *text;
+  gsize len;
+} TmWordList;
+
 typedef struct {
   TmAnalyzerMode mode;
   gboolean synonyms;      /* map synonyms to their canonical term */
@@ -51,6 +70,9 @@ typedef struct {
   const char * const *lexicons;
   const char * const *synonym_files;
   const char * const *stopword_files;
+  /* Word lists in memory, added after the files of their kind
+   * (NULL-terminated, or NULL). */
+  const TmWordList * const *word_lists;
 } TmAnalyzerOptions;
 
 /* The defaults: words mode, synonyms, stopwords and stemming on. */
@@ -63,14 +85,23 @@ const char *tm_term_kind_name (TmTermKind kind);
 typedef struct _TmAnalyzer TmAnalyzer;
 typedef struct _TmAnalysis TmAnalysis;
 
-/* Builds an analyzer from the resources compiled into the program and
- * the files named in @options.  Errors: TM_ERROR_IO (a file cannot be
- * read), TM_ERROR_PARSE (a resource file is malformed: file:line).
+/* Builds an analyzer from the resources compiled into the program, the
+ * files named in @options (regular files of at most
+ * TM_MAX_WORD_LIST_BYTES) and its in-memory word lists.  Errors:
+ * TM_ERROR_IO (a file cannot be read or is not a regular file),
+ * TM_ERROR_LIMIT (a file is too large), TM_ERROR_PARSE (a word list is
+ * malformed: file:line).
  * transfer full: free with tm_analyzer_free(). */
 TmAnalyzer *tm_analyzer_new (const TmAnalyzerOptions *options, GError **error);
 void        tm_analyzer_free (TmAnalyzer *analyzer);
 
 const TmAnalyzerOptions *tm_analyzer_get_options (const TmAnalyzer *analyzer);
+
+/* Every word list the analyzer added to its built-in ones, files and
+ * in-memory lists alike, in the order it loaded them, with their whole
+ * text: what an index stores so that its queries need no file.  Owned
+ * by the analyzer; @n_lists receives their number. */
+const TmWordList *tm_analyzer_get_word_lists (const TmAnalyzer *analyzer, guint *n_lists);
 
 /* Working memory for one thread.  transfer full: free with
  * tm_analysis_free(). */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tm-corpus.h"
 #include "tm-error.h"
@@ -16,33 +17,83 @@ compare_paths (gconstpointer a, gconstpointer b)
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
+/* A folder being walked, for finding loops of symbolic links. */
+typedef struct _Ancestor {
+  dev_t dev;
+  ino_t ino;
+  const struct _Ancestor *parent;
+} Ancestor;
+
+static const char *
+file_kind (mode_t mode)
+{
+  return S_ISFIFO (mode) ? "a FIFO" : S_ISSOCK (mode) ? "a socket"
+    : S_ISCHR (mode) || S_ISBLK (mode) ? "a device" : "not a regular file";
+}
+
+/* Collects the *.xml files under @path into @out.  What cannot be read
+ * without harm (a FIFO would block, a symlink loop would recurse) is
+ * skipped with a "path\tmessage" in @problems, and the other files are
+ * kept.  FALSE only when @path itself does not exist. */
 static gboolean
-collect (const char *path, guint depth, GPtrArray *out, GError **error)
+collect (const char *path, guint depth, const Ancestor *parent, GPtrArray *out,
+         GPtrArray *problems, GError **error)
 {
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GError) local = NULL;
+  Ancestor self;
+  struct stat st;
   const char *name;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  if (stat (path, &st) != 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, g_strerror (ENOENT));
-      return FALSE;
-    }
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_ptr_array_add (out, g_strdup (path));
+      int saved = errno;
+      struct stat lst;
+
+      if (depth == 0 && saved == ENOENT && lstat (path, &lst) != 0)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, g_strerror (ENOENT));
+          return FALSE;
+        }
+      g_ptr_array_add (problems, g_strdup_printf ("%s\t%s", path,
+                                                  saved == ELOOP ? "a loop of symbolic links; skipped"
+                                                  : saved == ENOENT ? "a symbolic link to nothing; skipped"
+                                                  : g_strerror (saved)));
       return TRUE;
     }
+  if (!S_ISDIR (st.st_mode))
+    {
+      if (S_ISREG (st.st_mode))
+        g_ptr_array_add (out, g_strdup (path));
+      else
+        g_ptr_array_add (problems, g_strdup_printf ("%s\t%s, not a corpus file; skipped",
+                                                    path, file_kind (st.st_mode)));
+      return TRUE;
+    }
+  for (const Ancestor *a = parent; a != NULL; a = a->parent)
+    if (a->dev == st.st_dev && a->ino == st.st_ino)
+      {
+        g_ptr_array_add (problems, g_strdup_printf ("%s\ta symbolic link back to a folder "
+                                                    "that contains it (a loop); skipped", path));
+        return TRUE;
+      }
   if (depth >= TM_MAX_CORPUS_DEPTH)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-                   "%s: folders nested deeper than %d (TM_MAX_CORPUS_DEPTH); a symlink loop?",
-                   path, TM_MAX_CORPUS_DEPTH);
-      return FALSE;
+      g_ptr_array_add (problems, g_strdup_printf ("%s\tfolders nested deeper than %d "
+                                                  "(TM_MAX_CORPUS_DEPTH); skipped",
+                                                  path, TM_MAX_CORPUS_DEPTH));
+      return TRUE;
     }
-  dir = g_dir_open (path, 0, error);
+  dir = g_dir_open (path, 0, &local);
   if (dir == NULL)
-    return FALSE;
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("%s\t%s", path, local->message));
+      return TRUE;
+    }
+  self.dev = st.st_dev;
+  self.ino = st.st_ino;
+  self.parent = parent;
   names = g_ptr_array_new_with_free_func (g_free);
   while ((name = g_dir_read_name (dir)) != NULL)
     if (name[0] != '.')
@@ -52,28 +103,38 @@ collect (const char *path, guint depth, GPtrArray *out, GError **error)
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *child = g_build_filename (path, names->pdata[i], NULL);
+      struct stat cst;
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      /* *.xml entries are read (or reported when they cannot be),
+       * folders walked, a link loop reported, anything else ignored. */
+      if (g_str_has_suffix (child, ".xml")
+          || (stat (child, &cst) == 0 ? S_ISDIR (cst.st_mode) : errno == ELOOP))
         {
-          if (!collect (child, depth + 1, out, error))
+          if (!collect (child, depth + 1, &self, out, problems, error))
             return FALSE;
         }
-      else if (g_str_has_suffix (child, ".xml"))
-        g_ptr_array_add (out, g_steal_pointer (&child));
     }
   return TRUE;
+}
+
+static char **
+list_files (const char *path, GPtrArray *problems, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+
+  if (!collect (path, 0, NULL, out, problems, error))
+    return NULL;
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
 /* transfer full */
 char **
 tm_corpus_list_files (const char *path, GError **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
 
-  if (!collect (path, 0, out, error))
-    return NULL;
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+  return list_files (path, problems, error);
 }
 
 typedef struct {
@@ -354,9 +415,15 @@ tm_corpus_read_parallel (const char * const *paths,
   for (const char * const *p = paths; *p != NULL; p++)
     {
       g_autoptr(GError) local = NULL;
-      g_auto(GStrv) files = tm_corpus_list_files (*p, &local);
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+      g_auto(GStrv) files = list_files (*p, problems, &local);
 
-      if (files == NULL || files[0] == NULL)
+      for (guint i = 0; i < problems->len; i++)
+        {
+          g_ptr_array_add (plan, NULL);
+          g_ptr_array_add (plan_problems, g_strdup (problems->pdata[i]));
+        }
+      if (files == NULL || (files[0] == NULL && problems->len == 0))
         {
           const char *colon = local != NULL ? strstr (local->message, ": ") : NULL;
 

@@ -53,6 +53,10 @@ gboolean tm_corpus_read_parallel (const char * const *paths,
 
 /* The corpus files under @path, sorted: @path itself if it is a file,
  * every *.xml below it if it is a folder (hidden entries skipped).
+ * Entries that cannot be read without harm (FIFOs, devices, symlink
+ * loops, folders nested deeper than TM_MAX_CORPUS_DEPTH) are left out;
+ * tm_corpus_read() reports each as a problem.  Fails (TM_ERROR_IO) only
+ * when @path does not exist.
  * transfer full: a NULL-terminated array; free with g_strfreev(). */
 char **tm_corpus_list_files (const char *path, GError **error);
 

@@ -43,8 +43,10 @@
  *               query made from a stored record holds, without analysis.
  *   FORWARD_INDEX guint64 offset of each document's terms: the demands,
  *               then the achievements, then the end.
- *   META        one string of key=value lines: the analyzer options and
- *               the scoring weights the norms were computed with.
+ *   META        one string of key=value lines: the analyzer options, the
+ *               word lists added to the built-in ones ("word-list=KIND
+ *               NAME TEXT", name and text in base64) and the scoring
+ *               weights the norms were computed with.
  *
  * Building, in phases (tm_index_build() calls them in order):
  *   collect   records are read (build_collect) and sorted by id;
@@ -667,29 +669,52 @@ block_crc_feed (BlockCrc *b, GArray *crcs, const guint8 *p, gsize len)
 
 /* ---- the lock ------------------------------------------------------------- */
 
-/* Takes PATH.lock; fails with the PID of the build that holds it. */
+/* Takes PATH.lock; fails with the PID of the build that holds it.  The
+ * lock is never a symlink (a link planted there would have the build
+ * write its PID into the file it points at) nor anything but a regular
+ * file. */
 static int
 take_lock (const char *path, GError **error)
 {
   g_autofree char *lock = g_strconcat (path, ".lock", NULL);
   char pid[32];
-  int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  struct stat st;
+  int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0644);
 
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", lock, g_strerror (saved));
+
+      if (saved == ELOOP)
+        g_set_error (error, TM_ERROR, TM_ERROR_IO,
+                     "%s: the lock file is a symbolic link; remove it (techmatch never follows one)", lock);
+      else
+        g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", lock, g_strerror (saved));
+      return -1;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: the lock file is not a regular file; remove it", lock);
+      close (fd);
       return -1;
     }
   if (flock (fd, LOCK_EX | LOCK_NB) < 0)
     {
       ssize_t n = pread (fd, pid, sizeof pid - 1, 0);
+      gint64 holder = 0;
 
       pid[n > 0 ? n : 0] = '\0';
       g_strchomp (pid);
-      g_set_error (error, TM_ERROR, TM_ERROR_LOCKED,
-                   "%s is being rebuilt by another techmatch (locked by PID %s, lock file %s)",
-                   path, pid[0] ? pid : "?", lock);
+      /* The holder writes its PID just after it takes the lock: the file
+       * may still be empty, or hold anything if someone else wrote it. */
+      if (g_ascii_string_to_signed (pid, 10, 1, G_MAXINT, &holder, NULL))
+        g_set_error (error, TM_ERROR, TM_ERROR_LOCKED,
+                     "%s is being rebuilt by another techmatch (locked by PID %" G_GINT64_FORMAT
+                     ", lock file %s)", path, holder, lock);
+      else
+        g_set_error (error, TM_ERROR, TM_ERROR_LOCKED,
+                     "%s is being rebuilt by another techmatch (lock file %s, held by a process "
+                     "that has not written its PID there yet)", path, lock);
       close (fd);
       return -1;
     }
@@ -699,6 +724,45 @@ take_lock (const char *path, GError **error)
       /* The lock holds without the PID in it. */
     }
   return fd;
+}
+
+/* The file a build replaces: @path itself, or the file a symbolic link
+ * there points at (followed to the end, created when missing), so that
+ * the link keeps pointing at the index and builds through the link and
+ * through the target take the same lock.  A loop of links is refused.
+ * transfer full */
+static char *
+resolve_index_path (const char *path, GError **error)
+{
+  g_autofree char *current = g_strdup (path);
+
+  /* 40: the kernel's own limit on links in one path. */
+  for (int hops = 0; hops < 40; hops++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autofree char *target = NULL;
+      struct stat st;
+
+      if (lstat (current, &st) != 0 || !S_ISLNK (st.st_mode))
+        return g_steal_pointer (&current);
+      target = g_file_read_link (current, &local);
+      if (target == NULL)
+        break;
+      if (!g_path_is_absolute (target))
+        {
+          g_autofree char *dir = g_path_get_dirname (current);
+          g_autofree char *joined = g_build_filename (dir, target, NULL);
+
+          g_free (target);
+          target = g_steal_pointer (&joined);
+        }
+      g_free (current);
+      current = g_steal_pointer (&target);
+    }
+  g_set_error (error, TM_ERROR, TM_ERROR_IO,
+               "%s: a loop of symbolic links (or an unreadable one); point it at an index or remove it",
+               path);
+  return NULL;
 }
 
 /* Removes what an interrupted build left: PATH.tmp.* files. */
@@ -721,19 +785,25 @@ remove_stale_temporaries (const char *path)
 
 /* ---- the build -------------------------------------------------------------- */
 
+/* The word lists go in whole (kind, name and text, base64): a query
+ * analyzes as the build did without opening any file the index names. */
 static void
-print_meta (GString *meta, const TmIndexBuildOptions *o, const TmScoreParams *params)
+print_meta (GString *meta, const TmAnalyzer *analyzer, const TmScoreParams *params)
 {
-  const TmAnalyzerOptions *a = &o->analyzer;
+  const TmAnalyzerOptions *a = tm_analyzer_get_options (analyzer);
+  static const char * const kinds[] = { "lexicon", "stopwords", "synonyms" };
+  guint n_lists;
+  const TmWordList *lists = tm_analyzer_get_word_lists (analyzer, &n_lists);
 
   g_string_append_printf (meta, "mode=%s\nsynonyms=%d\nstopwords=%d\nstem=%d\n",
                           tm_analyzer_mode_name (a->mode), a->synonyms, a->stopwords, a->stem);
-  for (const char * const *p = a->lexicons; p && *p; p++)
-    g_string_append_printf (meta, "lexicon=%s\n", *p);
-  for (const char * const *p = a->synonym_files; p && *p; p++)
-    g_string_append_printf (meta, "synonyms-file=%s\n", *p);
-  for (const char * const *p = a->stopword_files; p && *p; p++)
-    g_string_append_printf (meta, "stopwords-file=%s\n", *p);
+  for (guint i = 0; i < n_lists; i++)
+    {
+      g_autofree char *name = g_base64_encode ((const guchar *) lists[i].name, strlen (lists[i].name));
+      g_autofree char *text = g_base64_encode ((const guchar *) lists[i].text, lists[i].len);
+
+      g_string_append_printf (meta, "word-list=%s %s %s\n", kinds[lists[i].kind], name, text);
+    }
   g_string_append_printf (meta, "weights=%.17g,%.17g,%.17g\n",
                           params->weights[0], params->weights[1], params->weights[2]);
 }
@@ -1052,7 +1122,7 @@ build_doc_tables (Build *b, GError **error)
           return FALSE;
         }
     }
-  print_meta (meta, b->options, &b->params);
+  print_meta (meta, b->analyzer, &b->params);
   g_byte_array_append (b->meta, (const guint8 *) meta->str, (guint) meta->len + 1);
   build_progress (b, "document tables");
   return TRUE;
@@ -1177,12 +1247,30 @@ build_write (const Layout *lay, const char *path, GError **error)
   g_autofree char *dir = g_path_get_dirname (path);
   int fd, dfd;
 
-  fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  struct stat old;
+
+  /* A new index is created as any new file is (0666 less the umask); a
+   * rebuilt one keeps the mode and, where allowed, the owner and group of
+   * the file it replaces. */
+  fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (fd < 0)
     {
       int saved = errno;
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", tmp, g_strerror (saved));
       return FALSE;
+    }
+  if (stat (path, &old) == 0 && S_ISREG (old.st_mode))
+    {
+      /* Not ours to give away: keep at least the group if we may. */
+      if (fchown (fd, old.st_uid, old.st_gid) != 0 && fchown (fd, (uid_t) -1, old.st_gid) != 0)
+        {
+        }
+      if (fchmod (fd, old.st_mode & 0777) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", tmp, g_strerror (saved));
+          goto fail;
+        }
     }
   if (!write_all (fd, lay->head->data, lay->head->len, tmp, error))
     goto fail;
@@ -1237,10 +1325,15 @@ tm_index_build (const char * const *corpus_paths, const char *path,
 {
   Build b;
   Layout lay = { NULL, NULL, { { 0 } } };
-  int lock_fd;
+  g_autofree char *resolved = NULL;
+  int lock_fd = -1;
   gboolean ok = FALSE;
 
   build_init (&b, options, stats);
+  resolved = resolve_index_path (path, error);
+  if (resolved == NULL)
+    goto out;
+  path = resolved;
   lock_fd = take_lock (path, error);
   if (lock_fd < 0)
     goto out;

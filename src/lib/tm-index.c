@@ -59,7 +59,8 @@ struct _TmIndex {
   const guint64 *forward_index;
 
   TmAnalyzerOptions analyzer;
-  GPtrArray *lexicons, *synonym_files, *stopword_files;
+  GPtrArray *word_lists;      /* TmWordList, names and texts owned */
+  GPtrArray *word_list_ptrs; /* NULL-terminated, for the analyzer options */
   double weights[TM_N_IFIELDS];
 };
 
@@ -169,6 +170,55 @@ string_at (const TmIndex *idx, guint32 off)
   return s;
 }
 
+static void
+word_list_free (gpointer p)
+{
+  TmWordList *l = p;
+
+  g_free ((char *) l->name);
+  g_free ((char *) l->text);
+  g_free (l);
+}
+
+/* "KIND NAME TEXT", name and text in base64. */
+static gboolean
+parse_word_list (TmIndex *idx, const char *value)
+{
+  static const char * const kinds[] = { "lexicon", "stopwords", "synonyms" };
+  g_auto(GStrv) f = g_strsplit (value, " ", -1);
+  TmWordList *l;
+  gsize len;
+  int kind = -1;
+
+  if (g_strv_length (f) != 3)
+    return FALSE;
+  for (int k = 0; k < TM_N_WORD_LIST_KINDS; k++)
+    if (strcmp (f[0], kinds[k]) == 0)
+      kind = k;
+  if (kind < 0)
+    return FALSE;
+  l = g_new0 (TmWordList, 1);
+  l->kind = (TmWordListKind) kind;
+  {
+    /* A name is for messages only: whatever its bytes, a string. */
+    g_autofree guchar *name = g_base64_decode (f[1], &len);
+
+    l->name = g_utf8_make_valid ((const char *) name, (gssize) len);
+  }
+  {
+    guchar *text = g_base64_decode (f[2], &len);
+    char *copy = g_malloc (len + 1);
+
+    memcpy (copy, text, len);
+    copy[len] = '\0';
+    g_free (text);
+    l->text = copy;
+    l->len = len;
+  }
+  g_ptr_array_add (idx->word_lists, l);
+  return TRUE;
+}
+
 static gboolean
 parse_meta (TmIndex *idx, const char *meta, GError **error)
 {
@@ -176,9 +226,8 @@ parse_meta (TmIndex *idx, const char *meta, GError **error)
 
   tm_analyzer_options_init (&idx->analyzer);
   idx->weights[0] = idx->weights[1] = idx->weights[2] = 1;
-  idx->lexicons = g_ptr_array_new_with_free_func (g_free);
-  idx->synonym_files = g_ptr_array_new_with_free_func (g_free);
-  idx->stopword_files = g_ptr_array_new_with_free_func (g_free);
+  idx->word_lists = g_ptr_array_new_with_free_func (word_list_free);
+  idx->word_list_ptrs = g_ptr_array_new ();
   for (guint i = 0; lines[i] != NULL; i++)
     {
       char *eq = strchr (lines[i], '=');
@@ -199,24 +248,39 @@ parse_meta (TmIndex *idx, const char *meta, GError **error)
         idx->analyzer.stopwords = atoi (value) != 0;
       else if (strcmp (key, "stem") == 0)
         idx->analyzer.stem = atoi (value) != 0;
-      else if (strcmp (key, "lexicon") == 0)
-        g_ptr_array_add (idx->lexicons, g_strdup (value));
-      else if (strcmp (key, "synonyms-file") == 0)
-        g_ptr_array_add (idx->synonym_files, g_strdup (value));
-      else if (strcmp (key, "stopwords-file") == 0)
-        g_ptr_array_add (idx->stopword_files, g_strdup (value));
-      else if (strcmp (key, "weights") == 0)
+      else if (strcmp (key, "word-list") == 0)
         {
-          if (sscanf (value, "%lf,%lf,%lf", &idx->weights[0], &idx->weights[1], &idx->weights[2]) != 3)
+          if (!parse_word_list (idx, value))
             goto bad;
         }
+      else if (strcmp (key, "lexicon") == 0 || strcmp (key, "synonyms-file") == 0
+               || strcmp (key, "stopwords-file") == 0)
+        {
+          /* An index of an earlier techmatch named its word-list files;
+           * opening whatever path an index names is what must not be. */
+          g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
+                       "%s: the index names a word-list file (%s) instead of carrying it; "
+                       "rebuild it with techmatch index", idx->path, key);
+          return FALSE;
+        }
+      else if (strcmp (key, "weights") == 0)
+        {
+          char *end;
+
+          for (int f = 0; f < TM_N_IFIELDS; f++)
+            {
+              idx->weights[f] = g_ascii_strtod (value, &end);
+              if (end == value || *end != (f < TM_N_IFIELDS - 1 ? ',' : '\0')
+                  || !isfinite (idx->weights[f]) || idx->weights[f] < 0)
+                goto bad;
+              value = end + 1;
+            }
+        }
     }
-  g_ptr_array_add (idx->lexicons, NULL);
-  g_ptr_array_add (idx->synonym_files, NULL);
-  g_ptr_array_add (idx->stopword_files, NULL);
-  idx->analyzer.lexicons = (const char * const *) idx->lexicons->pdata;
-  idx->analyzer.synonym_files = (const char * const *) idx->synonym_files->pdata;
-  idx->analyzer.stopword_files = (const char * const *) idx->stopword_files->pdata;
+  for (guint i = 0; i < idx->word_lists->len; i++)
+    g_ptr_array_add (idx->word_list_ptrs, idx->word_lists->pdata[i]);
+  g_ptr_array_add (idx->word_list_ptrs, NULL);
+  idx->analyzer.word_lists = (const TmWordList * const *) idx->word_list_ptrs->pdata;
   return TRUE;
 
 bad:
@@ -365,11 +429,10 @@ tm_index_free (TmIndex *idx)
   g_free (idx->verified);
   g_free (idx->damage);
   g_mutex_clear (&idx->damage_lock);
-  if (idx->lexicons != NULL)
+  if (idx->word_lists != NULL)
     {
-      g_ptr_array_unref (idx->lexicons);
-      g_ptr_array_unref (idx->synonym_files);
-      g_ptr_array_unref (idx->stopword_files);
+      g_ptr_array_unref (idx->word_lists);
+      g_ptr_array_unref (idx->word_list_ptrs);
     }
   g_free (idx->path);
   g_free (idx);

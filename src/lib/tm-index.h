@@ -72,8 +72,9 @@ gboolean tm_index_build (const char * const *corpus_paths, const char *path,
 TmIndex    *tm_index_open (const char *path, GError **error);
 void        tm_index_free (TmIndex *index);
 
-/* The analyzer options the index was built with (mode and switches; the
- * file lists are the paths it used, owned by the index). */
+/* The analyzer options the index was built with: mode and switches, no
+ * file, and the word lists the build added to the built-in ones, carried
+ * in the index (owned by the index). */
 const TmAnalyzerOptions *tm_index_get_analyzer_options (const TmIndex *index);
 
 guint       tm_index_get_n_docs (const TmIndex *index, TmLibrary library);

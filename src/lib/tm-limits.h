@@ -27,3 +27,9 @@
 /* Folder nesting followed when a corpus argument is a directory; deeper
  * trees are almost always a symlink loop. */
 #define TM_MAX_CORPUS_DEPTH 32
+
+/* One word-list file (lexicon, synonyms, stopwords), which the index also
+ * carries inside it.  Real lists hold thousands of lines (jieba's whole
+ * dictionary is 5 MB); a larger "list" is a mistake, such as a device
+ * or a corpus named in its place. */
+#define TM_MAX_WORD_LIST_BYTES (32u << 20)

@@ -475,7 +475,8 @@ tm_reader_open (const char *path, TmProblemFunc problem_func, gpointer user_data
   reader->user_data = user_data;
   reader->record_messages = g_ptr_array_new_with_free_func (reader_message_free);
 
-  reader->fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  /* O_NONBLOCK: a FIFO put in place of a file must not block the open. */
+  reader->fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (reader->fd < 0)
     {
       int saved = errno;
@@ -483,7 +484,7 @@ tm_reader_open (const char *path, TmProblemFunc problem_func, gpointer user_data
                    "%s: %s", path, g_strerror (saved));
       return NULL;
     }
-  if (fstat (reader->fd, &st) == 0 && !S_ISREG (st.st_mode))
+  if (fstat (reader->fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: not a regular file", path);
       return NULL;
