@@ -33,3 +33,8 @@
  * dictionary is 5 MB); a larger "list" is a mistake, such as a device
  * or a corpus named in its place. */
 #define TM_MAX_WORD_LIST_BYTES (32u << 20)
+
+/* A decision's note, and the name of who took it.  A note is a line or a
+ * paragraph from a phone call; 16 KiB holds a page of it while keeping a
+ * pasted document out of the decisions database. */
+#define TM_MAX_NOTE_BYTES (16u * 1024)
