@@ -23,6 +23,9 @@ static const TmCommand commands[] = {
   { "match", tm_cmd_match, "rank one library against a record or a text" },
   { "batch", tm_cmd_batch, "match every demand and every achievement: the nightly job" },
   { "explain", tm_cmd_explain, "show how one demand and one achievement score" },
+  { "decide", tm_cmd_decide, "record a decision about a pair: accept, contacted, reject, clear" },
+  { "decisions", tm_cmd_decisions, "list the decisions, or import a table of them" },
+  { "check-decisions", tm_cmd_check_decisions, "report decisions whose records have vanished" },
   { "show", tm_cmd_show, "print a record as the index stores it" },
   { "stats", tm_cmd_stats, "describe the index" },
   { "tokenize", tm_cmd_tokenize, "show the terms the analyzer makes of a text" },
@@ -39,7 +42,7 @@ print_usage (FILE *out)
            "\n"
            "Commands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-15s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
            "\n"
            "Run 'techmatch COMMAND --help' for a command's options and\n"

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tm-analyzer.h"
+#include "tm-decisions.h"
 #include "tm-index.h"
 #include "tm-match.h"
 #include "tm-reader.h"
@@ -46,6 +47,8 @@ typedef struct {
 typedef struct {
   char *path;               /* the file read (or that would be) */
   char *index;              /* [index] path */
+  char *decisions;          /* [decisions] path */
+  guint busy_ms;            /* [decisions] busy-timeout, in ms */
   TmAnalyzerOptions analyzer;
   char **lexicons, **synonym_files, **stopword_files;
   TmScoreParams score;
@@ -56,6 +59,17 @@ typedef struct {
 gboolean tm_config_load (TmConfig *config, GError **error);
 void     tm_config_clear (TmConfig *config);
 char    *tm_config_index_path (const TmConfig *config, const char *option);
+/* --decisions, else $TECHMATCH_DECISIONS, else [decisions] path, else
+ * @index_path with ".decisions" appended.  transfer full */
+char    *tm_config_decisions_path (const TmConfig *config, const char *option,
+                                   const char *index_path);
+
+/* How long a command waits for another's lock on the decisions database
+ * unless [decisions] busy-timeout says: a decide holds it for
+ * milliseconds, an import of a whole spreadsheet for well under a
+ * second; ten seconds covers a slow disk without leaving a script
+ * hanging. */
+#define TM_DECISIONS_BUSY_MS 10000
 
 int tm_cmd_check (int argc, char **argv, GError **error);
 int tm_cmd_index (int argc, char **argv, GError **error);
@@ -66,6 +80,36 @@ int tm_cmd_stats (int argc, char **argv, GError **error);
 int tm_cmd_show (int argc, char **argv, GError **error);
 int tm_cmd_help (int argc, char **argv, GError **error);
 int tm_cmd_tokenize (int argc, char **argv, GError **error);
+int tm_cmd_decide (int argc, char **argv, GError **error);
+int tm_cmd_decisions (int argc, char **argv, GError **error);
+int tm_cmd_check_decisions (int argc, char **argv, GError **error);
+
+/* The current decisions of the database at @path as a table
+ * "demand\tachievement" → TmDecisionState (GINT_TO_POINTER); an empty
+ * table when the file does not exist.  transfer full */
+GHashTable *tm_cli_load_decisions (const char *path, guint busy_ms, GError **error);
+
+/* FALSE with TM_ERROR_NOT_FOUND (naming @index_path) when @index has no
+ * record @id in @library. */
+gboolean tm_cli_check_record (const TmIndex *index, TmLibrary library, const char *id,
+                              const char *index_path, GError **error);
+
+/* Which records of decision @x @index lacks: "demand", "achievement",
+ * "both", or NULL when it holds both.  A static string. */
+const char *tm_cli_decision_vanished (const TmIndex *index, const TmDecision *x);
+
+/* tm-import.c: a table of decisions a manager edited in a spreadsheet,
+ * CSV or TSV (the separator of its header line), with a header naming
+ * the columns (demand, achievement, state; optionally time, by, note).
+ * Rows without a time get @now, rows without a name @by.  transfer full:
+ * a GPtrArray of TmDecision *, and in *@lines (guint, transfer full) the
+ * line each came from; NULL with TM_ERROR_PARSE naming @name:LINE and
+ * the field. */
+GPtrArray *tm_import_parse (const char *text, gsize len, const char *name, gint64 now,
+                            const char *by, GArray **lines, GError **error);
+
+/* A decision time as ISO 8601 UTC (2025-11-01T09:30:00Z).  transfer full */
+char      *tm_cli_format_time (gint64 time);
 
 /* The exit status for an engine error. */
 int tm_cli_exit_status (const GError *error);

@@ -77,7 +77,7 @@ load (TmConfig *c, GError **error)
   g_autoptr(GError) local = NULL;
   g_autofree char *mode = NULL, *model = NULL;
   const char *env = g_getenv ("TECHMATCH_CONFIG");
-  double top = 10, terms = 50;
+  double top = 10, terms = 50, busy = TM_DECISIONS_BUSY_MS;
 
   if (env != NULL && env[0] == '\0')
     env = NULL;  /* empty: unset, as for TECHMATCH_INDEX */
@@ -87,6 +87,7 @@ load (TmConfig *c, GError **error)
   tm_score_params_init (&c->score);
   c->top = 10;
   c->terms = 50;
+  c->busy_ms = TM_DECISIONS_BUSY_MS;
   c->path = env != NULL ? g_strdup (env)
                         : g_build_filename (g_get_user_config_dir (), "techmatch", "techmatch.conf", NULL);
   if (!g_key_file_load_from_file (kf, c->path, G_KEY_FILE_NONE, &local))
@@ -98,6 +99,16 @@ load (TmConfig *c, GError **error)
     }
 
   c->index = g_key_file_get_string (kf, "index", "path", NULL);
+  c->decisions = g_key_file_get_string (kf, "decisions", "path", NULL);
+  if (!get_double (kf, "decisions", "busy-timeout", &busy, 0, c->path, error))
+    return FALSE;
+  if (busy != floor (busy) || busy > 3600000)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
+                   "%s: [decisions] busy-timeout: a whole number of milliseconds from 0 to 3600000", c->path);
+      return FALSE;
+    }
+  c->busy_ms = (guint) busy;
   mode = g_key_file_get_string (kf, "analyzer", "mode", NULL);
   if (mode != NULL && !tm_analyzer_mode_from_name (mode, &c->analyzer.mode))
     {
@@ -156,6 +167,7 @@ tm_config_clear (TmConfig *c)
 {
   g_clear_pointer (&c->path, g_free);
   g_clear_pointer (&c->index, g_free);
+  g_clear_pointer (&c->decisions, g_free);
   g_clear_pointer (&c->lexicons, g_strfreev);
   g_clear_pointer (&c->synonym_files, g_strfreev);
   g_clear_pointer (&c->stopword_files, g_strfreev);
@@ -175,4 +187,18 @@ tm_config_index_path (const TmConfig *c, const char *option)
   if (c->index != NULL)
     return g_strdup (c->index);
   return g_build_filename (g_get_user_data_dir (), "techmatch", "techmatch.index", NULL);
+}
+
+char *
+tm_config_decisions_path (const TmConfig *c, const char *option, const char *index_path)
+{
+  const char *env = g_getenv ("TECHMATCH_DECISIONS");
+
+  if (option != NULL)
+    return g_strdup (option);
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (c->decisions != NULL)
+    return g_strdup (c->decisions);
+  return g_strconcat (index_path, ".decisions", NULL);
 }

@@ -175,10 +175,28 @@ check_schema (TmDecisions *d, GError **error)
 {
   gint64 version, app, tables;
 
-  if (!query_int (d, "PRAGMA user_version", &version, error)
-      || !query_int (d, "PRAGMA application_id", &app, error)
-      || !query_int (d, "SELECT count(*) FROM sqlite_master", &tables, error))
-    return FALSE;
+  /* One statement, so one consistent snapshot even while another
+   * writer creates the schema. */
+  {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2 (d->db,
+      "SELECT (SELECT user_version FROM pragma_user_version),"
+      " (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)",
+      -1, &st, NULL);
+
+    if (rc == SQLITE_OK)
+      rc = sqlite3_step (st);
+    if (rc != SQLITE_ROW)
+      {
+        set_error (d->path, d->db, rc, "opening", d->busy_ms, error);
+        sqlite3_finalize (st);
+        return FALSE;
+      }
+    version = sqlite3_column_int64 (st, 0);
+    app = sqlite3_column_int64 (st, 1);
+    tables = sqlite3_column_int64 (st, 2);
+    sqlite3_finalize (st);
+  }
   if ((version != 0 || tables != 0) && app != TM_DECISIONS_APPLICATION_ID)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
@@ -193,14 +211,25 @@ check_schema (TmDecisions *d, GError **error)
                    "(this one knows schema %d)", d->path, version, TM_DECISIONS_SCHEMA_VERSION);
       return FALSE;
     }
-  if (version == TM_DECISIONS_SCHEMA_VERSION)
-    return TRUE;
   if (version == 0 && tables != 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
                    "%s: a decisions database without a schema version; it was left as it is", d->path);
       return FALSE;
     }
+  if (d->writable)
+    {
+      gint64 dummy;
+
+      /* Only now that the file is known to be ours (or new) is it
+       * changed.  WAL: readers never wait for the writer; FULL: a
+       * committed decision survives a power cut. */
+      if (!query_int (d, "PRAGMA journal_mode = WAL", &dummy, error)
+          || !exec (d, "PRAGMA synchronous = FULL", "opening", error))
+        return FALSE;
+    }
+  if (version == TM_DECISIONS_SCHEMA_VERSION)
+    return TRUE;
   if (!d->writable)
     {
       d->empty = TRUE;
@@ -255,17 +284,6 @@ tm_decisions_open (const char *path, TmDecisionsMode mode, guint busy_ms, GError
   sqlite3_extended_result_codes (d->db, 1);
   sqlite3_busy_timeout (d->db, (int) MIN (busy_ms, (guint) G_MAXINT));
 
-  if (d->writable)
-    {
-      gint64 dummy;
-
-      /* WAL: readers never wait for the writer; FULL: a committed
-       * decision survives a power cut.  Both persist in the file (WAL)
-       * or are set per connection (synchronous). */
-      if (!query_int (d, "PRAGMA journal_mode = WAL", &dummy, error)
-          || !exec (d, "PRAGMA synchronous = FULL", "opening", error))
-        return NULL;
-    }
   if (!check_schema (d, error))
     return NULL;
   return g_steal_pointer (&d);
