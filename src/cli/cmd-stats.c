@@ -16,7 +16,7 @@ static gboolean opt_verify;
 
 static GOptionEntry entries[] = {
   { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
-  { "verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify, "Check the checksum of every block first", NULL },
+  { "verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify, "Check every checksum, then decode and cross-check everything first", NULL },
   { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
   { NULL }
 };

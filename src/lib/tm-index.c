@@ -140,8 +140,9 @@ touch (const TmIndex *cidx, guint64 offset, guint64 len)
   return TRUE;
 }
 
-gboolean
-tm_index_verify (const TmIndex *idx, GError **error)
+/* Every block's checksum: what open runs on small indexes. */
+static gboolean
+verify_blocks (const TmIndex *idx, GError **error)
 {
   touch (idx, idx->header.data_offset, idx->size - idx->header.data_offset);
   return tm_index_check (idx, error);
@@ -404,7 +405,7 @@ tm_index_open (const char *path, GError **error)
   if (idx->strings_size == 0 || idx->strings[0] != '\0')
     return corrupt (error, path, "bad string table"), NULL;
 
-  if (idx->size <= TM_VERIFY_AT_OPEN_BYTES && !tm_index_verify (idx, error))
+  if (idx->size <= TM_VERIFY_AT_OPEN_BYTES && !verify_blocks (idx, error))
     return NULL;
 
   /* The metadata: one string, the whole section. */
@@ -493,6 +494,14 @@ tm_index_get_build_seconds (const TmIndex *idx)
 
 /* ---- documents ---------------------------------------------------------- */
 
+/* What the writer cannot have written: a TRL past 9, a norm that is not
+ * a finite number >= 0, a stored place past its group. */
+static gboolean
+doc_is_sane (const TmIndexDoc *d)
+{
+  return d->trl <= 9 && isfinite (d->norm) && d->norm >= 0 && d->stored_index < TM_STORED_GROUP;
+}
+
 static const TmIndexDoc *
 doc_at (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
@@ -507,6 +516,11 @@ doc_at (const TmIndex *idx, TmLibrary library, guint32 doc)
   d = &idx->docs[library][doc];
   if (!touch (idx, (guint64) ((const guint8 *) d - idx->data), sizeof *d))
     return &empty;
+  if (!doc_is_sane (d))
+    {
+      damaged (idx, "%s document %u holds impossible values", tm_library_name (library), doc);
+      return &empty;
+    }
   return d;
 }
 
@@ -573,7 +587,15 @@ _tm_index_copy_norms (const TmIndex *idx, TmLibrary library)
   /* One check of the whole table, then plain reads. */
   if (touch (idx, (guint64) ((const guint8 *) idx->docs[library] - idx->data), (guint64) n * sizeof (TmIndexDoc)))
     for (guint32 d = 0; d < n; d++)
-      norms[d] = idx->docs[library][d].norm;
+      {
+        if (!doc_is_sane (&idx->docs[library][d]))
+          {
+            damaged (idx, "%s document %u holds impossible values", tm_library_name (library), d);
+            memset (norms, 0, MAX (n, 1) * sizeof *norms);
+            break;
+          }
+        norms[d] = idx->docs[library][d].norm;
+      }
   return norms;
 }
 
@@ -654,6 +676,9 @@ tm_index_get_record (const TmIndex *idx, TmLibrary library, guint32 doc)
   g_autofree char *stored = stored_of (idx, d);
   g_auto(GStrv) parts = g_strsplit (stored, "\x1e", 8);
   const char *ip = string_at (idx, d->ip);
+
+  if (stored[0] != '\0' && g_strv_length (parts) != 8)
+    damaged (idx, "the stored record of %s does not decode", string_at (idx, d->id));
 
 #define FIELD(i) (g_strv_length (parts) > (i) && parts[i][0] != '\0' ? g_strdup (parts[i]) : NULL)
   r->id = g_strdup (string_at (idx, d->id));
@@ -758,6 +783,9 @@ _tm_index_doc_terms (const TmIndex *idx, TmLibrary library, guint32 doc, TmForwa
   list.postings = idx->forward + off;
   list.postings_len = end - off;
   list.n_docs = idx->n_terms;
+  list.index = idx;
+  list.term = (guint32) slot;
+  list.forward = TRUE;
   _tm_posting_iter_init (it, &list);
   return TRUE;
 
@@ -783,11 +811,13 @@ _tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, Tm
       damaged (idx, "postings out of bounds");
       return FALSE;
     }
+  memset (out, 0, sizeof *out);
   out->term = term;
   out->df = e->df[library];
   out->postings = idx->postings + off;
   out->postings_len = len;
   out->n_docs = idx->n_docs[library];
+  out->index = idx;
   return TRUE;
 }
 
@@ -799,6 +829,24 @@ _tm_posting_iter_init (TmPostingIter *it, const TmPostingList *list)
   it->doc = -1;
   it->n_docs = list->n_docs ? list->n_docs : G_MAXUINT32;
   it->bad = FALSE;
+  it->left = list->df > 0 ? list->df : G_MAXUINT32;
+  it->index = list->index;
+  it->id = list->term;
+  it->forward = list->forward;
+}
+
+static gboolean
+iter_bad (TmPostingIter *it)
+{
+  it->bad = TRUE;
+  if (it->index != NULL)
+    {
+      if (it->forward)
+        damaged (it->index, "a document's term list does not decode (document %u)", it->id);
+      else
+        damaged (it->index, "the postings of term %u do not decode", it->id);
+    }
+  return FALSE;
 }
 
 gboolean
@@ -806,32 +854,39 @@ _tm_posting_iter_next (TmPostingIter *it)
 {
   guint64 delta, code, v;
 
-  if (it->p >= it->end || it->bad)
+  if (it->bad)
     return FALSE;
+  if (it->p >= it->end)
+    {
+      if (it->left != 0 && it->left != G_MAXUINT32)
+        return iter_bad (it);       /* fewer entries than df */
+      return FALSE;
+    }
+  if (it->left == 0)
+    return iter_bad (it);           /* more entries than df */
   if (!_tm_varint_get (&it->p, it->end, &delta) || delta == 0
       || !_tm_varint_get (&it->p, it->end, &code)
-      || delta > (guint64) it->n_docs || it->doc + (gint64) delta >= (gint64) it->n_docs)
-    goto bad;
+      || delta > (guint64) it->n_docs || it->doc + (gint64) delta >= (gint64) it->n_docs
+      || code == 0 || (code >> 2) > G_MAXUINT32)
+    return iter_bad (it);
   it->doc += (gint64) delta;
-  it->tf[TM_IFIELD_BODY] = (guint32) MIN (code >> 2, G_MAXUINT32);
+  it->tf[TM_IFIELD_BODY] = (guint32) (code >> 2);
   it->tf[TM_IFIELD_TITLE] = it->tf[TM_IFIELD_KEYWORDS] = 0;
   if (code & 1)
     {
       if (!_tm_varint_get (&it->p, it->end, &v) || v == 0 || v > G_MAXUINT32)
-        goto bad;
+        return iter_bad (it);
       it->tf[TM_IFIELD_TITLE] = (guint32) v;
     }
   if (code & 2)
     {
       if (!_tm_varint_get (&it->p, it->end, &v) || v == 0 || v > G_MAXUINT32)
-        goto bad;
+        return iter_bad (it);
       it->tf[TM_IFIELD_KEYWORDS] = (guint32) v;
     }
+  if (it->left != G_MAXUINT32)
+    it->left--;
   return TRUE;
-
-bad:
-  it->bad = TRUE;
-  return FALSE;
 }
 
 /* ---- norms ------------------------------------------------------------------ */
@@ -882,4 +937,143 @@ _tm_index_compute_norms (const TmIndex *idx, TmLibrary library, const double *we
       return NULL;
     }
   return g_steal_pointer (&norms);
+}
+
+/* ---- verifying everything ------------------------------------------------------ */
+
+/* @n guint64 offsets that must rise from 0 to @size. */
+static gboolean
+offsets_rise (const TmIndex *idx, const guint64 *offsets, guint64 n, guint64 size)
+{
+  if (!touch (idx, (guint64) ((const guint8 *) offsets - idx->data), n * sizeof (guint64)))
+    return FALSE;
+  if (n == 0 || offsets[0] != 0 || offsets[n - 1] != size)
+    return FALSE;
+  for (guint64 i = 1; i < n; i++)
+    if (offsets[i] < offsets[i - 1])
+      return FALSE;
+  return TRUE;
+}
+
+/* Every term, posting, document, stored record and forward list decoded
+ * and cross-checked: the postings and the forward lists hold the same
+ * entries, their frequencies add up to the stored field lengths, and the
+ * stored norms are the norms of the postings.  Records the first damage. */
+static void
+verify_structure (const TmIndex *idx)
+{
+  g_autofree char *previous = NULL;
+  guint64 entries[TM_N_LIBRARIES] = { 0, 0 };
+  guint64 *sums[TM_N_LIBRARIES];
+
+  if (!offsets_rise (idx, idx->stored_index, (guint64) idx->n_groups + 1, idx->stored_size))
+    damaged (idx, "the stored index is out of order");
+  if (!offsets_rise (idx, idx->forward_index,
+                     (guint64) idx->n_docs[TM_LIBRARY_DEMAND] + idx->n_docs[TM_LIBRARY_ACHIEVEMENT] + 1,
+                     idx->forward_size))
+    damaged (idx, "the forward index is out of order");
+
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    sums[l] = g_new0 (guint64, (gsize) MAX (idx->n_docs[l], 1) * TM_N_IFIELDS);
+
+  /* The dictionary and its postings. */
+  for (guint32 t = 0; t < idx->n_terms && !g_atomic_int_get (&idx->corrupt); t++)
+    {
+      const TmIndexTerm *e = term_at (idx, t);
+      const char *text;
+
+      if (e == NULL)
+        break;
+      text = string_at (idx, e->text);
+      if (text[0] == '\0' || (previous != NULL && strcmp (previous, text) >= 0))
+        {
+          damaged (idx, "term %u is out of order", t);
+          break;
+        }
+      g_free (previous);
+      previous = g_strdup (text);
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        {
+          TmPostingList list;
+          TmPostingIter it;
+
+          if (e->df[l] == 0)
+            {
+              if (e->postings_len[l] != 0)
+                damaged (idx, "term %u has postings but no document", t);
+              continue;
+            }
+          if (!_tm_index_term_postings (idx, t, (TmLibrary) l, &list))
+            break;
+          _tm_posting_iter_init (&it, &list);
+          while (_tm_posting_iter_next (&it))
+            for (int f = 0; f < TM_N_IFIELDS; f++)
+              sums[l][(gsize) it.doc * TM_N_IFIELDS + f] += it.tf[f];
+          entries[l] += e->df[l];
+        }
+    }
+
+  /* The documents, their stored records and forward lists. */
+  for (int l = 0; l < TM_N_LIBRARIES && !g_atomic_int_get (&idx->corrupt); l++)
+    {
+      g_autofree double *norms = _tm_index_compute_norms (idx, (TmLibrary) l, idx->weights);
+      g_clear_pointer (&previous, g_free);
+
+      for (guint32 doc = 0; doc < idx->n_docs[l] && !g_atomic_int_get (&idx->corrupt); doc++)
+        {
+          const TmIndexDoc *d = doc_at (idx, (TmLibrary) l, doc);
+          const char *id = string_at (idx, d->id);
+          guint64 fwd[TM_N_IFIELDS] = { 0, 0, 0 };
+          TmForwardIter it;
+          TmRecord *r;
+
+          if (id[0] == '\0' || (previous != NULL && strcmp (previous, id) >= 0))
+            {
+              damaged (idx, "%s document %u is out of order", tm_library_name ((TmLibrary) l), doc);
+              break;
+            }
+          g_free (previous);
+          previous = g_strdup (id);
+          string_at (idx, d->title);
+          string_at (idx, d->org);
+          string_at (idx, d->region);
+          string_at (idx, d->domain);
+          string_at (idx, d->ip);
+          r = tm_index_get_record (idx, (TmLibrary) l, doc);
+          tm_record_free (r);
+          if (!_tm_index_doc_terms (idx, (TmLibrary) l, doc, &it))
+            break;
+          while (_tm_posting_iter_next (&it))
+            {
+              for (int f = 0; f < TM_N_IFIELDS; f++)
+                fwd[f] += it.tf[f];
+              entries[l]--;
+            }
+          if (it.bad)
+            break;
+          for (int f = 0; f < TM_N_IFIELDS; f++)
+            if (fwd[f] != d->length[f] || sums[l][(gsize) doc * TM_N_IFIELDS + f] != d->length[f])
+              {
+                damaged (idx, "%s: the %s length disagrees with its terms", id, field_names[f]);
+                break;
+              }
+          if (norms != NULL && fabs (norms[doc] - d->norm) > 1e-5 * MAX (1.0, norms[doc]))
+            damaged (idx, "%s: the stored norm disagrees with its postings", id);
+        }
+    }
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      if (entries[l] != 0 && !g_atomic_int_get (&idx->corrupt))
+        damaged (idx, "the forward lists and the postings of the %s library disagree", tm_library_name ((TmLibrary) l));
+      g_free (sums[l]);
+    }
+}
+
+gboolean
+tm_index_verify (const TmIndex *idx, GError **error)
+{
+  if (!verify_blocks (idx, error))
+    return FALSE;
+  verify_structure (idx);
+  return tm_index_check (idx, error);
 }

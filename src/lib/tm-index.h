@@ -113,8 +113,14 @@ const char *tm_index_term_text (const TmIndex *index, guint32 term);
  * once anything was found. */
 gboolean    tm_index_check (const TmIndex *index, GError **error);
 
-/* Verifies the checksum of every block: what `techmatch stats --verify`
- * runs.  Small indexes are verified this way at open. */
+/* Verifies the whole index, like SQLite's integrity check: the checksum
+ * of every block (what open does for small indexes), then every term,
+ * posting list, document, stored record and forward list decoded and
+ * cross-checked (the dictionary and the documents in order, the postings
+ * and the forward lists holding the same entries, the frequencies adding
+ * up to the field lengths, the stored norms those of the postings).
+ * What `techmatch stats --verify` runs.  FALSE with
+ * TM_ERROR_CORRUPT_INDEX naming the first damage found. */
 gboolean    tm_index_verify (const TmIndex *index, GError **error);
 
 /* The weights the stored norms were computed with. */

@@ -499,7 +499,7 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
           acc[doc] += s;
         }
       if (it.bad)
-        tm_index_check (m->index, NULL), _tm_posting_iter_init (&it, &q->list);
+        break;              /* recorded: tm_index_check() below fails */
     }
 
   /* Filter and keep the best K. */
@@ -603,14 +603,7 @@ tm_matcher_run_doc (TmMatcher *m, TmLibrary source, guint32 doc, TmLibrary targe
       q.weight = _tm_log_tf (q.tf) * q.idf;
       g_array_append_val (m->terms, q);
     }
-  if (it.bad)
-    {
-      tm_index_check (m->index, NULL);
-      g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX, "%s: a document's term list does not decode",
-                   tm_index_doc_id (m->index, source, doc));
-      return NULL;
-    }
-  if (m->terms->len == 0 && !tm_index_check (m->index, error))
+  if (!tm_index_check (m->index, error))
     return NULL;
   g_array_sort (m->terms, compare_query_terms);
   return run (m, target, o, error);

@@ -119,13 +119,15 @@ double *_tm_index_copy_norms (const TmIndex *index, TmLibrary library);
 
 /* ---- tm-index.c: postings and forward lists ---- */
 
-/* A term's postings in one library. */
+/* A term's postings in one library (or a document's forward list). */
 typedef struct {
-  guint32 term;           /* term number */
-  guint32 df;             /* documents of the library holding it */
+  guint32 term;           /* term number (the document, for a forward list) */
+  guint32 df;             /* entries; 0 when not known (forward lists) */
   const guint8 *postings; /* encoded postings of that library */
   gsize postings_len;
   guint32 n_docs;         /* documents in the library: the bound of a doc */
+  const TmIndex *index;   /* where damage is recorded; NULL while building */
+  gboolean forward;       /* a forward list: for the damage message */
 } TmPostingList;
 
 /* The postings of @term (@len bytes) in @library: found by binary search
@@ -146,10 +148,19 @@ typedef struct {
   guint32 n_docs;
   guint32 tf[TM_N_IFIELDS];
   gboolean bad;           /* set when the postings do not decode */
+  guint32 left;           /* entries still expected; G_MAXUINT32: unknown */
+  const TmIndex *index;   /* the list's, for damage */
+  guint32 id;             /* the list's term (document, if forward) */
+  gboolean forward;
 } TmPostingIter;
 
 void     _tm_posting_iter_init (TmPostingIter *iter, const TmPostingList *list);
-/* FALSE at the end, or when the postings do not decode (iter->bad). */
+/* FALSE at the end, or when the postings do not decode: iter->bad is set
+ * and the damage recorded in the list's index (tm_index_check() then
+ * fails).
+ * Impossible values are damage: a zero delta, a document past the
+ * library, a frequency of 0 or past 32 bits, a truncated integer, more
+ * or fewer entries than df, bytes after the last entry. */
 gboolean _tm_posting_iter_next (TmPostingIter *iter);
 
 /* A document's terms, from the forward lists: term numbers in increasing

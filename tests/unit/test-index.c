@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include "tm-error.h"
+#include "tm-index-format.h"
+#include "tm-index-mutate.h"
 #include "tm-index.h"
+#include "tm-match.h"
 #include "tm-private.h"
 #include "tm-test.h"
 
@@ -217,6 +220,247 @@ test_corruption (void)
   g_rand_free (rand);
 }
 
+/* ---- damage behind the checksums ---- */
+
+/* The file offset of the @k-th varint from @offset. */
+static guint64
+nth_varint (const guint8 *data, guint64 offset, guint k)
+{
+  for (guint i = 0; i < k; i++)
+    while (data[offset++] & 0x80)
+      ;
+  return offset;
+}
+
+/* The first demand's forward list. */
+static guint64
+first_forward (const guint8 *data, gsize len)
+{
+  guint64 off, size;
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_FORWARD, &off, &size));
+  return off;
+}
+
+static guint64
+postings_of (guint8 *data, gsize len)
+{
+  guint64 off, size;
+
+  CU_ASSERT_FATAL (tm_mutate_term_postings (data, len, "质子交换膜", TM_LIBRARY_ACHIEVEMENT, &off, &size));
+  return off;
+}
+
+static void
+zero_delta (guint8 *data, gsize len)
+{
+  data[postings_of (data, len)] = 0;
+}
+
+static void
+doc_past_library (guint8 *data, gsize len)
+{
+  data[postings_of (data, len)] = 0x7F;
+}
+
+static void
+tf_zero (guint8 *data, gsize len)
+{
+  data[nth_varint (data, postings_of (data, len), 1)] = 0;
+}
+
+static void
+df_too_high (guint8 *data, gsize len)
+{
+  tm_mutate_term (data, len, "质子交换膜")->df[TM_LIBRARY_ACHIEVEMENT] = 2;
+}
+
+static void
+postings_past_section (guint8 *data, gsize len)
+{
+  tm_mutate_term (data, len, "质子交换膜")->postings_len[TM_LIBRARY_ACHIEVEMENT] = 1u << 30;
+}
+
+static void
+forward_tf_zero (guint8 *data, gsize len)
+{
+  data[nth_varint (data, first_forward (data, len), 1)] = 0;
+}
+
+static void
+forward_zero_delta (guint8 *data, gsize len)
+{
+  data[first_forward (data, len)] = 0;
+}
+
+static void
+trl_past_9 (guint8 *data, gsize len)
+{
+  guint64 off, size;
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_DOCS_ACHIEVEMENT, &off, &size));
+  data[off + G_STRUCT_OFFSET (TmIndexDoc, trl)] = 42;
+}
+
+static void
+norm_not_a_number (guint8 *data, gsize len)
+{
+  guint64 off, size;
+  float nan = NAN;
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_DOCS_DEMAND, &off, &size));
+  memcpy (data + off + G_STRUCT_OFFSET (TmIndexDoc, norm), &nan, sizeof nan);
+}
+
+static void
+stored_size_wrong (guint8 *data, gsize len)
+{
+  guint64 off, size;
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_STORED, &off, &size));
+  data[off]++;
+}
+
+/* Plausible values that only the cross-checks of tm_index_verify() see:
+ * a frequency raised by one, two terms swapped, a stored offset moved. */
+static void
+tf_raised (guint8 *data, gsize len)
+{
+  data[nth_varint (data, postings_of (data, len), 2)]++;
+}
+
+static void
+terms_swapped (guint8 *data, gsize len)
+{
+  guint64 off, size;
+  TmIndexTerm *t;
+  guint32 text;
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_TERMS, &off, &size));
+  t = (TmIndexTerm *) (data + off);
+  text = t[0].text;
+  t[0].text = t[1].text;
+  t[1].text = text;
+}
+
+static void
+forward_dropped (guint8 *data, gsize len)
+{
+  guint64 off, size;
+  guint64 *index;
+
+  /* The first document's list ends one entry early: the second starts
+   * there, and the entries it loses belong to no document. */
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_FORWARD_INDEX, &off, &size));
+  index = (guint64 *) (data + off);
+  index[1] = nth_varint (data, first_forward (data, len), 2) - first_forward (data, len);
+}
+
+typedef void (*Mutation) (guint8 *data, gsize len);
+
+/* Opens a copy of @orig damaged by @mutate with its checksums made right
+ * again, and reads it the ways the commands do (or verifies it, when
+ * @verify): TRUE when the damage is reported as TM_ERROR_CORRUPT_INDEX. */
+static gboolean
+damage_is_caught (const guint8 *orig, gsize len, Mutation mutate, gboolean verify)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "damaged.idx", NULL);
+  g_autofree guint8 *data = g_malloc (len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) idx = NULL;
+  g_autoptr(TmAnalyzer) analyzer = NULL;
+  g_autoptr(TmMatcher) m = NULL;
+  TmAnalyzerOptions ao;
+  TmMatchOptions o;
+  gboolean failed = FALSE;
+
+  memcpy (data, orig, len);
+  mutate (data, len);
+  CU_ASSERT_FATAL (tm_mutate_rechecksum (data, len));
+  CU_ASSERT_FATAL (g_file_set_contents (path, (const char *) data, (gssize) len, NULL));
+  idx = tm_index_open (path, &error);
+  if (idx == NULL)
+    return g_error_matches (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX);
+  if (verify)
+    return !tm_index_verify (idx, &error) && g_error_matches (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX);
+
+  tm_analyzer_options_init (&ao);
+  analyzer = tm_analyzer_new (&ao, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (analyzer);
+  m = tm_matcher_new (idx, analyzer);
+  tm_match_options_init (&o);
+  o.explain = TRUE;
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      TmResults *r = tm_matcher_run_text (m, "质子交换膜 电解水制氢", -1, (TmLibrary) l, &o, &error);
+
+      if (r == NULL)
+        failed |= g_error_matches (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX);
+      tm_results_free (r);
+      g_clear_error (&error);
+      for (guint32 d = 0; d < tm_index_get_n_docs (idx, l); d++)
+        {
+          r = tm_matcher_run_doc (m, (TmLibrary) l, d, (TmLibrary) !l, &o, &error);
+          if (r == NULL)
+            failed |= g_error_matches (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX);
+          tm_results_free (r);
+          g_clear_error (&error);
+          tm_record_free (tm_index_get_record (idx, l, d));
+        }
+    }
+  if (!tm_index_check (idx, &error))
+    failed |= g_error_matches (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX);
+  return failed;
+}
+
+static void
+test_structural_damage (void)
+{
+  g_autofree char *path = build_good ("structure.idx");
+  g_autofree guint8 *data = NULL;
+  gsize len;
+  static const struct { const char *what; Mutation mutate; } readers[] = {
+    { "a zero delta", zero_delta },
+    { "a document past the library", doc_past_library },
+    { "a frequency of 0", tf_zero },
+    { "a df above the entries", df_too_high },
+    { "postings past their section", postings_past_section },
+    { "a forward entry with no frequency", forward_tf_zero },
+    { "a zero delta in a forward list", forward_zero_delta },
+    { "a TRL of 42", trl_past_9 },
+    { "a norm that is not a number", norm_not_a_number },
+    { "a stored group of the wrong size", stored_size_wrong },
+  };
+  static const struct { const char *what; Mutation mutate; } verifier[] = {
+    { "a frequency raised by one", tf_raised },
+    { "two terms swapped", terms_swapped },
+    { "a forward list cut short", forward_dropped },
+  };
+
+  CU_ASSERT_FATAL (g_file_get_contents (path, (char **) &data, &len, NULL));
+  /* Unchanged but rechecksummed, it is clean both ways. */
+  CU_ASSERT_FALSE (damage_is_caught (data, len, (Mutation) tm_mutate_rechecksum, FALSE));
+  CU_ASSERT_FALSE (damage_is_caught (data, len, (Mutation) tm_mutate_rechecksum, TRUE));
+  for (gsize i = 0; i < G_N_ELEMENTS (readers); i++)
+    {
+      gboolean read = damage_is_caught (data, len, readers[i].mutate, FALSE);
+      gboolean verified = damage_is_caught (data, len, readers[i].mutate, TRUE);
+
+      if (!read || !verified)
+        printf ("\n    not caught (%s): %s ", read ? "verify" : "readers", readers[i].what);
+      CU_ASSERT (read);
+      CU_ASSERT (verified);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (verifier); i++)
+    {
+      gboolean verified = damage_is_caught (data, len, verifier[i].mutate, TRUE);
+
+      if (!verified)
+        printf ("\n    not caught by verify: %s ", verifier[i].what);
+      CU_ASSERT (verified);
+    }
+}
+
 static void
 test_missing_and_not_an_index (void)
 {
@@ -325,6 +569,7 @@ main (void)
   CU_add_test (suite, "round trip", test_round_trip);
   CU_add_test (suite, "norms", test_norms);
   CU_add_test (suite, "corruption", test_corruption);
+  CU_add_test (suite, "structural damage", test_structural_damage);
   CU_add_test (suite, "missing and not an index", test_missing_and_not_an_index);
   CU_add_test (suite, "lock", test_lock);
   CU_add_test (suite, "bad corpus", test_bad_corpus);

@@ -1,0 +1,147 @@
+/* tm-index-mutate.h — damaging an index file the way a bad disk, a buggy
+ * writer or a hostile file would, and then making its checksums right
+ * again, so that what is tested is the reader's structural checks and
+ * not its CRCs.  Used by the unit tests, the index fuzzer and the
+ * tm-mutate tool of the command-line tests.
+ *
+ * A new section kind needs nothing here: sections are found by kind
+ * (a number, or a name from section_names below).
+ */
+#pragma once
+
+#include <string.h>
+
+#include <glib.h>
+#include <zlib.h>
+
+#include "tm-index-format.h"
+
+static const char *const tm_mutate_section_names[] = {
+  [TM_SECTION_STRINGS] = "strings",
+  [TM_SECTION_TERMS] = "terms",
+  [TM_SECTION_POSTINGS] = "postings",
+  [TM_SECTION_DOCS_DEMAND] = "docs-demand",
+  [TM_SECTION_DOCS_ACHIEVEMENT] = "docs-achievement",
+  [TM_SECTION_META] = "meta",
+  [TM_SECTION_BLOCKS] = "blocks",
+  [TM_SECTION_STORED] = "stored",
+  [TM_SECTION_STORED_INDEX] = "stored-index",
+  [TM_SECTION_FORWARD] = "forward",
+  [TM_SECTION_FORWARD_INDEX] = "forward-index",
+};
+
+/* The kind named @name ("postings", "docs-demand" ...) or written as a
+ * number; 0 when neither. */
+static inline guint32
+tm_mutate_kind_from_name (const char *name)
+{
+  char *end;
+  guint64 n;
+
+  for (guint32 k = 1; k < G_N_ELEMENTS (tm_mutate_section_names); k++)
+    if (tm_mutate_section_names[k] != NULL && strcmp (name, tm_mutate_section_names[k]) == 0)
+      return k;
+  n = g_ascii_strtoull (name, &end, 10);
+  return *name != '\0' && *end == '\0' && n > 0 && n <= G_MAXUINT32 ? (guint32) n : 0;
+}
+
+/* The header of @data, when it is one the helpers can work on. */
+static inline const TmIndexHeader *
+tm_mutate_header (const guint8 *data, gsize len)
+{
+  const TmIndexHeader *h = (const TmIndexHeader *) data;
+
+  if (len < sizeof *h || h->n_sections == 0 || h->n_sections > 1024
+      || h->data_offset > len
+      || h->data_offset < sizeof *h + (guint64) h->n_sections * sizeof (TmIndexSection))
+    return NULL;
+  return h;
+}
+
+/* Where the section of kind @kind lies in the index image @data (@len
+ * bytes): its file offset and size.  FALSE when the image has no such
+ * section or it lies outside the image. */
+static inline gboolean
+tm_mutate_section (const guint8 *data, gsize len, guint32 kind, guint64 *offset, guint64 *size)
+{
+  const TmIndexHeader *h = tm_mutate_header (data, len);
+  const TmIndexSection *table = (const TmIndexSection *) (data + sizeof (TmIndexHeader));
+
+  for (guint32 i = 0; h != NULL && i < h->n_sections; i++)
+    if (table[i].kind == kind)
+      {
+        if (table[i].offset > len || table[i].size > len - table[i].offset)
+          return FALSE;
+        *offset = table[i].offset;
+        *size = table[i].size;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The entry of term @text in the dictionary of @data, or NULL.  Points
+ * into @data. */
+static inline TmIndexTerm *
+tm_mutate_term (guint8 *data, gsize len, const char *text)
+{
+  guint64 terms, terms_size, strings, strings_size;
+
+  if (!tm_mutate_section (data, len, TM_SECTION_TERMS, &terms, &terms_size)
+      || !tm_mutate_section (data, len, TM_SECTION_STRINGS, &strings, &strings_size))
+    return NULL;
+  for (guint64 i = 0; i < terms_size / sizeof (TmIndexTerm); i++)
+    {
+      TmIndexTerm *e = (TmIndexTerm *) (data + terms) + i;
+
+      if (e->text < strings_size
+          && strncmp ((const char *) data + strings + e->text, text, strings_size - e->text) == 0)
+        return e;
+    }
+  return NULL;
+}
+
+/* The file offset and length of the postings of @text in @library
+ * (0 demand, 1 achievement); FALSE when that library lacks the term. */
+static inline gboolean
+tm_mutate_term_postings (guint8 *data, gsize len, const char *text, guint library,
+                         guint64 *offset, guint64 *size)
+{
+  const TmIndexTerm *e = tm_mutate_term (data, len, text);
+  guint64 postings, postings_size;
+
+  if (e == NULL || library > 1 || e->df[library] == 0
+      || !tm_mutate_section (data, len, TM_SECTION_POSTINGS, &postings, &postings_size)
+      || e->postings[library] + e->postings_len[library] > postings_size)
+    return FALSE;
+  *offset = postings + e->postings[library];
+  *size = e->postings_len[library];
+  return TRUE;
+}
+
+/* Recomputes every block checksum and then the header checksum of the
+ * index image @data, after a change anywhere past the header.  FALSE
+ * when the header or the block table is too damaged for that. */
+static inline gboolean
+tm_mutate_rechecksum (guint8 *data, gsize len)
+{
+  TmIndexHeader *h = (TmIndexHeader *) data;
+  guint64 blocks, blocks_size, n_blocks;
+
+  if (tm_mutate_header (data, len) == NULL
+      || !tm_mutate_section (data, len, TM_SECTION_BLOCKS, &blocks, &blocks_size))
+    return FALSE;
+  n_blocks = (len - h->data_offset + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
+  if (blocks_size < n_blocks * sizeof (guint32))
+    return FALSE;
+  for (guint64 b = 0; b < n_blocks; b++)
+    {
+      guint64 start = h->data_offset + b * TM_INDEX_BLOCK_SIZE;
+      guint64 size = MIN ((guint64) TM_INDEX_BLOCK_SIZE, len - start);
+      guint32 crc = (guint32) crc32 (0L, data + start, (uInt) size);
+
+      memcpy (data + blocks + b * sizeof crc, &crc, sizeof crc);
+    }
+  h->header_crc = 0;
+  h->header_crc = (guint32) crc32 (0L, data, (uInt) h->data_offset);
+  return TRUE;
+}
