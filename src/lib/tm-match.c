@@ -41,6 +41,7 @@ struct _TmMatcher {
   double avg_length[TM_N_LIBRARIES];
   double avg_weights[TM_N_LIBRARIES][TM_N_IFIELDS];
   const TmScoreParams *params;     /* of the query being run */
+  guint32 source_doc;              /* the query's document, or G_MAXUINT32 */
   /* log-tf of the weighted frequency for small frequencies (title < 4,
    * keywords < 4, body < 16: nearly every posting), for the weights in
    * table_weights: a table lookup instead of a log() per posting. */
@@ -522,6 +523,8 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
         }
       if (h.score < o->min_score || h.score <= 0 || !passes (m, target, doc, o))
         continue;
+      if (o->exclude != NULL && o->exclude (target, m->source_doc, doc, o->exclude_data))
+        continue;
       if (heap->len < k)
         {
           g_array_append_val (heap, h);
@@ -556,6 +559,7 @@ begin_query (TmMatcher *m, const TmMatchOptions *o)
   g_hash_table_remove_all (m->qtf);
   g_string_chunk_clear (m->strings);
   m->params = &o->score;
+  m->source_doc = G_MAXUINT32;
 }
 
 TmResults *
@@ -584,6 +588,7 @@ tm_matcher_run_doc (TmMatcher *m, TmLibrary source, guint32 doc, TmLibrary targe
   TmForwardIter it;
 
   begin_query (m, o);
+  m->source_doc = doc;
   g_array_set_size (m->terms, 0);
   if (!_tm_index_doc_terms (m->index, source, doc, &it))
     {

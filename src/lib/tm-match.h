@@ -44,6 +44,13 @@ typedef struct {
   gboolean explain;        /* keep the per-term breakdown */
   /* Explain only this target document (G_MAXUINT32: no restriction). */
   guint32 only_doc;
+  /* Pairs left out before the top K is taken, so that K others fill
+   * their places (what a manager rejected): called for each candidate
+   * that passes the filters, with the query's document (G_MAXUINT32 for
+   * a text or a record that is not in the index), from the thread that
+   * runs the query; NULL keeps every pair. */
+  gboolean (*exclude) (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer data);
+  gpointer exclude_data;
 } TmMatchOptions;
 
 void tm_match_options_init (TmMatchOptions *options);

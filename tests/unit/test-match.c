@@ -166,6 +166,46 @@ test_top_k_and_threshold (void)
   CU_ASSERT_EQUAL (s->results->len, 2);
 }
 
+static gboolean
+exclude_a2 (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer data)
+{
+  guint *calls = data;
+  guint32 d1, a2;
+
+  (*calls)++;
+  g_assert (tm_index_find_doc (idx, TM_LIBRARY_DEMAND, "D1", &d1));
+  g_assert (tm_index_find_doc (idx, TM_LIBRARY_ACHIEVEMENT, "A2", &a2));
+  return target == TM_LIBRARY_ACHIEVEMENT && source_doc == d1 && target_doc == a2;
+}
+
+/* An excluded pair leaves its place to the next one: top 1 without A2
+ * is A4 (its tie), from a stored document; a text has no source. */
+static void
+test_exclude (void)
+{
+  g_autoptr(TmMatcher) m = tm_matcher_new (idx, analyzer);
+  g_autoptr(TmResults) r = NULL, t = NULL;
+  g_autoptr(GError) error = NULL;
+  TmMatchOptions o;
+  guint calls = 0;
+  guint32 doc;
+
+  body_only (&o);
+  o.top = 1;
+  o.exclude = exclude_a2;
+  o.exclude_data = &calls;
+  CU_ASSERT_FATAL (tm_index_find_doc (idx, TM_LIBRARY_DEMAND, "D1", &doc));
+  r = tm_matcher_run_doc (m, TM_LIBRARY_DEMAND, doc, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL_FATAL (r->results->len, 1);
+  CU_ASSERT_STRING_EQUAL (ID (r, 0), "A4");
+  CU_ASSERT (calls >= 2);
+  t = tm_matcher_run_text (m, "alpha gamma", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (t);
+  CU_ASSERT_EQUAL_FATAL (t->results->len, 1);
+  CU_ASSERT_STRING_EQUAL (ID (t, 0), "A2");
+}
+
 static void
 test_filters (void)
 {
@@ -261,6 +301,7 @@ main (void)
   CU_add_test (suite, "bm25 by hand", test_bm25);
   CU_add_test (suite, "top-k and threshold", test_top_k_and_threshold);
   CU_add_test (suite, "filters", test_filters);
+  CU_add_test (suite, "excluded pairs", test_exclude);
   CU_add_test (suite, "explain", test_explain);
   CU_add_test (suite, "text queries", test_text_queries);
   return tm_test_run ();
