@@ -8,8 +8,11 @@
  * about 20 MB, and reports MB of input per second on one core for each
  * stage: normalize (NFKC, lower case, t2s), pre-tokenize (PCRE2), segment
  * (dictionary route over each Han run), and the whole analyzer in each
- * mode.  Prints figures only; asserts nothing (machines are shared and
- * noisy: use it to compare, not to test).
+ * mode.  The same abstracts written in traditional characters (OpenCC's
+ * s2t, at run time) go through the normalizer and the whole analyzer
+ * again: folding them back costs time, which should stay within 1.5x of
+ * the simplified figure.  Prints figures only; asserts nothing (machines
+ * are shared and noisy: use it to compare, not to test).
  */
 #include "config.h"
 
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include <json-glib/json-glib.h>
+#include <opencc.h>
 
 #include "tm-analyzer.h"
 #include "tm-dict.h"
@@ -241,6 +245,73 @@ main (int argc, char **argv)
         report (label, best, bytes, items, "terms");
       }
     (void) analyzer;
+
+    /* Traditional text: the same abstracts through s2t. */
+    {
+      opencc_t s2t = opencc_open ("s2t.json");
+      g_autoptr(GPtrArray) traditional = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(TmAnalysis) a = NULL;
+      gsize tbytes = 0;
+      double simplified, folded;
+
+      if (s2t == (opencc_t) -1)
+        {
+          printf ("SKIP traditional: OpenCC has no s2t.json\n");
+          return 0;
+        }
+      for (guint i = 0; i < texts->len; i++)
+        {
+          char *t = opencc_convert_utf8 (s2t, texts->pdata[i], strlen (texts->pdata[i]));
+
+          g_ptr_array_add (traditional, g_strdup (t));
+          tbytes += strlen (t);
+          opencc_convert_utf8_free (t);
+        }
+      opencc_close (s2t);
+      tbytes *= reps;
+
+      items = 0;
+      TIMED (simplified, {
+        for (guint i = 0; i < n; i++)
+          {
+            const char *t = texts->pdata[i % texts->len];
+            tm_normalizer_run (normalizer, t, strlen (t), norm, NULL);
+            items += norm->text->len;
+          }
+      });
+      report ("normalize (simplified)", simplified, bytes, items, "bytes out");
+      items = 0;
+      TIMED (folded, {
+        for (guint i = 0; i < n; i++)
+          {
+            const char *t = traditional->pdata[i % texts->len];
+            tm_normalizer_run (normalizer, t, strlen (t), norm, NULL);
+            items += norm->text->len;
+          }
+      });
+      report ("normalize (traditional)", folded, tbytes, items, "bytes out");
+      printf ("%-22s %8.2fx the time of simplified, per byte\n", "traditional/simplified",
+              (folded / tbytes) / (simplified / bytes));
+
+      options.mode = TM_MODE_WORDS;
+      g_clear_pointer (&analyzer, tm_analyzer_free);
+      analyzer = tm_analyzer_new (&options, &error);
+      a = tm_analysis_new (analyzer);
+      items = 0;
+      TIMED (simplified, {
+        for (guint i = 0; i < n; i++)
+          tm_analyzer_analyze (analyzer, a, 0, texts->pdata[i % texts->len], -1, count_term, &items, NULL);
+      });
+      report ("end to end (simplified)", simplified, bytes, items, "terms");
+      items = 0;
+      TIMED (folded, {
+        for (guint i = 0; i < n; i++)
+          tm_analyzer_analyze (analyzer, a, 0, traditional->pdata[i % texts->len], -1, count_term, &items, NULL);
+      });
+      report ("end to end (traditional)", folded, tbytes, items, "terms");
+      printf ("%-22s %8.2fx the time of simplified, per byte\n", "traditional/simplified",
+              (folded / tbytes) / (simplified / bytes));
+    }
   }
   return 0;
 }

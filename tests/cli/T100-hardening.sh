@@ -166,6 +166,13 @@ check "a 1 MB run of one character" expect_status 0
 python3 -c "print('质子交换膜电解水制氢' * 35000)" >"$TEST_TMP/no-space"
 run timeout 20 "$TECHMATCH" tokenize - <"$TEST_TMP/no-space"
 check "1 MB without a space" expect_status 0
+# Traditional characters are folded to simplified in linear time: 240,000
+# of them without a break took minutes when each character looked its
+# source up from the start of the stretch.
+python3 -c "print('鋰電池低溫充電質子交換膜電解製氫雙極板塗層' * 12000)" >"$TEST_TMP/traditional"
+run timeout 20 "$TECHMATCH" tokenize - <"$TEST_TMP/traditional"
+check "240,000 traditional characters without punctuation" expect_status 0
+check "traditional text is folded" grep -q "^质子交换膜" "$TEST_TMP/out"
 printf 'a\342\200\213b\001c\033[31m 😀 ️电池\n' >"$TEST_TMP/odd"
 run "$TECHMATCH" tokenize --mode words - <"$TEST_TMP/odd"
 check "zero-width, control characters and emoji" expect_status 0
