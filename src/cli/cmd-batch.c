@@ -370,10 +370,11 @@ tm_cmd_batch (int argc, char **argv, GError **error)
       g_autofree char *contents = NULL;
       gsize len;
 
-      if (!g_file_get_contents (opt_since, &contents, &len, error))
+      g_autoptr(GError) local = NULL;
+
+      if (!g_file_get_contents (opt_since, &contents, &len, &local))
         {
-          (*error)->domain = TM_ERROR;
-          (*error)->code = TM_ERROR_IO;
+          g_set_error_literal (error, TM_ERROR, TM_ERROR_IO, local->message);
           return TM_EXIT_FAILURE;
         }
       since = tm_since_parse (contents, len, opt_since, error);

@@ -242,6 +242,7 @@ tm_html_write (const char *path, const TmIndex *index, const TmAnalyzer *analyze
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
   g_autofree char *tmp = g_strdup_printf ("%s.tmp.%d", path, (int) getpid ());
+  g_autoptr(GError) local = NULL;
   guint hist[10] = { 0 }, pairs = 0, sources = 0, hmax = 1;
   const char *labels[2] = { "需求 → 成果", "成果 → 需求" };
   const char *ids[2] = { "d2a", "a2d" };
@@ -319,11 +320,9 @@ tm_html_write (const char *path, const TmIndex *index, const TmAnalyzer *analyze
     }
   g_string_append (out, "</main></body></html>\n");
 
-  if (!g_file_set_contents (tmp, out->str, (gssize) out->len, error))
+  if (!g_file_set_contents (tmp, out->str, (gssize) out->len, &local))
     {
-      g_prefix_error (error, "%s: ", path);
-      (*error)->domain = TM_ERROR;
-      (*error)->code = TM_ERROR_IO;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, local->message);
       unlink (tmp);
       return FALSE;
     }

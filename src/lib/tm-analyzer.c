@@ -585,8 +585,7 @@ collect (const TmAnalyzer *z, TmAnalysis *a, const char *text, gssize len, GErro
   g_string_truncate (a->own, 0);
   if (!tm_normalizer_run (z->normalizer, text, n, a->norm, error))
     return FALSE;
-  tm_pretok_run (z->pretok, a->pretok, a->norm->text->str, a->norm->text->len, on_run, a);
-  return TRUE;
+  return tm_pretok_run (z->pretok, a->pretok, a->norm->text->str, a->norm->text->len, on_run, a, error);
 }
 
 gboolean
@@ -702,12 +701,14 @@ synonym_key (TmAnalyzer *z, TmAnalysis *a, const char *term, GString *key, GErro
 {
   TmAnalyzerMode mode = z->options.mode;
   gboolean synonyms = z->options.synonyms;
+  gboolean ok;
 
   g_string_truncate (key, 0);
   z->options.mode = TM_MODE_WORDS;
   z->options.synonyms = FALSE;
   a->keep_stopwords = TRUE;
-  if (collect (z, a, term, -1, error))
+  ok = collect (z, a, term, -1, error);
+  if (ok)
     {
       map_synonyms (a);
       /* Unknown runs would come out as overlapping bigrams, which no
@@ -723,7 +724,7 @@ synonym_key (TmAnalyzer *z, TmAnalysis *a, const char *term, GString *key, GErro
   a->keep_stopwords = FALSE;
   z->options.mode = mode;
   z->options.synonyms = synonyms;
-  return error == NULL || *error == NULL;
+  return ok;
 }
 
 static gboolean

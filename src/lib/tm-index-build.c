@@ -289,24 +289,33 @@ count_terms (gpointer data)
   g_array_set_size (s->pending, 0);
 }
 
-/* Deflates the group in @raw into the slice's stored blob. */
-static void
-flush_group (Slice *s, GByteArray *raw)
+/* Deflates the group in @raw into the slice's stored blob.  zlib fails
+ * only for want of memory (the buffer is compressBound()'s size). */
+static gboolean
+flush_group (Slice *s, GByteArray *raw, GError **error)
 {
   guint64 offset = s->stored->len;
   uLongf size = compressBound (raw->len);
   guint32 raw_len = raw->len;
+  int rc;
 
   if (raw->len == 0)
-    return;
+    return TRUE;
   g_array_append_val (s->stored_offsets, offset);
   g_byte_array_append (s->stored, (const guint8 *) &raw_len, sizeof raw_len);
   g_byte_array_set_size (s->stored, (guint) (offset + sizeof raw_len + size));
   /* Level 1: most of deflate's gain on this text for a fraction of the
    * time of the default level. */
-  compress2 (s->stored->data + offset + sizeof raw_len, &size, raw->data, raw->len, 1);
+  rc = compress2 (s->stored->data + offset + sizeof raw_len, &size, raw->data, raw->len, 1);
+  if (rc != Z_OK)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "deflating the stored records: %s (zlib error %d)",
+                   zError (rc), rc);
+      return FALSE;
+    }
   g_byte_array_set_size (s->stored, (guint) (offset + sizeof raw_len + size));
   g_byte_array_set_size (raw, 0);
+  return TRUE;
 }
 
 static char *
@@ -397,7 +406,8 @@ analyze_slice (gpointer data)
       s->stored_index[doc] = (guint8) in_group;
       if (++in_group == TM_STORED_GROUP)
         {
-          flush_group (s, group);
+          if (!flush_group (s, group, &s->error))
+            break;
           in_group = 0;
         }
 
@@ -426,7 +436,8 @@ analyze_slice (gpointer data)
           t->df++;
         }
     }
-  flush_group (s, group);
+  if (s->error == NULL)
+    flush_group (s, group, &s->error);
   g_ptr_array_unref (s->touched);
   g_array_unref (s->pending);
   return NULL;
@@ -718,10 +729,15 @@ take_lock (const char *path, GError **error)
       close (fd);
       return -1;
     }
+  /* The PID, for the message of the next build that finds it locked. */
   g_snprintf (pid, sizeof pid, "%d\n", (int) getpid ());
-  if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, strlen (pid), 0) < 0)
+  errno = ENOSPC;  /* what a short write means */
+  if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, strlen (pid), 0) != (ssize_t) strlen (pid))
     {
-      /* The lock holds without the PID in it. */
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: writing the PID: %s", lock, g_strerror (saved));
+      close (fd);
+      return -1;
     }
   return fd;
 }
@@ -1302,13 +1318,20 @@ build_write (const Layout *lay, const char *path, GError **error)
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "renaming %s to %s: %s", tmp, path, g_strerror (saved));
       goto fail;
     }
-  /* The rename itself must reach the disk. */
+  /* The rename itself must reach the disk.  A file system that cannot
+   * sync a folder says EINVAL: nothing more can be done there. */
   dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0)
+  if (dfd < 0 || (fsync (dfd) != 0 && errno != EINVAL))
     {
-      fsync (dfd);
-      close (dfd);
+      int saved = errno;
+      if (dfd >= 0)
+        close (dfd);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO,
+                   "%s: the index was renamed into place, but syncing the folder %s failed: %s",
+                   path, dir, g_strerror (saved));
+      return FALSE;
     }
+  close (dfd);
   return TRUE;
 
 fail:

@@ -8,6 +8,7 @@
 #include "tm-error.h"
 #include "tm-limits.h"
 #include "tm-pretok.h"
+#include "tm-private.h"
 
 /* Group 1: a Han run.  Group 2: a technical token: letters (any script
  * but Han) and digits, joined by . - / · ° or _ when a letter or digit
@@ -43,6 +44,7 @@ struct _TmPretok {
 
 struct _TmPretokScratch {
   pcre2_match_data *match;
+  pcre2_match_context *context;  /* PCRE2's default limits, unless a test lowers them */
   GString *joined;
 };
 
@@ -91,8 +93,15 @@ tm_pretok_scratch_new (const TmPretok *p)
   TmPretokScratch *s = g_new0 (TmPretokScratch, 1);
 
   s->match = pcre2_match_data_create_from_pattern (p->code, NULL);
+  s->context = pcre2_match_context_create (NULL);
   s->joined = g_string_new (NULL);
   return s;
+}
+
+void
+_tm_pretok_scratch_set_match_limit (TmPretokScratch *s, guint32 limit)
+{
+  pcre2_set_match_limit (s->context, limit);
 }
 
 void
@@ -101,6 +110,7 @@ tm_pretok_scratch_free (TmPretokScratch *s)
   if (s == NULL)
     return;
   pcre2_match_data_free (s->match);
+  pcre2_match_context_free (s->context);
   g_string_free (s->joined, TRUE);
   g_free (s);
 }
@@ -139,56 +149,77 @@ token_kind (const TmPretok *p, const char *s, gsize len)
   return g_hash_table_contains (p->units, unit) ? TM_RUN_NUMBER : TM_RUN_LATIN;
 }
 
-/* Where the unit that starts at @at ends, or 0 when no unit starts
- * there: a symbol (°c, %) or a letter token of the unit list. */
-static gsize
-joined_unit (const TmPretok *p, TmPretokScratch *s, const char *text, gsize len, gsize at)
+/* A failure of the matcher (a resource limit: never seen with PCRE2's
+ * default limits on the texts the limits allow) as a GError. */
+static gboolean
+match_failed (int rc, gsize at, GError **error)
+{
+  PCRE2_UCHAR message[256];
+
+  pcre2_get_error_message (rc, message, sizeof message);
+  g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "byte %zu: the pre-tokenizer's pattern failed: %s",
+               at, (const char *) message);
+  return FALSE;
+}
+
+/* Where the unit that starts at @at ends in *@unit_end, 0 when no unit
+ * starts there: a symbol (°c, %) or a letter token of the unit list.
+ * FALSE when the matcher fails. */
+static gboolean
+joined_unit (const TmPretok *p, TmPretokScratch *s, const char *text, gsize len, gsize at,
+             gsize *unit_end, GError **error)
 {
   static const char *const symbols[] = { "°c", "%" };
   PCRE2_SIZE *ov;
   char unit[16];
 
+  int rc;
+
+  *unit_end = 0;
   for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
     {
       gsize n = strlen (symbols[i]);
 
       if (at + n <= len && strncmp (text + at, symbols[i], n) == 0
           && (at + n == len || !g_ascii_isalnum (text[at + n])))
-        return at + n;
+        {
+          *unit_end = at + n;
+          return TRUE;
+        }
     }
-  if (pcre2_match (p->code, (PCRE2_SPTR) text, len, at, PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED,
-                   s->match, NULL) < 3)
-    return 0;
+  rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, at, PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED,
+                    s->match, s->context);
+  if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+    return match_failed (rc, at, error);
+  if (rc < 3)
+    return TRUE;
   ov = pcre2_get_ovector_pointer (s->match);
   if (ov[4] == PCRE2_UNSET || ov[1] - ov[0] >= sizeof unit)
-    return 0;
+    return TRUE;
   memcpy (unit, text + ov[0], ov[1] - ov[0]);
   unit[ov[1] - ov[0]] = '\0';
-  return g_hash_table_contains (p->units, unit) ? ov[1] : 0;
+  if (g_hash_table_contains (p->units, unit))
+    *unit_end = ov[1];
+  return TRUE;
 }
 
-void
+gboolean
 tm_pretok_run (const TmPretok *p, TmPretokScratch *s, const char *text, gsize len,
-               TmRunFunc func, gpointer user_data)
+               TmRunFunc func, gpointer user_data, GError **error)
 {
   PCRE2_SIZE at = 0;
 
   while (at < len)
     {
       int rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, at, PCRE2_NO_UTF_CHECK,
-                            s->match, NULL);
+                            s->match, s->context);
       PCRE2_SIZE *ov;
       gsize start, end;
 
       if (rc == PCRE2_ERROR_NOMATCH)
         break;
       if (rc < 0)
-        {
-          /* A resource limit of the matcher: skip one character rather
-           * than lose the rest of the text. */
-          at = (PCRE2_SIZE) (g_utf8_next_char (text + at) - text);
-          continue;
-        }
+        return match_failed (rc, at, error);
       ov = pcre2_get_ovector_pointer (s->match);
       start = ov[0];
       end = ov[1];
@@ -203,8 +234,10 @@ tm_pretok_run (const TmPretok *p, TmPretokScratch *s, const char *text, gsize le
       /* A plain number, then one space, then a unit: one token. */
       if (is_number (text + start, end - start) && end + 1 < len && text[end] == ' ')
         {
-          gsize unit_end = joined_unit (p, s, text, len, end + 1);
+          gsize unit_end;
 
+          if (!joined_unit (p, s, text, len, end + 1, &unit_end, error))
+            return FALSE;
           if (unit_end > 0)
             {
               g_string_assign (s->joined, "");
@@ -217,4 +250,5 @@ tm_pretok_run (const TmPretok *p, TmPretokScratch *s, const char *text, gsize le
         }
       func (token_kind (p, text + start, end - start), start, end, NULL, user_data);
     }
+  return TRUE;
 }

@@ -35,12 +35,15 @@ void             tm_pretok_scratch_free (TmPretokScratch *scratch);
 /* Calls @func for each run of @text (valid UTF-8), in order, with its
  * byte offsets.  For a number joined to a unit across one space, @term
  * is the joined spelling (valid during the call only); otherwise @term
- * is NULL and the run's text is text[start..end). */
+ * is NULL and the run's text is text[start..end).  Fails (TM_ERROR_LIMIT,
+ * naming the byte offset) only when PCRE2 reports an error, such as a
+ * resource limit; the runs before it have been handed on. */
 typedef void (*TmRunFunc) (TmRunKind kind, gsize start, gsize end, const char *term,
                            gpointer user_data);
 
-void tm_pretok_run (const TmPretok *pretok, TmPretokScratch *scratch,
-                    const char *text, gsize len, TmRunFunc func, gpointer user_data);
+gboolean tm_pretok_run (const TmPretok *pretok, TmPretokScratch *scratch,
+                        const char *text, gsize len, TmRunFunc func, gpointer user_data,
+                        GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmPretok, tm_pretok_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmPretokScratch, tm_pretok_scratch_free)

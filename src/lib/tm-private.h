@@ -9,6 +9,7 @@
 
 #include "tm-analyzer.h"
 #include "tm-index.h"
+#include "tm-pretok.h"
 #include "tm-record.h"
 
 G_BEGIN_DECLS
@@ -201,6 +202,12 @@ gboolean _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analy
                                    const TmRecord *record, TmTermFunc func,
                                    void (*field_done) (gpointer user_data),
                                    gpointer user_data, GError **error);
+
+/* ---- tm-pretok.c ---- */
+
+/* Lowers PCRE2's match limit for the scratch's matches: for the tests of
+ * the matcher's failures. */
+void _tm_pretok_scratch_set_match_limit (TmPretokScratch *scratch, guint32 limit);
 
 /* ---- tm-reader.c ---- */
 

@@ -211,7 +211,7 @@ main (int argc, char **argv)
       for (guint i = 0; i < n; i++)
         {
           const char *s = normalized->pdata[i % texts->len];
-          tm_pretok_run (pretok, ps, s, strlen (s), count_run, &items);
+          tm_pretok_run (pretok, ps, s, strlen (s), count_run, &items, NULL);
         }
     });
     report ("pre-tokenize", best, bytes, items, "runs");
@@ -222,7 +222,7 @@ main (int argc, char **argv)
         {
           const char *s = normalized->pdata[i % texts->len];
           SegRun sr = { dict, seg, s, &items };
-          tm_pretok_run (pretok, ps, s, strlen (s), segment_run, &sr);
+          tm_pretok_run (pretok, ps, s, strlen (s), segment_run, &sr, NULL);
         }
     });
     report ("pre-tokenize+segment", best, bytes, items, "words");

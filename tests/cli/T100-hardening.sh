@@ -95,6 +95,11 @@ check "index on a full disk exits 1" expect_status 1
 check "index on a full disk says why" grep -q "File too large" "$TEST_TMP/err"
 check "index on a full disk keeps the previous index" cmp "$idx" "$TEST_TMP/before.idx"
 check "index on a full disk leaves no temporary file" sh -c "! ls '$idx'.tmp.* 2>/dev/null | grep -q ."
+# Not even the lock file's PID fits: the build stops there, and says so.
+# (Its messages go through a pipe: no file can grow under the limit.)
+( trap '' XFSZ; ulimit -f 0; "$TECHMATCH" index -q -i "$TEST_TMP/nospace.idx" "$TEST_TMP/big"; echo "status $?" ) 2>&1 | cat >"$TEST_TMP/err"
+check "index that cannot write its lock file exits 1" grep -q "^status 1\$" "$TEST_TMP/err"
+check "index that cannot write its lock file says so" grep -q "nospace.idx.lock: writing the PID: File too large" "$TEST_TMP/err"
 ( trap '' XFSZ; ulimit -f 20; exec "$TECHMATCH" batch -q -i "$idx" -o "$TEST_TMP/out.tsv" ) >/dev/null 2>"$TEST_TMP/err"
 status=$?
 check "batch on a full disk exits 1" expect_status 1

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "tm-error.h"
 #include "tm-pretok.h"
+#include "tm-private.h"
 #include "tm-test.h"
 
 static TmPretok *pretok;
@@ -54,7 +56,7 @@ runs (const char *text)
 {
   Runs r = { text, g_string_new (NULL) };
 
-  tm_pretok_run (pretok, scratch, text, strlen (text), add_run, &r);
+  CU_ASSERT (tm_pretok_run (pretok, scratch, text, strlen (text), add_run, &r, NULL));
   return g_string_free (r.out, FALSE);
 }
 
@@ -92,6 +94,24 @@ test_script_boundaries (void)
   ASSERT_RUNS ("电池 材料", "han:电池|han:材料");
 }
 
+/* A failure of PCRE2 (here its match limit, lowered to 1) is an error
+ * naming the byte, not a silently shortened list of runs. */
+static void
+test_match_failure (void)
+{
+  g_autoptr(TmPretokScratch) s = tm_pretok_scratch_new (pretok);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  Runs r = { "质子交换膜 abc-123 def", out };
+
+  _tm_pretok_scratch_set_match_limit (s, 1);
+  CU_ASSERT_FALSE (tm_pretok_run (pretok, s, r.text, strlen (r.text), add_run, &r, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_LIMIT));
+  CU_ASSERT (error != NULL && strstr (error->message, ": the pre-tokenizer's pattern failed: ") != NULL);
+  g_clear_error (&error);
+  CU_ASSERT_FALSE (tm_pretok_run (pretok, s, r.text, strlen (r.text), add_run, &r, NULL));
+}
+
 static void
 test_odd_input (void)
 {
@@ -117,5 +137,6 @@ main (void)
   CU_add_test (suite, "number and unit", test_number_and_unit);
   CU_add_test (suite, "script boundaries", test_script_boundaries);
   CU_add_test (suite, "odd input", test_odd_input);
+  CU_add_test (suite, "match failure", test_match_failure);
   return tm_test_run ();
 }
