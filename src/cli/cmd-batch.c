@@ -12,10 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "tm-batch.h"
 #include "tm-cli.h"
+#include "tm-commit.h"
 #include "tm-error.h"
 
 static char *opt_index, *opt_direction, *opt_top, *opt_min_score, *opt_model, *opt_weights;
@@ -103,166 +102,86 @@ status_of (GHashTable *since, const char *dir, const char *source, const char *t
 
 /* ---- output ------------------------------------------------------------------- */
 
-typedef struct {
-  FILE *out;
-  const char *format;
-  GHashTable *since;
-  xmlTextWriterPtr xml;
-  gboolean first_json;
-} Writer;
-
+/* A source with the matches it shows: a row (direction, source) holding
+ * a row per match (rank, target, score, status), so that table formats
+ * print a line per match; nothing when no match is shown. */
 static void
-csv_field (FILE *out, const char *s)
+write_source (TmSprinter *sp, GHashTable *since, const TmIndex *index, const char *dir,
+              const char *source, const TmResults *r)
 {
-  if (strpbrk (s, ",\"\r\n") == NULL)
-    {
-      fputs (s, out);
-      return;
-    }
-  fputc ('"', out);
-  for (; *s != '\0'; s++)
-    {
-      if (*s == '"')
-        fputc ('"', out);
-      fputc (*s, out);
-    }
-  fputc ('"', out);
-}
-
-static void
-write_begin (Writer *w)
-{
-  gboolean status = w->since != NULL;
-
-  if (strcmp (w->format, "tsv") == 0 && opt_header)
-    fprintf (w->out, "direction\tsource_id\trank\ttarget_id\tscore%s\n", status ? "\tstatus" : "");
-  else if (strcmp (w->format, "csv") == 0)
-    {
-      if (opt_bom)
-        fputs ("\xEF\xBB\xBF", w->out);
-      fprintf (w->out, "direction,source_id,rank,target_id,score%s\r\n", status ? ",status" : "");
-    }
-  else if (strcmp (w->format, "json") == 0)
-    {
-      fprintf (w->out, "{\n  \"version\" : 1,\n  \"sources\" : [");
-      w->first_json = TRUE;
-    }
-  else if (strcmp (w->format, "xml") == 0)
-    {
-      xmlOutputBufferPtr buf = xmlOutputBufferCreateFile (w->out, NULL);
-
-      w->xml = xmlNewTextWriter (buf);
-      xmlTextWriterSetIndent (w->xml, 1);
-      xmlTextWriterSetIndentString (w->xml, BAD_CAST "  ");
-      xmlTextWriterStartDocument (w->xml, NULL, "UTF-8", NULL);
-      xmlTextWriterStartElementNS (w->xml, NULL, BAD_CAST "batch", BAD_CAST "urn:techmatch:batch:1");
-      xmlTextWriterWriteAttribute (w->xml, BAD_CAST "version", BAD_CAST "1");
-    }
-}
-
-static void
-write_source (Writer *w, const TmIndex *index, const char *dir, const char *source,
-              const TmResults *r)
-{
-  g_autoptr(JsonBuilder) b = NULL;
-  guint shown = 0;
+  g_autofree const char **status = g_new0 (const char *, r->results->len + 1);
+  g_autofree gboolean *shown = g_new0 (gboolean, r->results->len + 1);
+  guint n_shown = 0;
 
   for (guint i = 0; i < r->results->len; i++)
     {
       const TmResult *m = &g_array_index (r->results, TmResult, i);
       const char *target = tm_index_doc_id (index, r->target, m->doc);
-      const char *status = w->since ? status_of (w->since, dir, source, target, i + 1) : NULL;
-      char score[16];
 
-      if (opt_only_new && status != NULL && strcmp (status, "new") != 0 && strcmp (status, "up") != 0)
-        continue;
-      g_snprintf (score, sizeof score, "%.4f", tm_output_round (m->score));
-      if (strcmp (w->format, "tsv") == 0)
-        fprintf (w->out, "%s\t%s\t%u\t%s\t%s%s%s\n", dir, source, i + 1, target, score,
-                 status ? "\t" : "", status ? status : "");
-      else if (strcmp (w->format, "csv") == 0)
-        {
-          fprintf (w->out, "%s,", dir);
-          csv_field (w->out, source);
-          fprintf (w->out, ",%u,", i + 1);
-          csv_field (w->out, target);
-          fprintf (w->out, ",%s%s%s\r\n", score, status ? "," : "", status ? status : "");
-        }
-      else if (strcmp (w->format, "json") == 0)
-        {
-          if (b == NULL)
-            {
-              b = json_builder_new ();
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "direction");
-              json_builder_add_string_value (b, dir);
-              json_builder_set_member_name (b, "source");
-              json_builder_add_string_value (b, source);
-              json_builder_set_member_name (b, "matches");
-              json_builder_begin_array (b);
-            }
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "rank");
-          json_builder_add_int_value (b, i + 1);
-          json_builder_set_member_name (b, "target");
-          json_builder_add_string_value (b, target);
-          json_builder_set_member_name (b, "score");
-          json_builder_add_double_value (b, tm_output_round (m->score));
-          if (status != NULL)
-            {
-              json_builder_set_member_name (b, "status");
-              json_builder_add_string_value (b, status);
-            }
-          json_builder_end_object (b);
-        }
-      else
-        {
-          if (shown == 0)
-            {
-              xmlTextWriterStartElement (w->xml, BAD_CAST "source");
-              xmlTextWriterWriteAttribute (w->xml, BAD_CAST "direction", BAD_CAST dir);
-              xmlTextWriterWriteAttribute (w->xml, BAD_CAST "id", BAD_CAST source);
-            }
-          xmlTextWriterStartElement (w->xml, BAD_CAST "match");
-          xmlTextWriterWriteFormatAttribute (w->xml, BAD_CAST "rank", "%u", i + 1);
-          xmlTextWriterWriteAttribute (w->xml, BAD_CAST "target", BAD_CAST target);
-          xmlTextWriterWriteAttribute (w->xml, BAD_CAST "score", BAD_CAST score);
-          if (status != NULL)
-            xmlTextWriterWriteAttribute (w->xml, BAD_CAST "status", BAD_CAST status);
-          xmlTextWriterEndElement (w->xml);
-        }
-      shown++;
+      status[i] = since != NULL ? status_of (since, dir, source, target, i + 1) : NULL;
+      shown[i] = !opt_only_new || status[i] == NULL
+                 || strcmp (status[i], "new") == 0 || strcmp (status[i], "up") == 0;
+      n_shown += shown[i];
     }
-  if (b != NULL)
+  if (n_shown == 0)
+    return;
+  tm_sprinter_begin_row (sp);
+  tm_sprinter_key (sp, "direction");
+  tm_sprinter_string (sp, dir);
+  tm_sprinter_key (sp, "source");
+  tm_sprinter_string (sp, source);
+  tm_sprinter_key (sp, "matches");
+  tm_sprinter_begin_list (sp, "match");
+  for (guint i = 0; i < r->results->len; i++)
     {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
+      const TmResult *m = &g_array_index (r->results, TmResult, i);
 
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      text = json_generator_to_data (gen, NULL);
-      fprintf (w->out, "%s\n    %s", w->first_json ? "" : ",", text);
-      w->first_json = FALSE;
+      if (!shown[i])
+        continue;
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_key (sp, "rank");
+      tm_sprinter_integer (sp, i + 1);
+      tm_sprinter_key (sp, "target");
+      tm_sprinter_string (sp, tm_index_doc_id (index, r->target, m->doc));
+      tm_sprinter_key (sp, "score");
+      tm_sprinter_score (sp, m->score);
+      if (status[i] != NULL)
+        {
+          tm_sprinter_key (sp, "status");
+          tm_sprinter_string (sp, status[i]);
+        }
+      tm_sprinter_end (sp);
     }
-  if (w->xml != NULL && shown > 0)
-    xmlTextWriterEndElement (w->xml);
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
 }
 
 static void
-write_end (Writer *w)
+write_batch (TmSprinter *sp, GHashTable *since, const TmIndex *index, TmBatch *const batches[2])
 {
-  if (strcmp (w->format, "json") == 0)
-    fprintf (w->out, "\n  ]\n}\n");
-  else if (w->xml != NULL)
+  static const char * const columns[] = { "direction", "source_id", "rank", "target_id", "score", "status", NULL };
+  g_autofree char **names = g_strdupv ((char **) columns);
+
+  if (since == NULL)
     {
-      xmlTextWriterEndElement (w->xml);
-      xmlTextWriterEndDocument (w->xml);
-      xmlFreeTextWriter (w->xml);   /* flushes; the FILE stays open */
-      w->xml = NULL;
+      g_free (names[5]);
+      names[5] = NULL;
     }
+  tm_sprinter_begin_document (sp, "batch", 1);
+  tm_sprinter_columns (sp, (const char * const *) names);
+  tm_sprinter_key (sp, "sources");
+  tm_sprinter_begin_stream (sp, "source");
+  for (int d = 0; d < 2; d++)
+    {
+      TmBatch *b = batches[d];
+
+      for (guint i = 0; b != NULL && i < b->docs->len; i++)
+        write_source (sp, since, index, d == 0 ? "d2a" : "a2d",
+                      tm_index_doc_id (index, b->source, g_array_index (b->docs, guint32, i)),
+                      b->results->pdata[i]);
+    }
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
 }
 
 /* ---- the command ---------------------------------------------------------------- */
@@ -274,11 +193,15 @@ tm_cmd_batch (int argc, char **argv, GError **error)
   g_autoptr(TmIndex) index = NULL;
   g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(GHashTable) since = NULL;
-  g_autofree char *path = NULL, *tmp = NULL;
+  g_autoptr(TmCommitGroup) group = tm_commit_group_new ();
+  g_autoptr(TmSprinter) sp = NULL;
+  g_autofree char *path = NULL;
+  static const char * const formats[] = { "tsv", "csv", "json", "xml", NULL };
+  const char *format;
+  FILE *out = stdout, *html = NULL;
   TmBatch *batches[2] = { NULL, NULL };
   TmBatchOptions o;
   TmConfig config;
-  Writer w;
   gboolean d2a = TRUE, a2d = TRUE;
   struct sigaction sa;
   int status = TM_EXIT_OK;
@@ -305,14 +228,9 @@ tm_cmd_batch (int argc, char **argv, GError **error)
           return TM_EXIT_USAGE;
         }
     }
-  if (opt_format == NULL)
-    opt_format = g_strdup ("tsv");
-  if (strcmp (opt_format, "tsv") != 0 && strcmp (opt_format, "csv") != 0
-      && strcmp (opt_format, "json") != 0 && strcmp (opt_format, "xml") != 0)
-    {
-      fprintf (stderr, "techmatch batch: unknown format '%s' (tsv, csv, json or xml)\n", opt_format);
-      return TM_EXIT_USAGE;
-    }
+  format = tm_cli_format ("batch", opt_format, formats);
+  if (format == NULL)
+    return TM_EXIT_USAGE;
   if (opt_jobs < 0 || opt_jobs > 1024)
     {
       fprintf (stderr, "techmatch batch: --jobs takes 0 (one per core) to 1024\n");
@@ -385,29 +303,16 @@ tm_cmd_batch (int argc, char **argv, GError **error)
   if (!tm_cli_open_index (path, &index, &analyzer, error))
     return TM_EXIT_INDEX;
 
-  /* Output: a temporary file beside the target, renamed when complete,
-   * so that an interrupted or failed run never replaces a good file. */
-  memset (&w, 0, sizeof w);
-  w.format = opt_format;
-  w.since = since;
-  if (opt_output != NULL)
-    {
-      int fd;
-
-      tmp = g_strdup_printf ("%s.tmp.%d", opt_output, (int) getpid ());
-      fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      if (fd < 0 || (w.out = fdopen (fd, "w")) == NULL)
-        {
-          int saved = errno;
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", opt_output, g_strerror (saved));
-          g_clear_pointer (&tmp, g_free);
-          if (fd >= 0)
-            close (fd);
-          return TM_EXIT_FAILURE;
-        }
-    }
-  else
-    w.out = stdout;
+  /* Every file is written to a temporary and put in place only when the
+   * whole run succeeded (tm-commit.h). */
+  if (opt_output != NULL && (out = tm_commit_group_open (group, opt_output, error)) == NULL)
+    return TM_EXIT_FAILURE;
+  if (opt_html != NULL && (html = tm_commit_group_open (group, opt_html, error)) == NULL)
+    return TM_EXIT_FAILURE;
+  sp = tm_sprinter_new (format, out, opt_output != NULL ? opt_output : "standard output",
+                        &(TmSprinterOptions) { .header = opt_header, .bom = opt_bom }, error);
+  if (sp == NULL)
+    return TM_EXIT_FAILURE;
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -431,18 +336,9 @@ tm_cmd_batch (int argc, char **argv, GError **error)
         }
     }
 
-  write_begin (&w);
-  for (int d = 0; d < 2; d++)
-    {
-      TmBatch *b = batches[d];
-
-      for (guint i = 0; b != NULL && i < b->docs->len; i++)
-        write_source (&w, index, d == 0 ? "d2a" : "a2d",
-                      tm_index_doc_id (index, b->source, g_array_index (b->docs, guint32, i)),
-                      b->results->pdata[i]);
-    }
-  write_end (&w);
-  if (opt_html != NULL && !tm_html_write (opt_html, index, analyzer, batches, path, error))
+  write_batch (sp, since, index, batches);
+  if (!tm_sprinter_finish (sp, error)
+      || (html != NULL && !tm_html_write (html, opt_html, index, analyzer, batches, path, error)))
     {
       status = TM_EXIT_FAILURE;
       goto out;
@@ -452,49 +348,16 @@ tm_cmd_batch (int argc, char **argv, GError **error)
       status = TM_EXIT_INDEX;
       goto out;
     }
-  if (fflush (w.out) != 0 || ferror (w.out)
-      || (tmp != NULL && (fsync (fileno (w.out)) != 0)))
-    {
-      int saved = errno;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s",
-                   opt_output ? opt_output : "the output", g_strerror (saved));
-      status = TM_EXIT_FAILURE;
-      goto out;
-    }
   if (g_atomic_int_get (&cancelled))
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CANCELLED, "interrupted");
       status = TM_EXIT_INTERRUPTED;
       goto out;
     }
-  if (tmp != NULL)
-    {
-      if (fclose (w.out) != 0)
-        {
-          int saved = errno;
-          w.out = NULL;
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", opt_output, g_strerror (saved));
-          status = TM_EXIT_FAILURE;
-          goto out;
-        }
-      w.out = NULL;
-      if (rename (tmp, opt_output) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "renaming %s to %s: %s", tmp, opt_output, g_strerror (saved));
-          status = TM_EXIT_FAILURE;
-          goto out;
-        }
-      g_clear_pointer (&tmp, g_free);
-    }
+  if (!tm_commit_group_commit (group, error))
+    status = TM_EXIT_FAILURE;
 
 out:
-  if (tmp != NULL)
-    {
-      if (w.out != NULL)
-        fclose (w.out);
-      unlink (tmp);
-    }
   tm_batch_free (batches[0]);
   tm_batch_free (batches[1]);
   return status;

@@ -47,7 +47,13 @@ tm_cmd_explain (int argc, char **argv, GError **error)
   g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmMatcher) matcher = NULL;
   g_autoptr(TmResults) results = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(TmSprinter) sp = NULL;
+  g_autofree char *path = NULL, *terms = NULL;
+  static const char * const formats[] = { "tsv", "json", NULL };
+  static const char * const columns[] = {
+    "#", "term", "title", "keywords", "body", "idf", "query_weight", "doc_weight", "contribution", NULL
+  };
+  const char *format;
   TmMatchOptions o;
   TmConfig config;
   TmLibrary source, target;
@@ -67,11 +73,9 @@ tm_cmd_explain (int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch explain: give --demand ID and --achievement ID\nTry 'techmatch explain --help'.\n");
       return TM_EXIT_USAGE;
     }
-  if (opt_format != NULL && strcmp (opt_format, "tsv") != 0 && strcmp (opt_format, "json") != 0)
-    {
-      fprintf (stderr, "techmatch explain: unknown format '%s' (tsv or json)\n", opt_format);
-      return TM_EXIT_USAGE;
-    }
+  format = tm_cli_format ("explain", opt_format, formats);
+  if (format == NULL)
+    return TM_EXIT_USAGE;
   if (!tm_config_load (&config, error))
     return TM_EXIT_DATA;
   if (!tm_cli_match_options ("explain", &config, &o, NULL, opt_terms, NULL, opt_model, opt_weights))
@@ -102,50 +106,43 @@ tm_cmd_explain (int argc, char **argv, GError **error)
       r = &g_array_index (results->results, TmResult, 0);
       score = r->score;
     }
+  terms = g_strdup_printf ("%u of %u", results->n_used_terms, results->n_query_terms);
 
-  if (g_strcmp0 (opt_format, "json") == 0)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, 1);
-      json_builder_set_member_name (b, "demand");
-      json_builder_add_string_value (b, opt_demand);
-      json_builder_set_member_name (b, "achievement");
-      json_builder_add_string_value (b, opt_achievement);
-      json_builder_set_member_name (b, "query");
-      json_builder_add_string_value (b, tm_library_name (source));
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, tm_model_name (o.score.model));
-      json_builder_set_member_name (b, "score");
-      json_builder_add_double_value (b, tm_output_round (score));
-      json_builder_set_member_name (b, "query_terms");
-      json_builder_add_int_value (b, results->n_query_terms);
-      json_builder_set_member_name (b, "used_terms");
-      json_builder_add_int_value (b, results->n_used_terms);
-      if (r != NULL)
-        tm_output_json_explanation (b, r);
-      json_builder_end_object (b);
-      tm_cli_print_json (b);
-      return TM_EXIT_OK;
-    }
-
-  printf ("demand\t%s\t%s\n", opt_demand, tm_index_doc_title (index, TM_LIBRARY_DEMAND, ddoc));
-  printf ("achievement\t%s\t%s\n", opt_achievement, tm_index_doc_title (index, TM_LIBRARY_ACHIEVEMENT, adoc));
-  printf ("query\t%s\n", tm_library_name (source));
-  printf ("model\t%s\n", tm_model_name (o.score.model));
-  printf ("score\t%.4f\n", tm_output_round (score));
-  printf ("terms\t%u of %u\n", results->n_used_terms, results->n_query_terms);
-  printf ("#\tterm\ttitle\tkeywords\tbody\tidf\tquery_weight\tdoc_weight\tcontribution\n");
-  for (guint j = 0; r != NULL && j < r->contributions->len; j++)
-    {
-      const TmContribution *c = &g_array_index (r->contributions, TmContribution, j);
-
-      printf ("+\t%s\t%u\t%u\t%u\t%.4f\t%.4f\t%.4f\t%.4f\n", c->term, c->tf[0], c->tf[1], c->tf[2],
-              c->idf, c->query_weight, c->doc_weight, c->contribution);
-    }
-  for (guint j = 0; r != NULL && j < r->missing->len; j++)
-    printf ("-\t%s\n", (const char *) r->missing->pdata[j]);
+  /* The breakdown always has its column names (explain has no --header). */
+  sp = tm_cli_sprinter_stdout (format, &(TmSprinterOptions) { .header = TRUE });
+  tm_sprinter_begin_document (sp, "explain", 1);
+  tm_sprinter_key (sp, "demand");
+  tm_sprinter_string (sp, opt_demand);
+  /* Table lines name each record with its title too. */
+  tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+  tm_sprinter_string (sp, tm_index_doc_title (index, TM_LIBRARY_DEMAND, ddoc));
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+  tm_sprinter_key (sp, "achievement");
+  tm_sprinter_string (sp, opt_achievement);
+  tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+  tm_sprinter_string (sp, tm_index_doc_title (index, TM_LIBRARY_ACHIEVEMENT, adoc));
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+  tm_sprinter_key (sp, "query");
+  tm_sprinter_string (sp, tm_library_name (source));
+  tm_sprinter_key (sp, "model");
+  tm_sprinter_string (sp, tm_model_name (o.score.model));
+  tm_sprinter_key (sp, "score");
+  tm_sprinter_score (sp, score);
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  tm_sprinter_key (sp, "query_terms");
+  tm_sprinter_integer (sp, results->n_query_terms);
+  tm_sprinter_key (sp, "used_terms");
+  tm_sprinter_integer (sp, results->n_used_terms);
+  /* Table formats say both on one line. */
+  tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+  tm_sprinter_key (sp, "terms");
+  tm_sprinter_string (sp, terms);
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+  tm_sprinter_columns (sp, columns);
+  if (r != NULL)
+    tm_output_explanation (sp, r);
+  tm_sprinter_end (sp);
+  if (!tm_sprinter_finish (sp, error))
+    return TM_EXIT_FAILURE;
   return TM_EXIT_OK;
 }

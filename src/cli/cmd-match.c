@@ -141,7 +141,10 @@ tm_cmd_match (int argc, char **argv, GError **error)
   g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmMatcher) matcher = NULL;
   g_autoptr(TmResults) results = NULL;
+  g_autoptr(TmSprinter) sp = NULL;
   g_autofree char *path = NULL, *text = NULL;
+  static const char * const formats[] = { "tsv", "json", NULL };
+  const char *format;
   gboolean from_stdin = argc >= 2 && strcmp (argv[argc - 1], "-") == 0;
   TmMatchOptions o;
   TmConfig config;
@@ -167,11 +170,9 @@ tm_cmd_match (int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch match: give one query: --demand ID, --achievement ID, --text TEXT, --file FILE or -\n");
       return TM_EXIT_USAGE;
     }
-  if (opt_format != NULL && strcmp (opt_format, "tsv") != 0 && strcmp (opt_format, "json") != 0)
-    {
-      fprintf (stderr, "techmatch match: unknown format '%s' (tsv or json)\n", opt_format);
-      return TM_EXIT_USAGE;
-    }
+  format = tm_cli_format ("match", opt_format, formats);
+  if (format == NULL)
+    return TM_EXIT_USAGE;
   if (opt_target != NULL && !tm_library_from_name (opt_target, &target))
     {
       fprintf (stderr, "techmatch match: --target is achievement or demand, not '%s'\n", opt_target);
@@ -250,38 +251,31 @@ tm_cmd_match (int argc, char **argv, GError **error)
   if (results == NULL)
     return TM_EXIT_FAILURE;
 
-  if (g_strcmp0 (opt_format, "json") == 0)
+  sp = tm_cli_sprinter_stdout (format, &(TmSprinterOptions) { .header = opt_header });
+  tm_sprinter_begin_document (sp, "match", 1);
+  /* What was asked: tree formats only (a line format's lines are the
+   * results). */
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  tm_sprinter_key (sp, "query");
+  tm_sprinter_begin_map (sp);
+  tm_sprinter_key (sp, "type");
+  tm_sprinter_string (sp, opt_demand ? "demand" : opt_achievement ? "achievement" : "text");
+  if (opt_demand || opt_achievement)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, 1);
-      json_builder_set_member_name (b, "query");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, opt_demand ? "demand" : opt_achievement ? "achievement" : "text");
-      if (opt_demand || opt_achievement)
-        {
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, opt_demand ? opt_demand : opt_achievement);
-        }
-      json_builder_set_member_name (b, "terms");
-      json_builder_add_int_value (b, results->n_used_terms);
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "target");
-      json_builder_add_string_value (b, tm_library_name (results->target));
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, tm_model_name (o.score.model));
-      tm_output_json_results (b, index, results, opt_explain);
-      json_builder_end_object (b);
-      tm_cli_print_json (b);
+      tm_sprinter_key (sp, "id");
+      tm_sprinter_string (sp, opt_demand ? opt_demand : opt_achievement);
     }
-  else
-    {
-      if (opt_header)
-        printf ("rank\tid\tscore\ttitle\n");
-      tm_output_tsv (index, results, opt_explain);
-    }
+  tm_sprinter_key (sp, "terms");
+  tm_sprinter_integer (sp, results->n_used_terms);
+  tm_sprinter_end (sp);
+  tm_sprinter_key (sp, "target");
+  tm_sprinter_string (sp, tm_library_name (results->target));
+  tm_sprinter_key (sp, "model");
+  tm_sprinter_string (sp, tm_model_name (o.score.model));
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+  tm_output_results (sp, index, results, opt_explain);
+  tm_sprinter_end (sp);
+  if (!tm_sprinter_finish (sp, error))
+    return TM_EXIT_FAILURE;
   return TM_EXIT_OK;
 }

@@ -73,9 +73,10 @@ tm_cmd_show (int argc, char **argv, GError **error)
   g_autofree char *path = NULL;
   TmConfig config;
   TmLibrary only = TM_LIBRARY_DEMAND;
-  gboolean json;
-  int shown = 0;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
+  g_autoptr(TmSprinter) sp = NULL;
+  static const char * const formats[] = { "tsv", "json", NULL };
+  const char *format;
 
   g_option_context_set_summary (context, "Print a record as the index stores it.");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -91,12 +92,9 @@ tm_cmd_show (int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch show: --library is demand or achievement, not '%s'\n", opt_library);
       return TM_EXIT_USAGE;
     }
-  json = g_strcmp0 (opt_format, "json") == 0;
-  if (opt_format != NULL && !json && strcmp (opt_format, "tsv") != 0)
-    {
-      fprintf (stderr, "techmatch show: unknown format '%s' (tsv or json)\n", opt_format);
-      return TM_EXIT_USAGE;
-    }
+  format = tm_cli_format ("show", opt_format, formats);
+  if (format == NULL)
+    return TM_EXIT_USAGE;
   if (!tm_config_load (&config, error))
     return TM_EXIT_DATA;
   path = tm_config_index_path (&config, opt_index);
@@ -106,58 +104,46 @@ tm_cmd_show (int argc, char **argv, GError **error)
     return TM_EXIT_INDEX;
 
   /* An id is unique within its library; both libraries may hold it:
-   * JSON has a list of records, one or two. */
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, 1);
-  json_builder_set_member_name (b, "records");
-  json_builder_begin_array (b);
+   * a list of records, one or two, found before anything is printed. */
   for (int l = TM_LIBRARY_ACHIEVEMENT; l >= TM_LIBRARY_DEMAND; l--)
     {
-      g_autoptr(TmRecord) record = NULL;
-      g_autoptr(GArray) fields = NULL;
       guint32 doc;
 
       if ((opt_library != NULL && (TmLibrary) l != only)
           || !tm_index_find_doc (index, (TmLibrary) l, argv[1], &doc))
         continue;
-      record = tm_index_get_record (index, (TmLibrary) l, doc);
-      fields = fields_of (record);
-      if (json)
-        {
-          json_builder_begin_object (b);
-          for (guint i = 0; i < fields->len; i++)
-            {
-              Field *f = &g_array_index (fields, Field, i);
-              json_builder_set_member_name (b, f->name);
-              json_builder_add_string_value (b, f->value);
-            }
-          json_builder_end_object (b);
-        }
-      else
-        {
-          if (shown > 0)
-            putchar ('\n');
-          for (guint i = 0; i < fields->len; i++)
-            {
-              Field *f = &g_array_index (fields, Field, i);
-              printf ("%s\t%s\n", f->name, f->value);
-            }
-        }
-      for (guint i = 0; i < fields->len; i++)
-        g_free (g_array_index (fields, Field, i).value);
-      shown++;
+      g_ptr_array_add (records, tm_index_get_record (index, (TmLibrary) l, doc));
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
   if (!tm_index_check (index, error))
     return TM_EXIT_INDEX;
-  if (json && shown > 0)
-    tm_cli_print_json (b);
-  if (shown == 0)
+  if (records->len == 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no record with id %s in %s", argv[1], path);
       return TM_EXIT_NOT_FOUND;
     }
+
+  sp = tm_cli_sprinter_stdout (format, NULL);
+  tm_sprinter_begin_document (sp, "show", 1);
+  tm_sprinter_key (sp, "records");
+  tm_sprinter_begin_list (sp, "record");
+  for (guint r = 0; r < records->len; r++)
+    {
+      g_autoptr(GArray) fields = fields_of (records->pdata[r]);
+
+      tm_sprinter_begin_map (sp);
+      for (guint i = 0; i < fields->len; i++)
+        {
+          Field *f = &g_array_index (fields, Field, i);
+
+          tm_sprinter_key (sp, f->name);
+          tm_sprinter_string (sp, f->value);
+          g_free (f->value);
+        }
+      tm_sprinter_end (sp);
+    }
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+  if (!tm_sprinter_finish (sp, error))
+    return TM_EXIT_FAILURE;
   return TM_EXIT_OK;
 }

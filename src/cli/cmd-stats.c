@@ -27,6 +27,9 @@ tm_cmd_stats (int argc, char **argv, GError **error)
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(TmIndex) index = NULL;
   g_autoptr(GDateTime) built = NULL;
+  g_autoptr(TmSprinter) sp = NULL;
+  static const char * const formats[] = { "tsv", "json", NULL };
+  const char *format;
   g_autofree char *path = NULL, *when = NULL;
   g_autofree char *weights = NULL;
   const TmAnalyzerOptions *a;
@@ -45,11 +48,9 @@ tm_cmd_stats (int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch stats: unexpected argument '%s'\n", argv[1]);
       return TM_EXIT_USAGE;
     }
-  if (opt_format != NULL && strcmp (opt_format, "tsv") != 0 && strcmp (opt_format, "json") != 0)
-    {
-      fprintf (stderr, "techmatch stats: unknown format '%s' (tsv or json)\n", opt_format);
-      return TM_EXIT_USAGE;
-    }
+  format = tm_cli_format ("stats", opt_format, formats);
+  if (format == NULL)
+    return TM_EXIT_USAGE;
   if (!tm_config_load (&config, error))
     return TM_EXIT_DATA;
   path = tm_config_index_path (&config, opt_index);
@@ -67,53 +68,38 @@ tm_cmd_stats (int argc, char **argv, GError **error)
   when = built != NULL ? g_date_time_format_iso8601 (built) : g_strdup ("?");
   weights = g_strdup_printf ("%g,%g,%g", w[0], w[1], w[2]);
 
-  if (g_strcmp0 (opt_format, "json") == 0)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_object (b);
-#define INT(k, v) json_builder_set_member_name (b, k), json_builder_add_int_value (b, (gint64) (v))
-#define STR(k, v) json_builder_set_member_name (b, k), json_builder_add_string_value (b, v)
-#define BOOL(k, v) json_builder_set_member_name (b, k), json_builder_add_boolean_value (b, v)
-      INT ("version", 1);
-      STR ("index", path);
-      INT ("achievements", tm_index_get_n_docs (index, TM_LIBRARY_ACHIEVEMENT));
-      INT ("demands", tm_index_get_n_docs (index, TM_LIBRARY_DEMAND));
-      INT ("terms", tm_index_get_n_terms (index));
-      INT ("postings", postings);
-      INT ("file_size", tm_index_get_file_size (index));
-      STR ("built", when);
-      json_builder_set_member_name (b, "build_seconds");
-      json_builder_add_double_value (b, tm_output_round (tm_index_get_build_seconds (index)));
-      STR ("mode", tm_analyzer_mode_name (a->mode));
-      BOOL ("synonyms", a->synonyms);
-      BOOL ("stopwords", a->stopwords);
-      BOOL ("stem", a->stem);
-      STR ("weights", weights);
+  sp = tm_cli_sprinter_stdout (format, NULL);
+  tm_sprinter_begin_document (sp, "stats", 1);
+#define INT(k, v) (tm_sprinter_key (sp, k), tm_sprinter_integer (sp, (gint64) (v)))
+#define STR(k, v) (tm_sprinter_key (sp, k), tm_sprinter_string (sp, v))
+#define BOOL(k, v) (tm_sprinter_key (sp, k), tm_sprinter_boolean (sp, v))
+  STR ("index", path);
+  INT ("achievements", tm_index_get_n_docs (index, TM_LIBRARY_ACHIEVEMENT));
+  INT ("demands", tm_index_get_n_docs (index, TM_LIBRARY_DEMAND));
+  INT ("terms", tm_index_get_n_terms (index));
+  INT ("postings", postings);
+  INT ("file_size", tm_index_get_file_size (index));
+  STR ("built", when);
+  tm_sprinter_key (sp, "build_seconds");
+  tm_sprinter_number (sp, tm_index_get_build_seconds (index), 2);
+  STR ("mode", tm_analyzer_mode_name (a->mode));
+  BOOL ("synonyms", a->synonyms);
+  BOOL ("stopwords", a->stopwords);
+  BOOL ("stem", a->stem);
+  STR ("weights", weights);
+  /* The word lists the index was built with, a line each; tree formats
+   * have never carried them (version 1). */
+  tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+  for (const TmWordList * const *p = a->word_lists; p && *p; p++)
+    STR ((*p)->kind == TM_WORD_LIST_LEXICON ? "lexicon"
+         : (*p)->kind == TM_WORD_LIST_SYNONYMS ? "synonyms_file" : "stopwords_file",
+         (*p)->name);
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
 #undef INT
 #undef STR
 #undef BOOL
-      json_builder_end_object (b);
-      tm_cli_print_json (b);
-      return TM_EXIT_OK;
-    }
-
-  printf ("index\t%s\n", path);
-  printf ("achievements\t%u\n", tm_index_get_n_docs (index, TM_LIBRARY_ACHIEVEMENT));
-  printf ("demands\t%u\n", tm_index_get_n_docs (index, TM_LIBRARY_DEMAND));
-  printf ("terms\t%u\n", tm_index_get_n_terms (index));
-  printf ("postings\t%" G_GUINT64_FORMAT "\n", postings);
-  printf ("file_size\t%" G_GUINT64_FORMAT "\n", tm_index_get_file_size (index));
-  printf ("built\t%s\n", when);
-  printf ("build_seconds\t%.2f\n", tm_index_get_build_seconds (index));
-  printf ("mode\t%s\n", tm_analyzer_mode_name (a->mode));
-  printf ("synonyms\t%s\n", a->synonyms ? "yes" : "no");
-  printf ("stopwords\t%s\n", a->stopwords ? "yes" : "no");
-  printf ("stem\t%s\n", a->stem ? "yes" : "no");
-  printf ("weights\t%s\n", weights);
-  for (const TmWordList * const *p = a->word_lists; p && *p; p++)
-    printf ("%s\t%s\n", (*p)->kind == TM_WORD_LIST_LEXICON ? "lexicon"
-                        : (*p)->kind == TM_WORD_LIST_SYNONYMS ? "synonyms_file" : "stopwords_file",
-            (*p)->name);
+  tm_sprinter_end (sp);
+  if (!tm_sprinter_finish (sp, error))
+    return TM_EXIT_FAILURE;
   return TM_EXIT_OK;
 }

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "tm-analyzer.h"
 #include "tm-cli.h"
 #include "tm-error.h"
@@ -47,49 +45,48 @@ static GOptionEntry entries[] = {
   { NULL }
 };
 
+/* The terms, kept until the analysis is done: a failed analysis prints
+ * nothing. */
+typedef struct {
+  char *text;
+  TmTermKind kind;
+  gsize start, end;
+} Term;
+
 static void
-print_tsv (const TmTerm *term, gpointer data)
+clear_term (gpointer data)
 {
-  printf ("%.*s\t%s\t%" G_GSIZE_FORMAT "\t%" G_GSIZE_FORMAT "\n", (int) term->len, term->text,
-          tm_term_kind_name (term->kind), term->start, term->end);
+  g_free (((Term *) data)->text);
 }
 
 static void
-add_json (const TmTerm *term, gpointer data)
+add_term (const TmTerm *term, gpointer data)
 {
-  JsonBuilder *b = data;
-  g_autofree char *text = g_strndup (term->text, term->len);
+  Term t = { g_strndup (term->text, term->len), term->kind, term->start, term->end };
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "term");
-  json_builder_add_string_value (b, text);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, tm_term_kind_name (term->kind));
-  json_builder_set_member_name (b, "start");
-  json_builder_add_int_value (b, (gint64) term->start);
-  json_builder_set_member_name (b, "end");
-  json_builder_add_int_value (b, (gint64) term->end);
-  json_builder_end_object (b);
+  g_array_append_val ((GArray *) data, t);
 }
 
 typedef struct {
   const GString *norm;
-  gboolean first;
+  GPtrArray *runs;     /* each Han run, its words separated by spaces */
+  GString *run;
 } SegmentOut;
 
 static void
-print_segment (gsize start, gsize end, gpointer data)
+add_segment (gsize start, gsize end, gpointer data)
 {
   SegmentOut *s = data;
 
   if (start == end)
     {
-      putchar ('\n');
-      s->first = TRUE;
+      g_ptr_array_add (s->runs, g_string_free (s->run, FALSE));
+      s->run = g_string_new (NULL);
       return;
     }
-  printf ("%s%.*s", s->first ? "" : " ", (int) (end - start), s->norm->str + start);
-  s->first = FALSE;
+  if (s->run->len > 0)
+    g_string_append_c (s->run, ' ');
+  g_string_append_len (s->run, s->norm->str + start, (gssize) (end - start));
 }
 
 static char *
@@ -117,8 +114,10 @@ tm_cmd_tokenize (int argc, char **argv, GError **error)
   g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmAnalysis) analysis = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(TmSprinter) sp = NULL;
+  static const char * const formats[] = { "tsv", "json", NULL };
+  const char *format;
   TmAnalyzerOptions options;
-  gboolean json;
   gsize len;
 
   g_option_context_set_summary (context,
@@ -134,12 +133,9 @@ tm_cmd_tokenize (int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch tokenize: unknown mode '%s' (words, bigrams or mixed)\n", opt_mode);
       return TM_EXIT_USAGE;
     }
-  json = g_strcmp0 (opt_format, "json") == 0;
-  if (opt_format != NULL && !json && strcmp (opt_format, "tsv") != 0)
-    {
-      fprintf (stderr, "techmatch tokenize: unknown format '%s' (tsv or json)\n", opt_format);
-      return TM_EXIT_USAGE;
-    }
+  format = tm_cli_format ("tokenize", opt_format, formats);
+  if (format == NULL)
+    return TM_EXIT_USAGE;
   if (argc < 2)
     {
       fprintf (stderr, "techmatch tokenize: no text given\nTry 'techmatch tokenize --help'.\n");
@@ -170,46 +166,60 @@ tm_cmd_tokenize (int argc, char **argv, GError **error)
     return TM_EXIT_FAILURE;
   analysis = tm_analysis_new (analyzer);
 
+  sp = tm_cli_sprinter_stdout (format, NULL);
+  tm_sprinter_begin_document (sp, "tokenize", 1);
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  tm_sprinter_key (sp, "mode");
+  tm_sprinter_string (sp, tm_analyzer_mode_name (options.mode));
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
   if (opt_segment)
     {
       g_autoptr(GString) norm = g_string_new (NULL);
-      SegmentOut out = { norm, TRUE };
+      g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_free);
+      SegmentOut out = { norm, runs, g_string_new (NULL) };
+      gboolean ok = tm_analyzer_segment (analyzer, analysis, text, (gssize) len, norm,
+                                         add_segment, &out, error);
 
-      if (!tm_analyzer_segment (analyzer, analysis, text, (gssize) len, norm,
-                                print_segment, &out, error))
+      if (ok && out.run->len > 0)
+        g_ptr_array_add (runs, g_string_free (g_steal_pointer (&out.run), FALSE));
+      if (out.run != NULL)
+        g_string_free (out.run, TRUE);
+      if (!ok)
         return TM_EXIT_DATA;
-      if (!out.first)
-        putchar ('\n');
-      return TM_EXIT_OK;
+      tm_sprinter_key (sp, "segments");
+      tm_sprinter_begin_list (sp, "segment");
+      for (guint i = 0; i < runs->len; i++)
+        tm_sprinter_string (sp, runs->pdata[i]);
+      tm_sprinter_end (sp);
     }
-
-  if (json)
+  else
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *out = NULL;
+      g_autoptr(GArray) terms = g_array_new (FALSE, FALSE, sizeof (Term));
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, 1);
-      json_builder_set_member_name (b, "mode");
-      json_builder_add_string_value (b, tm_analyzer_mode_name (options.mode));
-      json_builder_set_member_name (b, "terms");
-      json_builder_begin_array (b);
-      if (!tm_analyzer_analyze (analyzer, analysis, 0, text, (gssize) len, add_json, b, error))
+      g_array_set_clear_func (terms, clear_term);
+      if (!tm_analyzer_analyze (analyzer, analysis, 0, text, (gssize) len, add_term, terms, error))
         return TM_EXIT_DATA;
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      out = json_generator_to_data (gen, NULL);
-      printf ("%s\n", out);
-      return TM_EXIT_OK;
-    }
+      tm_sprinter_key (sp, "terms");
+      tm_sprinter_begin_list (sp, "term");
+      for (guint i = 0; i < terms->len; i++)
+        {
+          Term *t = &g_array_index (terms, Term, i);
 
-  if (!tm_analyzer_analyze (analyzer, analysis, 0, text, (gssize) len, print_tsv, NULL, error))
-    return TM_EXIT_DATA;
+          tm_sprinter_begin_row (sp);
+          tm_sprinter_key (sp, "term");
+          tm_sprinter_string (sp, t->text);
+          tm_sprinter_key (sp, "kind");
+          tm_sprinter_string (sp, tm_term_kind_name (t->kind));
+          tm_sprinter_key (sp, "start");
+          tm_sprinter_integer (sp, (gint64) t->start);
+          tm_sprinter_key (sp, "end");
+          tm_sprinter_integer (sp, (gint64) t->end);
+          tm_sprinter_end (sp);
+        }
+      tm_sprinter_end (sp);
+    }
+  tm_sprinter_end (sp);
+  if (!tm_sprinter_finish (sp, error))
+    return TM_EXIT_FAILURE;
   return TM_EXIT_OK;
 }

@@ -157,6 +157,30 @@ tm_cli_print_json (JsonBuilder *builder)
   printf ("%s\n", out);
 }
 
+const char *
+tm_cli_format (const char *command, const char *value, const char * const *formats)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint n = g_strv_length ((char **) formats);
+
+  if (value == NULL)
+    return formats[0];
+  for (guint i = 0; i < n; i++)
+    if (strcmp (value, formats[i]) == 0)
+      return formats[i];
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (names, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i]);
+  fprintf (stderr, "techmatch %s: unknown format '%s' (%s)\n", command, value, names->str);
+  return NULL;
+}
+
+TmSprinter *
+tm_cli_sprinter_stdout (const char *format, const TmSprinterOptions *options)
+{
+  /* The format was checked by tm_cli_format(): this cannot fail. */
+  return tm_sprinter_new (format, stdout, "standard output", options, NULL);
+}
+
 void
 tm_cli_print_problem (const TmProblem *problem, gpointer user_data)
 {
@@ -216,7 +240,8 @@ main (int argc, char **argv)
           if (status == TM_EXIT_OK || status == TM_EXIT_FAILURE)
             status = tm_cli_exit_status (error);
         }
-      if (fflush (stdout) != 0 || ferror (stdout))
+      /* A printer that failed has said so (tm_sprinter_finish()). */
+      if ((fflush (stdout) != 0 || ferror (stdout)) && error == NULL)
         {
           fprintf (stderr, "techmatch: error: writing the output: %s\n", g_strerror (errno));
           if (status == TM_EXIT_OK)

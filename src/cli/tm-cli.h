@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
 
 #include <json-glib/json-glib.h>
@@ -16,6 +18,7 @@
 #include "tm-match.h"
 #include "tm-reader.h"
 #include "tm-score.h"
+#include "tm-sprinter.h"
 
 G_BEGIN_DECLS
 
@@ -127,15 +130,30 @@ gboolean tm_cli_open_index (const char *path, TmIndex **index, TmAnalyzer **anal
  * transfer full */
 TmIndex *tm_cli_open_index_only (const char *path, GError **error);
 
-/* Prints a JSON document built with @builder to stdout. */
+/* Prints a JSON document built with @builder to stdout.  Going away:
+ * decisions and check-decisions are its last users (tm-sprinter.h). */
 void tm_cli_print_json (JsonBuilder *builder);
 
-/* tm-output.c: results in each machine format. */
+/* The output format named by --format (@value; NULL: the first of
+ * @formats), when @formats (NULL-terminated) holds it; else NULL after
+ * printing a usage error naming @command. */
+const char *tm_cli_format (const char *command, const char *value, const char * const *formats);
+
+/* A printer of @format on standard output.  transfer full */
+TmSprinter *tm_cli_sprinter_stdout (const char *format, const TmSprinterOptions *options);
+
+/* tm-output.c: what several commands print. */
+/* @score rounded to 4 decimals (TM_SPRINTER_SCORE_DECIMALS). */
 double tm_output_round (double score);
-void   tm_output_tsv (const TmIndex *index, const TmResults *results, gboolean explain);
-void   tm_output_json_results (JsonBuilder *b, const TmIndex *index, const TmResults *results,
-                               gboolean explain);
-void   tm_output_json_explanation (JsonBuilder *b, const TmResult *result);
+/* Match's results: the member "results" of the current map, a row each
+ * (rank, id, score, title; in tree formats also the owner, domain, region,
+ * TRL and, with @explain, the breakdown).  Column names for the header. */
+void   tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults *results,
+                          gboolean explain);
+/* The breakdown of @result's score: the members "terms" (a row per
+ * matched term, prefix "+") and "missing" (a line per missing term,
+ * prefix "-") of the current map. */
+void   tm_output_explanation (TmSprinter *sp, const TmResult *result);
 
 /* The match options from the configuration and option values (NULL when
  * not given); FALSE after printing a usage error. */
@@ -143,9 +161,11 @@ gboolean tm_cli_match_options (const char *command, const TmConfig *config, TmMa
                                const char *top, const char *terms, const char *min_score,
                                const char *model, const char *weights);
 
-/* tm-html.c: the batch report, written to @path (replaced when complete). */
+/* tm-html.c: the batch report, written to @out (@name in messages; a
+ * file of a commit group, tm-commit.h).  FALSE with TM_ERROR_IO when the
+ * write fails. */
 struct _TmBatch;
-gboolean tm_html_write (const char *path, const TmIndex *index, const TmAnalyzer *analyzer,
+gboolean tm_html_write (FILE *out, const char *name, const TmIndex *index, const TmAnalyzer *analyzer,
                         struct _TmBatch *const batches[2], const char *index_path, GError **error);
 
 /* tm-since.c: a previous batch TSV output, (direction, source, target)

@@ -11,10 +11,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tm-batch.h"
 #include "tm-cli.h"
@@ -232,17 +230,14 @@ static const char SCRIPT[] =
   "function filt(v){v=v.toLowerCase();document.querySelectorAll('.card').forEach(function(c){"
   "c.hidden=v&&c.textContent.toLowerCase().indexOf(v)<0})}";
 
-/* Writes the report; to PATH.tmp.PID, renamed when complete. */
 gboolean
-tm_html_write (const char *path, const TmIndex *index, const TmAnalyzer *analyzer,
+tm_html_write (FILE *out_file, const char *name, const TmIndex *index, const TmAnalyzer *analyzer,
                TmBatch *const batches[2], const char *index_path, GError **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(TmAnalysis) analysis = tm_analysis_new (analyzer);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp.%d", path, (int) getpid ());
-  g_autoptr(GError) local = NULL;
   guint hist[10] = { 0 }, pairs = 0, sources = 0, hmax = 1;
   const char *labels[2] = { "需求 → 成果", "成果 → 需求" };
   const char *ids[2] = { "d2a", "a2d" };
@@ -320,17 +315,11 @@ tm_html_write (const char *path, const TmIndex *index, const TmAnalyzer *analyze
     }
   g_string_append (out, "</main></body></html>\n");
 
-  if (!g_file_set_contents (tmp, out->str, (gssize) out->len, &local))
-    {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, local->message);
-      unlink (tmp);
-      return FALSE;
-    }
-  if (rename (tmp, path) != 0)
+  if (fwrite (out->str, 1, out->len, out_file) != out->len)
     {
       int saved = errno;
-      unlink (tmp);
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, g_strerror (saved));
+
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", name, g_strerror (saved));
       return FALSE;
     }
   return TRUE;

@@ -1,6 +1,8 @@
-/* tm-output.c — how match, explain and batch print results: one place
- * for each machine format, so they cannot drift apart.  The formats are
- * versioned and documented in techmatch-match(1). */
+/* tm-output.c — the parts of the output that several commands print, on
+ * the printer of tm-sprinter.h: match's results (also batch's report),
+ * and the breakdown of a score (explain, match --explain).  The formats
+ * are versioned and documented in techmatch-match(1) and
+ * techmatch-explain(1). */
 #include "config.h"
 
 #include <math.h>
@@ -8,140 +10,135 @@
 
 #include "tm-cli.h"
 
-/* Scores print with 4 decimals, in TSV and JSON alike. */
 double
 tm_output_round (double score)
 {
   return round (score * 1e4) / 1e4;
 }
 
-static void
-tsv_field (const char *s)
+void
+tm_output_explanation (TmSprinter *sp, const TmResult *r)
 {
-  /* Tabs and line breaks would break the row: they become spaces. */
-  for (; *s != '\0'; s++)
-    putchar (*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
-static void
-tsv_explanation (const TmResult *r)
-{
+  tm_sprinter_prefix (sp, "+");
+  tm_sprinter_key (sp, "terms");
+  tm_sprinter_begin_list (sp, "term");
   for (guint j = 0; j < r->contributions->len; j++)
     {
       const TmContribution *c = &g_array_index (r->contributions, TmContribution, j);
 
-      printf ("#\t+\t");
-      tsv_field (c->term);
-      printf ("\ttitle=%u,keywords=%u,body=%u\tidf=%.4f\t%.4f\n",
-              c->tf[0], c->tf[1], c->tf[2], c->idf, c->contribution);
-    }
-  for (guint j = 0; j < r->missing->len; j++)
-    {
-      printf ("#\t-\t");
-      tsv_field (r->missing->pdata[j]);
-      putchar ('\n');
-    }
-}
-
-void
-tm_output_tsv (const TmIndex *index, const TmResults *results, gboolean explain)
-{
-  for (guint i = 0; i < results->results->len; i++)
-    {
-      const TmResult *r = &g_array_index (results->results, TmResult, i);
-
-      printf ("%u\t%s\t%.4f\t", i + 1, tm_index_doc_id (index, results->target, r->doc),
-              tm_output_round (r->score));
-      tsv_field (tm_index_doc_title (index, results->target, r->doc));
-      putchar ('\n');
-      if (explain && r->contributions != NULL)
-        tsv_explanation (r);
-    }
-}
-
-static void
-json_string_or_null (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL && value[0] != '\0')
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-void
-tm_output_json_explanation (JsonBuilder *b, const TmResult *r)
-{
-  json_builder_set_member_name (b, "terms");
-  json_builder_begin_array (b);
-  for (guint j = 0; j < r->contributions->len; j++)
-    {
-      const TmContribution *c = &g_array_index (r->contributions, TmContribution, j);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "term");
-      json_builder_add_string_value (b, c->term);
-      json_builder_set_member_name (b, "tf");
-      json_builder_begin_object (b);
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_key (sp, "term");
+      tm_sprinter_string (sp, c->term);
+      tm_sprinter_key (sp, "tf");
+      tm_sprinter_begin_map (sp);
       for (int f = 0; f < TM_N_IFIELDS; f++)
         {
-          json_builder_set_member_name (b, tm_index_field_name (f));
-          json_builder_add_int_value (b, c->tf[f]);
+          tm_sprinter_key (sp, tm_index_field_name (f));
+          tm_sprinter_integer (sp, c->tf[f]);
         }
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "idf");
-      json_builder_add_double_value (b, tm_output_round (c->idf));
-      json_builder_set_member_name (b, "query_weight");
-      json_builder_add_double_value (b, tm_output_round (c->query_weight));
-      json_builder_set_member_name (b, "doc_weight");
-      json_builder_add_double_value (b, tm_output_round (c->doc_weight));
-      json_builder_set_member_name (b, "contribution");
-      json_builder_add_double_value (b, tm_output_round (c->contribution));
-      json_builder_end_object (b);
+      tm_sprinter_end (sp);
+      tm_sprinter_key (sp, "idf");
+      tm_sprinter_score (sp, c->idf);
+      tm_sprinter_key (sp, "query_weight");
+      tm_sprinter_score (sp, c->query_weight);
+      tm_sprinter_key (sp, "doc_weight");
+      tm_sprinter_score (sp, c->doc_weight);
+      tm_sprinter_key (sp, "contribution");
+      tm_sprinter_score (sp, c->contribution);
+      tm_sprinter_end (sp);
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "missing");
-  json_builder_begin_array (b);
+  tm_sprinter_end (sp);
+  tm_sprinter_prefix (sp, "-");
+  tm_sprinter_key (sp, "missing");
+  tm_sprinter_begin_list (sp, "term");
   for (guint j = 0; j < r->missing->len; j++)
-    json_builder_add_string_value (b, r->missing->pdata[j]);
-  json_builder_end_array (b);
+    tm_sprinter_string (sp, r->missing->pdata[j]);
+  tm_sprinter_end (sp);
+  tm_sprinter_prefix (sp, NULL);
+}
+
+/* match --explain in table formats: a line per term under its result,
+ * "#", "+", the term, its frequencies, idf and share; "#", "-" and each
+ * missing term. */
+static void
+explanation_lines (TmSprinter *sp, const TmResult *r)
+{
+  for (guint j = 0; j < r->contributions->len; j++)
+    {
+      const TmContribution *c = &g_array_index (r->contributions, TmContribution, j);
+      g_autofree char *tf = g_strdup_printf ("title=%u,keywords=%u,body=%u", c->tf[0], c->tf[1], c->tf[2]);
+      g_autofree char *idf = g_strdup_printf ("idf=%.4f", tm_output_round (c->idf));
+
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_string (sp, "#");
+      tm_sprinter_string (sp, "+");
+      tm_sprinter_string (sp, c->term);
+      tm_sprinter_string (sp, tf);
+      tm_sprinter_string (sp, idf);
+      tm_sprinter_score (sp, c->contribution);
+      tm_sprinter_end (sp);
+    }
+  for (guint j = 0; j < r->missing->len; j++)
+    {
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_string (sp, "#");
+      tm_sprinter_string (sp, "-");
+      tm_sprinter_string (sp, r->missing->pdata[j]);
+      tm_sprinter_end (sp);
+    }
 }
 
 void
-tm_output_json_results (JsonBuilder *b, const TmIndex *index, const TmResults *results, gboolean explain)
+tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults *results, gboolean explain)
 {
-  json_builder_set_member_name (b, "results");
-  json_builder_begin_array (b);
+  static const char * const columns[] = { "rank", "id", "score", "title", NULL };
+  TmLibrary t = results->target;
+
+  tm_sprinter_columns (sp, columns);
+  tm_sprinter_key (sp, "results");
+  tm_sprinter_begin_list (sp, "result");
   for (guint i = 0; i < results->results->len; i++)
     {
       const TmResult *r = &g_array_index (results->results, TmResult, i);
-      TmLibrary t = results->target;
       int trl = tm_index_doc_trl (index, t, r->doc);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "rank");
-      json_builder_add_int_value (b, i + 1);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, tm_index_doc_id (index, t, r->doc));
-      json_builder_set_member_name (b, "score");
-      json_builder_add_double_value (b, tm_output_round (r->score));
-      json_string_or_null (b, "title", tm_index_doc_title (index, t, r->doc));
-      json_string_or_null (b, t == TM_LIBRARY_DEMAND ? "org" : "institution", tm_index_doc_org (index, t, r->doc));
-      json_string_or_null (b, "domain", tm_index_doc_domain (index, t, r->doc));
-      json_string_or_null (b, "region", tm_index_doc_region (index, t, r->doc));
-      json_builder_set_member_name (b, "trl");
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_key (sp, "rank");
+      tm_sprinter_integer (sp, i + 1);
+      tm_sprinter_key (sp, "id");
+      tm_sprinter_string (sp, tm_index_doc_id (index, t, r->doc));
+      tm_sprinter_key (sp, "score");
+      tm_sprinter_score (sp, r->score);
+      tm_sprinter_key (sp, "title");
+      tm_sprinter_string_or_null (sp, tm_index_doc_title (index, t, r->doc));
+      /* The table lines stop at the title: the rest is for programs. */
+      tm_sprinter_only (sp, TM_SPRINTER_TREE);
+      tm_sprinter_key (sp, t == TM_LIBRARY_DEMAND ? "org" : "institution");
+      tm_sprinter_string_or_null (sp, tm_index_doc_org (index, t, r->doc));
+      tm_sprinter_key (sp, "domain");
+      tm_sprinter_string_or_null (sp, tm_index_doc_domain (index, t, r->doc));
+      tm_sprinter_key (sp, "region");
+      tm_sprinter_string_or_null (sp, tm_index_doc_region (index, t, r->doc));
+      tm_sprinter_key (sp, "trl");
       if (trl > 0)
-        json_builder_add_int_value (b, trl);
+        tm_sprinter_integer (sp, trl);
       else
-        json_builder_add_null_value (b);
+        tm_sprinter_null (sp);
       if (explain && r->contributions != NULL)
         {
-          json_builder_set_member_name (b, "explain");
-          json_builder_begin_object (b);
-          tm_output_json_explanation (b, r);
-          json_builder_end_object (b);
+          tm_sprinter_key (sp, "explain");
+          tm_sprinter_begin_map (sp);
+          tm_output_explanation (sp, r);
+          tm_sprinter_end (sp);
         }
-      json_builder_end_object (b);
+      tm_sprinter_only (sp, TM_SPRINTER_ALL);
+      tm_sprinter_end (sp);
+      if (explain && r->contributions != NULL)
+        {
+          tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+          explanation_lines (sp, r);
+          tm_sprinter_only (sp, TM_SPRINTER_ALL);
+        }
     }
-  json_builder_end_array (b);
+  tm_sprinter_end (sp);
 }

@@ -1,0 +1,36 @@
+/* sprinter-tsv.c — the tsv back-end of tm-sprinter.h: cells separated by
+ * a tab, lines ended by a newline.  A tab or line break inside a cell
+ * would break its line: it prints as a space. */
+#include "config.h"
+
+#include "tm-sprinter-backend.h"
+
+static void
+tsv_line (TmTableWriter *t, const TmCell *cells, guint n, gboolean header)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (line, '\t');
+      for (const char *s = cells[i].text; *s != '\0'; s++)
+        g_string_append_c (line, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+    }
+  g_string_append_c (line, '\n');
+  _tm_sprinter_put (t->sp, line->str, (gssize) line->len);
+  g_string_free (line, TRUE);
+}
+
+static const TmTableWriterClass tsv_class = {
+  .line = tsv_line,
+};
+
+TmSprinter *
+_tm_sprinter_tsv_new (void)
+{
+  TmTableWriter *t = g_new0 (TmTableWriter, 1);
+
+  t->klass = &tsv_class;
+  return _tm_sprinter_table_new (t);
+}
