@@ -204,11 +204,11 @@ accept_record (Walk *w, TmRecord *record, GError **error)
       tm_record_free (record);
       return TRUE;
     }
-  if (stats->records[library] >= TM_MAX_RECORDS_PER_LIBRARY)
+  if (stats->records[library] >= _tm_limits.records_per_library)
     {
       g_autofree char *message =
         g_strdup_printf ("more than %u records in the %s library (TM_MAX_RECORDS_PER_LIBRARY)",
-                         TM_MAX_RECORDS_PER_LIBRARY, tm_library_name (library));
+                         _tm_limits.records_per_library, tm_library_name (library));
       TmProblem problem = { record->file, record->line, 0, record->id, message };
 
       count_problem (&problem, &w->counter);

@@ -1,15 +1,21 @@
 /* tm-index-build.c — building the index file.
  *
- * THE FILE FORMAT (version 1).  Host byte order; the index is built and
- * read on the same kind of machine.
+ * THE FILE FORMAT (version 2).  Little-endian by definition: every
+ * multi-byte field is written and read field by field through the
+ * helpers of tm-index-format.h, which gives each structure's offsets, so
+ * the file is the same bytes whatever machine built it.  Floats are IEEE
+ * 754.  Offsets and sizes are 64-bit except the string offsets (bounded
+ * by TM_MAX_STRINGS_BYTES) and a single posting list's length (bounded by
+ * TM_MAX_RECORDS_PER_LIBRARY × TM_POSTING_MAX).  Version 1 was in host
+ * byte order, without SKIPS: the reader refuses it with "rebuild it".
  *
  *   offset 0    TmIndexHeader (56 bytes): magic "TMINDEX\n", version,
  *               header_crc, file size, build time, build duration,
  *               data_offset, number of sections
  *   56          TmIndexSection[n_sections] (24 bytes each): kind, count,
  *               offset, size of each section
- *   (8-aligned) the BLOCKS section: one CRC-32 per 64 KiB block of the
- *               data region, the last block possibly short
+ *   (8-aligned) the BLOCKS section: one le32 CRC-32 per 64 KiB block of
+ *               the data region, the last block possibly short
  *   data_offset the data region: the other sections, each 8-aligned
  *
  *   header_crc is the CRC-32 of the header (with header_crc as 0), the
@@ -19,9 +25,10 @@
  *   bytes are never used.
  *
  *   STRINGS     NUL-terminated UTF-8 strings; offset 0 is "".
- *   TERMS       TmIndexTerm[count] sorted by the bytes of their text:
- *               text (string offset), and per library df, the offset and
- *               length of its postings in POSTINGS.
+ *   TERMS       TmIndexTerm[count] (64 bytes each) sorted by the bytes of
+ *               their text: text (string offset), and per library df, the
+ *               offset and length of its postings in POSTINGS, the bound
+ *               of its weights (max_weight) and its first entry in SKIPS.
  *   POSTINGS    per term and library, one entry per document holding the
  *               term, in increasing document order:
  *                 varint  doc - previous doc (the first: doc + 1)
@@ -29,24 +36,30 @@
  *                 varint  tf_title      if present
  *                 varint  tf_keywords   if present
  *   DOCS_DEMAND, DOCS_ACHIEVEMENT
- *               TmIndexDoc[count] sorted by id (the document number is
+ *               TmIndexDoc[count] (48 bytes each) sorted by id (the document number is
  *               the position): string offsets of id, title, org, region,
  *               domain, ip (types joined by '\n'); field lengths in
  *               terms; where its stored fields are; trl; the TF-IDF norm
  *               for the weights the index was built with.
  *   STORED      the fields no table column holds (see store_record()),
- *               in groups of up to TM_STORED_GROUP records: a guint32 raw
+ *               in groups of up to TM_STORED_GROUP records: a le32 raw
  *               size, then the group's NUL-terminated strings deflated.
- *   STORED_INDEX guint64 offset of each group in STORED, then the end.
+ *   STORED_INDEX le64 offset of each group in STORED, then the end.
  *   FORWARD     each document's terms, in term order, encoded as postings
  *               are with term numbers in place of document numbers: what a
  *               query made from a stored record holds, without analysis.
- *   FORWARD_INDEX guint64 offset of each document's terms: the demands,
+ *   FORWARD_INDEX le64 offset of each document's terms: the demands,
  *               then the achievements, then the end.
  *   META        one string of key=value lines: the analyzer options, the
  *               word lists added to the built-in ones ("word-list=KIND
  *               NAME TEXT", name and text in base64) and the scoring
  *               weights the norms were computed with.
+ *   SKIPS       TmIndexSkip[count] (12 bytes each): for each posting list
+ *               of more than TM_POSTING_BLOCK (128) postings, one entry per
+ *               block of 128: its last document, where it ends (bytes from
+ *               the list's start), and the largest (1 + ln tf') / norm in
+ *               it, rounded up to a float.  The deltas run on across
+ *               blocks: a reader starts a block from the entry before it.
  *
  * Building, in phases (tm_index_build() calls them in order):
  *   collect   records are read (build_collect) and sorted by id;
@@ -55,8 +68,8 @@
  *   join      the slices are joined term by term, only the first delta
  *             of each slice re-encoded (build_join_slice), and the terms
  *             sorted into the dictionary (build_dictionary);
- *   norms     norms and forward lists from the joined postings
- *             (build_norms);
+ *   norms     norms, score bounds and skip entries, and forward lists,
+ *             from the joined postings (build_norms, build_bounds);
  *   layout    the document tables, the sections by kind, the block
  *             checksums and the head (build_doc_tables, build_layout);
  *   write     PATH.tmp.PID written, fsync'd, renamed over PATH, and the
@@ -187,7 +200,7 @@ typedef struct {
   guint32 (*lengths)[TM_N_IFIELDS]; /* shared array, one row per document */
   TermTable terms;
   GStringChunk *strings;
-  GByteArray *stored;            /* this slice's deflated groups */
+  TmBuf stored;                  /* this slice's deflated groups */
   GArray *stored_offsets;        /* guint64, into stored */
   guint32 *stored_group;         /* shared, one per document: group in the slice */
   guint8 *stored_index;          /* shared, one per document */
@@ -294,26 +307,27 @@ count_terms (gpointer data)
 static gboolean
 flush_group (Slice *s, GByteArray *raw, GError **error)
 {
-  guint64 offset = s->stored->len;
+  guint64 offset = s->stored.len;
   uLongf size = compressBound (raw->len);
-  guint32 raw_len = raw->len;
   int rc;
 
   if (raw->len == 0)
     return TRUE;
   g_array_append_val (s->stored_offsets, offset);
-  g_byte_array_append (s->stored, (const guint8 *) &raw_len, sizeof raw_len);
-  g_byte_array_set_size (s->stored, (guint) (offset + sizeof raw_len + size));
+  /* The raw size (le32: a group is at most TM_STORED_GROUP records of
+   * TM_MAX_RECORD_BYTES), then the deflated bytes. */
+  _tm_buf_set_size (&s->stored, offset + 4 + size);
+  _tm_put_le32 (s->stored.data + offset, raw->len);
   /* Level 1: most of deflate's gain on this text for a fraction of the
    * time of the default level. */
-  rc = compress2 (s->stored->data + offset + sizeof raw_len, &size, raw->data, raw->len, 1);
+  rc = compress2 (s->stored.data + offset + 4, &size, raw->data, raw->len, 1);
   if (rc != Z_OK)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "deflating the stored records: %s (zlib error %d)",
                    zError (rc), rc);
       return FALSE;
     }
-  g_byte_array_set_size (s->stored, (guint) (offset + sizeof raw_len + size));
+  _tm_buf_set_size (&s->stored, offset + 4 + size);
   g_byte_array_set_size (raw, 0);
   return TRUE;
 }
@@ -392,7 +406,7 @@ analyze_slice (gpointer data)
   g_autoptr(GByteArray) group = g_byte_array_new ();
   guint in_group = 0;
 
-  s->stored = g_byte_array_new ();
+  memset (&s->stored, 0, sizeof s->stored);
   s->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   s->touched = g_ptr_array_new ();
   s->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
@@ -497,7 +511,8 @@ compare_terms (gconstpointer a, gconstpointer b)
 
 /* The postings being built, as _tm_norms_compute() reads them. */
 typedef struct {
-  const GByteArray *term_table, *postings;
+  const TmIndexTerm *term_table;
+  const TmBuf *postings;
   const guint *n_docs;
 } BuiltPostings;
 
@@ -506,7 +521,7 @@ static gboolean
 built_postings (gconstpointer data, guint32 term, TmLibrary l, TmPostingList *list)
 {
   const BuiltPostings *b = data;
-  const TmIndexTerm *e = (const TmIndexTerm *) b->term_table->data + term;
+  const TmIndexTerm *e = &b->term_table[term];
 
   memset (list, 0, sizeof *list);
   list->term = term;
@@ -522,15 +537,13 @@ built_postings (gconstpointer data, guint32 term, TmLibrary l, TmPostingList *li
  * buffer of its own.  Offsets: the demands, then the achievements, then
  * the end. */
 static void
-build_forward (const GByteArray *term_table, const GByteArray *postings, const guint *n_docs,
-               GByteArray *blob, GArray *offsets)
+build_forward (const TmIndexTerm *terms, guint32 n_terms, const TmBuf *postings, const guint *n_docs,
+               TmBuf *blob, GArray *offsets)
 {
-  const TmIndexTerm *terms = (const TmIndexTerm *) term_table->data;
-  guint n_terms = term_table->len / sizeof (TmIndexTerm);
   guint n = n_docs[TM_LIBRARY_DEMAND] + n_docs[TM_LIBRARY_ACHIEVEMENT];
   g_autofree guint64 *cursor = g_new0 (guint64, n + 1);
   g_autofree guint32 *last = g_new0 (guint32, n + 1); /* last term + 1; 0: none yet */
-  BuiltPostings built = { term_table, postings, n_docs };
+  BuiltPostings built = { terms, postings, n_docs };
 
   for (int pass = 0; pass < 2; pass++)
     {
@@ -548,7 +561,7 @@ build_forward (const GByteArray *term_table, const GByteArray *postings, const g
               total += size;
             }
           g_array_index (offsets, guint64, n) = total;
-          g_byte_array_set_size (blob, (guint) total);
+          _tm_buf_set_size (blob, total);
           memset (last, 0, (n + 1) * sizeof *last);
         }
       for (guint32 t = 0; t < n_terms; t++)
@@ -581,9 +594,11 @@ build_forward (const GByteArray *term_table, const GByteArray *postings, const g
 }
 
 typedef struct {
-  const GByteArray *term_table, *postings;
+  const TmIndexTerm *term_table;
+  guint32 n_terms;
+  const TmBuf *postings;
   const guint *n_docs;
-  GByteArray *blob;
+  TmBuf *blob;
   GArray *offsets;
 } Forward;
 
@@ -592,7 +607,7 @@ forward_thread (gpointer data)
 {
   Forward *f = data;
 
-  build_forward (f->term_table, f->postings, f->n_docs, f->blob, f->offsets);
+  build_forward (f->term_table, f->n_terms, f->postings, f->n_docs, f->blob, f->offsets);
   return NULL;
 }
 
@@ -601,25 +616,46 @@ forward_thread (gpointer data)
 typedef struct {
   GByteArray *bytes;
   GHashTable *offsets; /* dedup of repeated strings (domains, regions, orgs) */
+  gboolean full;       /* a string did not fit under TM_MAX_STRINGS_BYTES */
 } Strings;
 
 /* Adds @text to the string table; @shared strings (organisations,
- * regions, domains: few and repeated) are stored once. */
+ * regions, domains: few and repeated) are stored once.  Past the limit
+ * of the table's 32-bit offsets, nothing is added and s->full is set. */
 static guint32
 add_string (Strings *s, const char *text, gboolean shared)
 {
   gpointer found;
   guint32 off;
+  gsize len;
 
   if (text == NULL || text[0] == '\0')
     return 0;
   if (shared && g_hash_table_lookup_extended (s->offsets, text, NULL, &found))
     return GPOINTER_TO_UINT (found);
+  len = strlen (text) + 1;
+  if ((guint64) s->bytes->len + len > _tm_limits.strings_bytes)
+    {
+      s->full = TRUE;
+      return 0;
+    }
   off = s->bytes->len;
-  g_byte_array_append (s->bytes, (const guint8 *) text, (guint) strlen (text) + 1);
+  g_byte_array_append (s->bytes, (const guint8 *) text, (guint) len);
   if (shared)
     g_hash_table_insert (s->offsets, g_strdup (text), GUINT_TO_POINTER (off));
   return off;
+}
+
+static gboolean
+strings_check (const Strings *s, GError **error)
+{
+  if (!s->full)
+    return TRUE;
+  g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
+               "the corpus's ids, titles, organisations and other table fields take more than "
+               "%" G_GUINT64_FORMAT " bytes, the most one index addresses (TM_MAX_STRINGS_BYTES)",
+               _tm_limits.strings_bytes);
+  return FALSE;
 }
 
 static gboolean
@@ -842,17 +878,20 @@ typedef struct {
   /* join */
   GHashTable *terms;             /* text → Term */
   GStringChunk *term_strings;
-  GByteArray *stored;
+  TmBuf stored;
   GArray *stored_offsets;        /* guint64, then the end */
-  GByteArray *term_table;        /* TmIndexTerm */
-  GByteArray *postings;
+  TmIndexTerm *term_table;       /* n_terms of them, decoded */
+  guint32 n_terms;
+  TmBuf postings;
   Strings strings;
   /* norms */
   double *norms[TM_N_LIBRARIES];
-  GByteArray *forward;
+  TmBuf forward;
   GArray *forward_offsets;       /* guint64 */
-  /* layout */
-  GByteArray *doc_tables[TM_N_LIBRARIES];
+  TmBuf skips;                   /* TmIndexSkip, encoded */
+  /* layout: the tables encoded */
+  TmBuf doc_tables[TM_N_LIBRARIES];
+  TmBuf terms_part;
   GByteArray *meta;
 } Build;
 
@@ -869,14 +908,10 @@ build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *sta
     b->collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
   b->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
   b->term_strings = g_string_chunk_new (1 << 16);
-  b->stored = g_byte_array_new ();
   b->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
-  b->term_table = g_byte_array_new ();
-  b->postings = g_byte_array_new ();
   b->strings.bytes = g_byte_array_new ();
   b->strings.offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_byte_array_append (b->strings.bytes, (const guint8 *) "", 1);
-  b->forward = g_byte_array_new ();
   b->forward_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   b->meta = g_byte_array_new ();
 }
@@ -891,19 +926,20 @@ build_clear (Build *b)
       g_free (b->norms[l]);
       g_free (b->stored_group[l]);
       g_free (b->stored_index[l]);
-      if (b->doc_tables[l] != NULL)
-        g_byte_array_unref (b->doc_tables[l]);
+      _tm_buf_clear (&b->doc_tables[l]);
     }
   g_clear_pointer (&b->analyzer, tm_analyzer_free);
   g_hash_table_unref (b->terms);
   g_string_chunk_free (b->term_strings);
-  g_byte_array_unref (b->stored);
+  _tm_buf_clear (&b->stored);
   g_array_unref (b->stored_offsets);
-  g_byte_array_unref (b->term_table);
-  g_byte_array_unref (b->postings);
+  g_free (b->term_table);
+  _tm_buf_clear (&b->postings);
+  _tm_buf_clear (&b->terms_part);
+  _tm_buf_clear (&b->skips);
   g_byte_array_unref (b->strings.bytes);
   g_hash_table_unref (b->strings.offsets);
-  g_byte_array_unref (b->forward);
+  _tm_buf_clear (&b->forward);
   g_array_unref (b->forward_offsets);
   g_byte_array_unref (b->meta);
 }
@@ -953,13 +989,13 @@ build_join_slice (Build *b, TmLibrary l, Slice *s)
 
   for (guint g = 0; g < s->stored_offsets->len; g++)
     {
-      guint64 off = b->stored->len + g_array_index (s->stored_offsets, guint64, g);
+      guint64 off = b->stored.len + g_array_index (s->stored_offsets, guint64, g);
       g_array_append_val (b->stored_offsets, off);
     }
-  g_byte_array_append (b->stored, s->stored->data, s->stored->len);
+  _tm_buf_append (&b->stored, s->stored.data, s->stored.len);
   for (guint32 doc = s->begin; doc < s->end; doc++)
     b->stored_group[l][doc] += first_group;
-  g_byte_array_unref (s->stored);
+  _tm_buf_clear (&s->stored);
   g_array_unref (s->stored_offsets);
   for (guint32 j = 0; j <= s->terms.mask; j++)
     {
@@ -1039,8 +1075,8 @@ build_analyze (Build *b, TmLibrary l, GError **error)
 
 /* Phase 3, the end: the dictionary in byte order, and the postings
  * behind it. */
-static void
-build_dictionary (Build *b)
+static gboolean
+build_dictionary (Build *b, GError **error)
 {
   g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (g_hash_table_size (b->terms));
   GHashTableIter iter;
@@ -1049,29 +1085,113 @@ build_dictionary (Build *b)
   g_hash_table_iter_init (&iter, b->terms);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (sorted, value);
+  if (sorted->len > _tm_limits.terms)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
+                   "the corpus has %u distinct terms, more than the %" G_GUINT64_FORMAT
+                   " one index numbers (TM_MAX_TERMS)", sorted->len, _tm_limits.terms);
+      return FALSE;
+    }
   g_ptr_array_sort (sorted, compare_terms);
   b->stats->terms = sorted->len;
+  b->n_terms = sorted->len;
+  b->term_table = g_new0 (TmIndexTerm, MAX (sorted->len, 1));
   for (guint i = 0; i < sorted->len; i++)
     {
       Term *t = sorted->pdata[i];
-      TmIndexTerm e;
+      TmIndexTerm *e = &b->term_table[i];
 
-      memset (&e, 0, sizeof e);
-      e.text = add_string (&b->strings, t->text, FALSE);
+      e->text = add_string (&b->strings, t->text, FALSE);
       for (int l = 0; l < TM_N_LIBRARIES; l++)
         {
           if (t->postings[l] == NULL)
             continue;
-          e.df[l] = t->df[l];
-          e.postings[l] = b->postings->len;
-          e.postings_len[l] = t->postings[l]->len;
-          g_byte_array_append (b->postings, t->postings[l]->data, t->postings[l]->len);
+          e->df[l] = t->df[l];
+          e->postings[l] = b->postings.len;
+          e->postings_len[l] = t->postings[l]->len;
+          _tm_buf_append (&b->postings, t->postings[l]->data, t->postings[l]->len);
           b->stats->postings += t->df[l];
         }
-      g_byte_array_append (b->term_table, (const guint8 *) &e, sizeof e);
     }
   g_ptr_array_set_size (sorted, 0);
   g_hash_table_remove_all (b->terms);
+  return strings_check (&b->strings, error);
+}
+
+/* @v as a float no smaller than it: a bound stays a bound. */
+static float
+float_up (double v)
+{
+  float f = (float) v;
+
+  if ((double) f < v)
+    f = nextafterf (f, G_MAXFLOAT);
+  return f;
+}
+
+/* Phase 4b: the score bounds pruning reads (tm-match.c): for each posting
+ * list and each of its blocks of TM_POSTING_BLOCK postings, the largest
+ * (1 + ln tf') / norm, with the norm as stored (a float); and for a list
+ * of more than one block, the skip entries that find its blocks. */
+static void
+build_bounds (Build *b)
+{
+  BuiltPostings built = { b->term_table, &b->postings, b->stats->records };
+  double *inv[TM_N_LIBRARIES];
+
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      guint n = b->stats->records[l];
+
+      inv[l] = g_new (double, MAX (n, 1));
+      for (guint d = 0; d < n; d++)
+        {
+          double norm = (double) (float) b->norms[l][d];
+
+          inv[l][d] = 1 / (norm > 0 ? norm : 1);
+        }
+    }
+  for (guint32 t = 0; t < b->n_terms; t++)
+    for (int l = 0; l < TM_N_LIBRARIES; l++)
+      {
+        TmIndexTerm *e = &b->term_table[t];
+        TmPostingList list;
+        TmPostingIter it;
+        double list_max = 0, block_max = 0;
+        guint32 in_block = 0, n_skips = _tm_index_n_skips (e->df[l]);
+
+        e->skips[l] = b->skips.len / TM_INDEX_SKIP_SIZE;
+        if (!built_postings (&built, t, (TmLibrary) l, &list))
+          continue;
+        _tm_posting_iter_init (&it, &list);
+        while (_tm_posting_iter_next (&it))
+          {
+            const double *w = b->params.weights;
+            double v = _tm_log_tf (w[0] * it.tf[0] + w[1] * it.tf[1] + w[2] * it.tf[2]) * inv[l][it.doc];
+
+            block_max = MAX (block_max, v);
+            if (++in_block == TM_POSTING_BLOCK || it.p == it.end)
+              {
+                if (n_skips > 0)
+                  {
+                    TmIndexSkip skip = { (guint32) it.doc, (guint32) (it.p - list.postings), float_up (block_max) };
+                    guint8 *p;
+
+                    _tm_buf_set_size (&b->skips, b->skips.len + TM_INDEX_SKIP_SIZE);
+                    p = b->skips.data + b->skips.len - TM_INDEX_SKIP_SIZE;
+                    _tm_index_skip_encode (&skip, p);
+                  }
+                list_max = MAX (list_max, block_max);
+                block_max = 0;
+                in_block = 0;
+              }
+          }
+        g_assert (!it.bad);
+        g_assert (b->skips.len / TM_INDEX_SKIP_SIZE == e->skips[l] + n_skips);
+        e->max_weight[l] = float_up (list_max);
+      }
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    g_free (inv[l]);
 }
 
 /* Phase 4: the norms here and the forward lists in a thread of their
@@ -1079,10 +1199,10 @@ build_dictionary (Build *b)
 static void
 build_norms (Build *b)
 {
-  BuiltPostings built = { b->term_table, b->postings, b->stats->records };
-  Forward fw = { b->term_table, b->postings, b->stats->records, b->forward, b->forward_offsets };
+  BuiltPostings built = { b->term_table, &b->postings, b->stats->records };
+  Forward fw = { b->term_table, b->n_terms, &b->postings, b->stats->records, &b->forward, b->forward_offsets };
   GThread *thread = g_thread_new ("tm-forward", forward_thread, &fw);
-  guint n_terms = b->term_table->len / sizeof (TmIndexTerm);
+  guint n_terms = b->n_terms;
 
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
@@ -1093,8 +1213,9 @@ build_norms (Build *b)
                               b->params.weights, b->norms[l]))
         g_assert_not_reached ();
     }
+  build_bounds (b);
   g_thread_join (thread);
-  build_progress (b, "postings and norms");
+  build_progress (b, "postings, norms and bounds");
 }
 
 /* Phase 5a: the document tables, and the metadata. */
@@ -1107,7 +1228,7 @@ build_doc_tables (Build *b, GError **error)
     {
       GPtrArray *records = b->collected.records[l];
 
-      b->doc_tables[l] = g_byte_array_new ();
+      _tm_buf_set_size (&b->doc_tables[l], (gsize) records->len * TM_INDEX_DOC_SIZE);
       for (guint i = 0; i < records->len; i++)
         {
           const TmRecord *r = records->pdata[i];
@@ -1130,13 +1251,10 @@ build_doc_tables (Build *b, GError **error)
           for (int f = 0; f < TM_N_IFIELDS; f++)
             d.length[f] = b->lengths[l][i][f];
           d.norm = (float) b->norms[l][i];
-          g_byte_array_append (b->doc_tables[l], (const guint8 *) &d, sizeof d);
+          _tm_index_doc_encode (&d, b->doc_tables[l].data + (gsize) i * TM_INDEX_DOC_SIZE);
         }
-      if (b->strings.bytes->len >= G_MAXUINT32 - (1u << 20))
-        {
-          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "the corpus holds more than 4 GiB of text");
-          return FALSE;
-        }
+      if (!strings_check (&b->strings, error))
+        return FALSE;
     }
   print_meta (meta, b->analyzer, &b->params);
   g_byte_array_append (b->meta, (const guint8 *) meta->str, (guint) meta->len + 1);
@@ -1173,7 +1291,7 @@ static void
 build_layout (Build *b, Layout *lay)
 {
   static const guint8 zeros[8] = { 0 };
-  guint64 end = b->stored->len;
+  guint64 end = b->stored.len;
   g_autoptr(GArray) crcs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) table = g_array_new (FALSE, TRUE, sizeof (TmIndexSection));
   BlockCrc running = { 0, 0 };
@@ -1181,22 +1299,33 @@ build_layout (Build *b, Layout *lay)
   TmIndexSection blocks;
 
   g_array_append_val (b->stored_offsets, end);
+  /* Every multi-byte field little-endian (tm-index-format.h): the term
+   * table encoded, the offset arrays turned in place. */
+  _tm_buf_set_size (&b->terms_part, (gsize) b->n_terms * TM_INDEX_TERM_SIZE);
+  for (guint32 t = 0; t < b->n_terms; t++)
+    _tm_index_term_encode (&b->term_table[t], b->terms_part.data + (gsize) t * TM_INDEX_TERM_SIZE);
+  for (guint i = 0; i < b->stored_offsets->len; i++)
+    _tm_put_le64 (&g_array_index (b->stored_offsets, guint64, i), g_array_index (b->stored_offsets, guint64, i));
+  for (guint i = 0; i < b->forward_offsets->len; i++)
+    _tm_put_le64 (&g_array_index (b->forward_offsets, guint64, i), g_array_index (b->forward_offsets, guint64, i));
+
   lay->parts = g_array_new (FALSE, FALSE, sizeof (Part));
   layout_add (lay, TM_SECTION_STRINGS, b->strings.bytes->data, b->strings.bytes->len, 0);
-  layout_add (lay, TM_SECTION_TERMS, b->term_table->data, b->term_table->len,
-              (guint32) (b->term_table->len / sizeof (TmIndexTerm)));
-  layout_add (lay, TM_SECTION_POSTINGS, b->postings->data, b->postings->len, 0);
-  layout_add (lay, TM_SECTION_DOCS_DEMAND, b->doc_tables[TM_LIBRARY_DEMAND]->data,
-              b->doc_tables[TM_LIBRARY_DEMAND]->len, b->stats->records[TM_LIBRARY_DEMAND]);
-  layout_add (lay, TM_SECTION_DOCS_ACHIEVEMENT, b->doc_tables[TM_LIBRARY_ACHIEVEMENT]->data,
-              b->doc_tables[TM_LIBRARY_ACHIEVEMENT]->len, b->stats->records[TM_LIBRARY_ACHIEVEMENT]);
+  layout_add (lay, TM_SECTION_TERMS, b->terms_part.data, b->terms_part.len, b->n_terms);
+  layout_add (lay, TM_SECTION_POSTINGS, b->postings.data, b->postings.len, 0);
+  layout_add (lay, TM_SECTION_DOCS_DEMAND, b->doc_tables[TM_LIBRARY_DEMAND].data,
+              b->doc_tables[TM_LIBRARY_DEMAND].len, b->stats->records[TM_LIBRARY_DEMAND]);
+  layout_add (lay, TM_SECTION_DOCS_ACHIEVEMENT, b->doc_tables[TM_LIBRARY_ACHIEVEMENT].data,
+              b->doc_tables[TM_LIBRARY_ACHIEVEMENT].len, b->stats->records[TM_LIBRARY_ACHIEVEMENT]);
   layout_add (lay, TM_SECTION_META, b->meta->data, b->meta->len, 0);
-  layout_add (lay, TM_SECTION_STORED, b->stored->data, b->stored->len, 0);
+  layout_add (lay, TM_SECTION_STORED, b->stored.data, b->stored.len, 0);
   layout_add (lay, TM_SECTION_STORED_INDEX, b->stored_offsets->data,
-              b->stored_offsets->len * sizeof (guint64), b->stored_offsets->len);
-  layout_add (lay, TM_SECTION_FORWARD, b->forward->data, b->forward->len, 0);
+              (gsize) b->stored_offsets->len * 8, b->stored_offsets->len);
+  layout_add (lay, TM_SECTION_FORWARD, b->forward.data, b->forward.len, 0);
   layout_add (lay, TM_SECTION_FORWARD_INDEX, b->forward_offsets->data,
-              b->forward_offsets->len * sizeof (guint64), b->forward_offsets->len);
+              (gsize) b->forward_offsets->len * 8, b->forward_offsets->len);
+  layout_add (lay, TM_SECTION_SKIPS, b->skips.data, b->skips.len,
+              (guint32) (b->skips.len / TM_INDEX_SKIP_SIZE));
 
   /* The data region is the parts one after the other, each padded to 8
    * bytes; it is checksummed here and written from the parts in place. */
@@ -1216,7 +1345,7 @@ build_layout (Build *b, Layout *lay)
   n_blocks = (data_len + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
   g_assert (crcs->len == n_blocks);
   g_assert (table->len + 1 == TM_INDEX_N_SECTIONS);
-  blocks_offset = sizeof (TmIndexHeader) + TM_INDEX_N_SECTIONS * sizeof (TmIndexSection);
+  blocks_offset = TM_INDEX_HEADER_SIZE + TM_INDEX_N_SECTIONS * TM_INDEX_SECTION_SIZE;
   blocks_offset = (blocks_offset + 7) & ~(guint64) 7;
   data_offset = blocks_offset + ((n_blocks * 4 + 7) & ~(guint64) 7);
   for (guint i = 0; i < table->len; i++)
@@ -1239,11 +1368,14 @@ build_layout (Build *b, Layout *lay)
   lay->head = g_byte_array_sized_new ((guint) data_offset);
   g_byte_array_set_size (lay->head, (guint) data_offset);
   memset (lay->head->data, 0, lay->head->len);
-  memcpy (lay->head->data + blocks_offset, crcs->data, n_blocks * sizeof (guint32));
-  memcpy (lay->head->data + sizeof lay->header, table->data, table->len * sizeof (TmIndexSection));
-  memcpy (lay->head->data, &lay->header, sizeof lay->header);
+  for (guint64 i = 0; i < n_blocks; i++)
+    _tm_put_le32 (lay->head->data + blocks_offset + 4 * i, g_array_index (crcs, guint32, i));
+  for (guint i = 0; i < table->len; i++)
+    _tm_index_section_encode (&g_array_index (table, TmIndexSection, i),
+                              lay->head->data + TM_INDEX_HEADER_SIZE + i * TM_INDEX_SECTION_SIZE);
+  _tm_index_header_encode (&lay->header, lay->head->data);
   lay->header.header_crc = (guint32) crc32 (0L, lay->head->data, (uInt) lay->head->len);
-  memcpy (lay->head->data, &lay->header, sizeof lay->header);
+  _tm_index_header_encode (&lay->header, lay->head->data);
 }
 
 static void
@@ -1376,7 +1508,8 @@ tm_index_build (const char * const *corpus_paths, const char *path,
    * postings, norms and forward lists are laid out: the build's peak. */
   malloc_trim (0);
 #endif
-  build_dictionary (&b);
+  if (!build_dictionary (&b, error))
+    goto out;
   build_norms (&b);
   if (!build_doc_tables (&b, error))
     goto out;

@@ -34,8 +34,9 @@ struct _TmIndex {
   const guint8 *data;
   gsize size;
   TmIndexHeader header;
+  TmIndexSection section_table[TM_INDEX_N_SECTIONS];
   const TmIndexSection *sections[TM_SECTION_LAST + 1]; /* by kind */
-  const guint32 *block_crcs;
+  const guint8 *block_crcs;     /* le32 each */
   guint64 n_blocks;
   gint *verified;          /* one bit per block, set atomically */
   gint corrupt;            /* set atomically when damage is found */
@@ -44,19 +45,21 @@ struct _TmIndex {
 
   const guint8 *strings;
   gsize strings_size;
-  const TmIndexTerm *terms;
+  const guint8 *terms;          /* TM_INDEX_TERM_SIZE each */
   guint32 n_terms;
   const guint8 *postings;
   gsize postings_size;
-  const TmIndexDoc *docs[TM_N_LIBRARIES];
+  const guint8 *docs[TM_N_LIBRARIES]; /* TM_INDEX_DOC_SIZE each */
   guint32 n_docs[TM_N_LIBRARIES];
   const guint8 *stored;
   gsize stored_size;
-  const guint64 *stored_index;
+  const guint8 *stored_index;   /* le64 each */
   guint32 n_groups;
   const guint8 *forward;
   gsize forward_size;
-  const guint64 *forward_index;
+  const guint8 *forward_index;  /* le64 each */
+  const guint8 *skips;          /* TM_INDEX_SKIP_SIZE each */
+  guint32 n_skips;
 
   TmAnalyzerOptions analyzer;
   GPtrArray *word_lists;      /* TmWordList, names and texts owned */
@@ -130,7 +133,7 @@ touch (const TmIndex *cidx, guint64 offset, guint64 len)
         continue;
       start = data + b * TM_INDEX_BLOCK_SIZE;
       size = MIN ((gsize) TM_INDEX_BLOCK_SIZE, idx->size - start);
-      if ((guint32) crc32 (0L, idx->data + start, (uInt) size) != idx->block_crcs[b])
+      if ((guint32) crc32 (0L, idx->data + start, (uInt) size) != _tm_le32 (idx->block_crcs + 4 * b))
         {
           damaged (idx, "block %" G_GUINT64_FORMAT " fails its checksum", b);
           return FALSE;
@@ -220,6 +223,8 @@ parse_word_list (TmIndex *idx, const char *value)
   return TRUE;
 }
 
+static gboolean term_at (const TmIndex *idx, guint32 t, TmIndexTerm *e);
+
 static gboolean
 parse_meta (TmIndex *idx, const char *meta, GError **error)
 {
@@ -305,14 +310,14 @@ tm_index_open (const char *path, GError **error)
   g_autoptr(GError) local = NULL;
   g_autofree guint8 *head = NULL;
   static const gsize entry_size[TM_SECTION_LAST + 1] = {
-    [TM_SECTION_TERMS] = sizeof (TmIndexTerm),
-    [TM_SECTION_DOCS_DEMAND] = sizeof (TmIndexDoc),
-    [TM_SECTION_DOCS_ACHIEVEMENT] = sizeof (TmIndexDoc),
-    [TM_SECTION_BLOCKS] = sizeof (guint32),
-    [TM_SECTION_STORED_INDEX] = sizeof (guint64),
-    [TM_SECTION_FORWARD_INDEX] = sizeof (guint64),
+    [TM_SECTION_TERMS] = TM_INDEX_TERM_SIZE,
+    [TM_SECTION_DOCS_DEMAND] = TM_INDEX_DOC_SIZE,
+    [TM_SECTION_DOCS_ACHIEVEMENT] = TM_INDEX_DOC_SIZE,
+    [TM_SECTION_BLOCKS] = 4,
+    [TM_SECTION_STORED_INDEX] = 8,
+    [TM_SECTION_FORWARD_INDEX] = 8,
+    [TM_SECTION_SKIPS] = TM_INDEX_SKIP_SIZE,
   };
-  const TmIndexSection *table;
   const char *meta;
 
   g_mutex_init (&idx->damage_lock);
@@ -331,15 +336,16 @@ tm_index_open (const char *path, GError **error)
     }
   idx->data = (const guint8 *) g_mapped_file_get_contents (idx->map);
   idx->size = g_mapped_file_get_length (idx->map);
-  if (idx->size < sizeof (TmIndexHeader) || idx->data == NULL)
+  if (idx->size < TM_INDEX_HEADER_SIZE || idx->data == NULL)
     return corrupt (error, path, "too short"), NULL;
-  memcpy (&idx->header, idx->data, sizeof idx->header);
+  _tm_index_header_decode (idx->data, &idx->header);
   if (memcmp (idx->header.magic, TM_INDEX_MAGIC, sizeof idx->header.magic) != 0)
     return corrupt (error, path, "wrong magic number"), NULL;
   if (idx->header.version != TM_INDEX_VERSION)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                   "%s: index format version %u, this techmatch reads version %u; rebuild it with techmatch index",
+                   "%s: index format version %u, this techmatch reads version %u only; "
+                   "rebuild it with techmatch index (the corpus is all it needs)",
                    path, idx->header.version, TM_INDEX_VERSION);
       return NULL;
     }
@@ -347,21 +353,23 @@ tm_index_open (const char *path, GError **error)
     return corrupt (error, path, "truncated or extended"), NULL;
   if (idx->header.n_sections != TM_INDEX_N_SECTIONS
       || idx->header.data_offset > idx->size
-      || idx->header.data_offset < sizeof (TmIndexHeader) + TM_INDEX_N_SECTIONS * sizeof (TmIndexSection))
+      || idx->header.data_offset < TM_INDEX_HEADER_SIZE + TM_INDEX_N_SECTIONS * TM_INDEX_SECTION_SIZE)
     return corrupt (error, path, "bad header"), NULL;
 
   /* The header, section table and block table: one CRC. */
   head = g_malloc (idx->header.data_offset);
   memcpy (head, idx->data, idx->header.data_offset);
-  ((TmIndexHeader *) head)->header_crc = 0;
+  _tm_put_le32 (head + 12, 0);   /* header_crc */
   if ((guint32) crc32 (0L, head, (uInt) idx->header.data_offset) != idx->header.header_crc)
     return corrupt (error, path, "header checksum mismatch"), NULL;
 
-  table = (const TmIndexSection *) (idx->data + sizeof (TmIndexHeader));
   for (guint i = 0; i < TM_INDEX_N_SECTIONS; i++)
     {
-      const TmIndexSection *s = &table[i];
-      guint64 min = s->kind == TM_SECTION_BLOCKS ? sizeof (TmIndexHeader) : idx->header.data_offset;
+      TmIndexSection *s = &idx->section_table[i];
+      guint64 min;
+
+      _tm_index_section_decode (idx->data + TM_INDEX_HEADER_SIZE + i * TM_INDEX_SECTION_SIZE, s);
+      min = s->kind == TM_SECTION_BLOCKS ? TM_INDEX_HEADER_SIZE : idx->header.data_offset;
 
       if (s->kind < 1 || s->kind > TM_SECTION_LAST || idx->sections[s->kind] != NULL
           || s->offset < min || s->offset % 8 != 0 || s->size > idx->size
@@ -376,29 +384,31 @@ tm_index_open (const char *path, GError **error)
   idx->n_blocks = idx->sections[TM_SECTION_BLOCKS]->count;
   if (idx->n_blocks != (idx->size - idx->header.data_offset + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE)
     return corrupt (error, path, "bad block table"), NULL;
-  idx->block_crcs = (const guint32 *) (idx->data + idx->sections[TM_SECTION_BLOCKS]->offset);
+  idx->block_crcs = idx->data + idx->sections[TM_SECTION_BLOCKS]->offset;
   idx->verified = g_new0 (gint, idx->n_blocks / 32 + 1);
 
   idx->strings = idx->data + idx->sections[TM_SECTION_STRINGS]->offset;
   idx->strings_size = idx->sections[TM_SECTION_STRINGS]->size;
-  idx->terms = (const TmIndexTerm *) (idx->data + idx->sections[TM_SECTION_TERMS]->offset);
+  idx->terms = idx->data + idx->sections[TM_SECTION_TERMS]->offset;
   idx->n_terms = idx->sections[TM_SECTION_TERMS]->count;
   idx->postings = idx->data + idx->sections[TM_SECTION_POSTINGS]->offset;
   idx->postings_size = idx->sections[TM_SECTION_POSTINGS]->size;
-  idx->docs[TM_LIBRARY_DEMAND] = (const TmIndexDoc *) (idx->data + idx->sections[TM_SECTION_DOCS_DEMAND]->offset);
+  idx->docs[TM_LIBRARY_DEMAND] = idx->data + idx->sections[TM_SECTION_DOCS_DEMAND]->offset;
   idx->n_docs[TM_LIBRARY_DEMAND] = idx->sections[TM_SECTION_DOCS_DEMAND]->count;
-  idx->docs[TM_LIBRARY_ACHIEVEMENT] = (const TmIndexDoc *) (idx->data + idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->offset);
+  idx->docs[TM_LIBRARY_ACHIEVEMENT] = idx->data + idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->offset;
   idx->n_docs[TM_LIBRARY_ACHIEVEMENT] = idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->count;
   idx->stored = idx->data + idx->sections[TM_SECTION_STORED]->offset;
   idx->stored_size = idx->sections[TM_SECTION_STORED]->size;
-  idx->stored_index = (const guint64 *) (idx->data + idx->sections[TM_SECTION_STORED_INDEX]->offset);
+  idx->stored_index = idx->data + idx->sections[TM_SECTION_STORED_INDEX]->offset;
   idx->n_groups = idx->sections[TM_SECTION_STORED_INDEX]->count;
   if (idx->n_groups == 0)
     return corrupt (error, path, "bad stored index"), NULL;
   idx->n_groups--;
   idx->forward = idx->data + idx->sections[TM_SECTION_FORWARD]->offset;
   idx->forward_size = idx->sections[TM_SECTION_FORWARD]->size;
-  idx->forward_index = (const guint64 *) (idx->data + idx->sections[TM_SECTION_FORWARD_INDEX]->offset);
+  idx->forward_index = idx->data + idx->sections[TM_SECTION_FORWARD_INDEX]->offset;
+  idx->skips = idx->data + idx->sections[TM_SECTION_SKIPS]->offset;
+  idx->n_skips = idx->sections[TM_SECTION_SKIPS]->count;
   if (idx->sections[TM_SECTION_FORWARD_INDEX]->count
       != (guint64) idx->sections[TM_SECTION_DOCS_DEMAND]->count + idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->count + 1)
     return corrupt (error, path, "bad forward index"), NULL;
@@ -467,10 +477,11 @@ guint64
 tm_index_get_n_postings (const TmIndex *idx)
 {
   guint64 n = 0;
+  TmIndexTerm e;
 
   for (guint32 t = 0; t < idx->n_terms; t++)
-    if (touch (idx, (guint64) ((const guint8 *) &idx->terms[t] - idx->data), sizeof (TmIndexTerm)))
-      n += (guint64) idx->terms[t].df[0] + idx->terms[t].df[1];
+    if (term_at (idx, t, &e))
+      n += (guint64) e.df[0] + e.df[1];
   return n;
 }
 
@@ -502,24 +513,27 @@ doc_is_sane (const TmIndexDoc *d)
   return d->trl <= 9 && isfinite (d->norm) && d->norm >= 0 && d->stored_index < TM_STORED_GROUP;
 }
 
-static const TmIndexDoc *
+/* Document @doc's entry, decoded; zeros when damaged. */
+static TmIndexDoc
 doc_at (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  static const TmIndexDoc empty;
-  const TmIndexDoc *d;
+  TmIndexDoc d;
+  const guint8 *p;
 
+  memset (&d, 0, sizeof d);
   if (doc >= idx->n_docs[library])
     {
       damaged (idx, "a document number out of bounds");
-      return &empty;
+      return d;
     }
-  d = &idx->docs[library][doc];
-  if (!touch (idx, (guint64) ((const guint8 *) d - idx->data), sizeof *d))
-    return &empty;
-  if (!doc_is_sane (d))
+  p = idx->docs[library] + (gsize) doc * TM_INDEX_DOC_SIZE;
+  if (!touch (idx, (guint64) (p - idx->data), TM_INDEX_DOC_SIZE))
+    return d;
+  _tm_index_doc_decode (p, &d);
+  if (!doc_is_sane (&d))
     {
       damaged (idx, "%s document %u holds impossible values", tm_library_name (library), doc);
-      return &empty;
+      memset (&d, 0, sizeof d);
     }
   return d;
 }
@@ -527,55 +541,55 @@ doc_at (const TmIndex *idx, TmLibrary library, guint32 doc)
 const char *
 tm_index_doc_id (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return string_at (idx, doc_at (idx, library, doc)->id);
+  return string_at (idx, doc_at (idx, library, doc).id);
 }
 
 const char *
 tm_index_doc_title (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return string_at (idx, doc_at (idx, library, doc)->title);
+  return string_at (idx, doc_at (idx, library, doc).title);
 }
 
 const char *
 tm_index_doc_org (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return string_at (idx, doc_at (idx, library, doc)->org);
+  return string_at (idx, doc_at (idx, library, doc).org);
 }
 
 const char *
 tm_index_doc_domain (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return string_at (idx, doc_at (idx, library, doc)->domain);
+  return string_at (idx, doc_at (idx, library, doc).domain);
 }
 
 const char *
 tm_index_doc_region (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return string_at (idx, doc_at (idx, library, doc)->region);
+  return string_at (idx, doc_at (idx, library, doc).region);
 }
 
 const char *
 tm_index_doc_ip (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return string_at (idx, doc_at (idx, library, doc)->ip);
+  return string_at (idx, doc_at (idx, library, doc).ip);
 }
 
 int
 tm_index_doc_trl (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return doc_at (idx, library, doc)->trl;
+  return doc_at (idx, library, doc).trl;
 }
 
 guint32
 tm_index_doc_length (const TmIndex *idx, TmLibrary library, guint32 doc, TmIndexField field)
 {
-  return doc_at (idx, library, doc)->length[field];
+  return doc_at (idx, library, doc).length[field];
 }
 
 float
 _tm_index_doc_norm (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  return doc_at (idx, library, doc)->norm;
+  return doc_at (idx, library, doc).norm;
 }
 
 double *
@@ -585,16 +599,19 @@ _tm_index_copy_norms (const TmIndex *idx, TmLibrary library)
   double *norms = g_new0 (double, MAX (n, 1));
 
   /* One check of the whole table, then plain reads. */
-  if (touch (idx, (guint64) ((const guint8 *) idx->docs[library] - idx->data), (guint64) n * sizeof (TmIndexDoc)))
+  if (touch (idx, (guint64) (idx->docs[library] - idx->data), (guint64) n * TM_INDEX_DOC_SIZE))
     for (guint32 d = 0; d < n; d++)
       {
-        if (!doc_is_sane (&idx->docs[library][d]))
+        TmIndexDoc dd;
+
+        _tm_index_doc_decode (idx->docs[library] + (gsize) d * TM_INDEX_DOC_SIZE, &dd);
+        if (!doc_is_sane (&dd))
           {
             damaged (idx, "%s document %u holds impossible values", tm_library_name (library), d);
             memset (norms, 0, MAX (n, 1) * sizeof *norms);
             break;
           }
-        norms[d] = idx->docs[library][d].norm;
+        norms[d] = dd.norm;
       }
   return norms;
 }
@@ -628,7 +645,7 @@ tm_index_find_doc (const TmIndex *idx, TmLibrary library, const char *id, guint3
 static char *
 stored_of (const TmIndex *idx, const TmIndexDoc *d)
 {
-  const guint64 *index = idx->stored_index;
+  const guint8 *index = idx->stored_index;
   guint64 off, end;
   guint32 raw_len;
   uLongf len;
@@ -636,14 +653,14 @@ stored_of (const TmIndex *idx, const TmIndexDoc *d)
   const char *p;
 
   if (d->stored_group >= idx->n_groups
-      || !touch (idx, (guint64) ((const guint8 *) &index[d->stored_group] - idx->data), 2 * sizeof (guint64)))
+      || !touch (idx, (guint64) (index + 8 * (gsize) d->stored_group - idx->data), 2 * 8))
     goto bad;
-  off = index[d->stored_group];
-  end = index[d->stored_group + 1];
+  off = _tm_le64 (index + 8 * (gsize) d->stored_group);
+  end = _tm_le64 (index + 8 * ((gsize) d->stored_group + 1));
   if (off > end || end > idx->stored_size || end - off < sizeof raw_len
       || !touch (idx, (guint64) (idx->stored - idx->data) + off, end - off))
     goto bad;
-  memcpy (&raw_len, idx->stored + off, sizeof raw_len);
+  raw_len = _tm_le32 (idx->stored + off);
   if (raw_len == 0 || raw_len > TM_STORED_GROUP * (TM_MAX_RECORD_BYTES + 4096u))
     goto bad;
   raw = g_malloc (raw_len + 1);
@@ -671,7 +688,8 @@ bad:
 TmRecord *
 tm_index_get_record (const TmIndex *idx, TmLibrary library, guint32 doc)
 {
-  const TmIndexDoc *d = doc_at (idx, library, doc);
+  TmIndexDoc dd = doc_at (idx, library, doc);
+  const TmIndexDoc *d = &dd;
   TmRecord *r = tm_record_new (library);
   g_autofree char *stored = stored_of (idx, d);
   g_auto(GStrv) parts = g_strsplit (stored, "\x1e", 8);
@@ -713,22 +731,24 @@ tm_index_get_record (const TmIndex *idx, TmLibrary library, guint32 doc)
 
 /* ---- terms and postings ---------------------------------------------------- */
 
-static const TmIndexTerm *
-term_at (const TmIndex *idx, guint32 t)
+/* Term @t's entry, decoded; FALSE when damaged or out of bounds. */
+static gboolean
+term_at (const TmIndex *idx, guint32 t, TmIndexTerm *e)
 {
-  const TmIndexTerm *e = &idx->terms[t];
+  const guint8 *p = idx->terms + (gsize) t * TM_INDEX_TERM_SIZE;
 
-  if (!touch (idx, (guint64) ((const guint8 *) e - idx->data), sizeof *e))
-    return NULL;
-  return e;
+  if (t >= idx->n_terms || !touch (idx, (guint64) (p - idx->data), TM_INDEX_TERM_SIZE))
+    return FALSE;
+  _tm_index_term_decode (p, e);
+  return TRUE;
 }
 
 const char *
 tm_index_term_text (const TmIndex *idx, guint32 term)
 {
-  const TmIndexTerm *e = term < idx->n_terms ? term_at (idx, term) : NULL;
+  TmIndexTerm e;
 
-  return e != NULL ? string_at (idx, e->text) : "";
+  return term_at (idx, term, &e) ? string_at (idx, e.text) : "";
 }
 
 gboolean
@@ -740,14 +760,14 @@ _tm_index_lookup (const TmIndex *idx, TmLibrary library, const char *term, gsize
   while (lo < hi)
     {
       guint32 mid = lo + (hi - lo) / 2;
-      const TmIndexTerm *e = term_at (idx, mid);
+      TmIndexTerm e;
       const char *text;
       gsize tlen;
       int c;
 
-      if (e == NULL)
+      if (!term_at (idx, mid, &e))
         return FALSE;
-      text = string_at (idx, e->text);
+      text = string_at (idx, e.text);
       tlen = strlen (text);
       c = memcmp (term, text, MIN (len, tlen));
       if (c == 0)
@@ -772,10 +792,10 @@ _tm_index_doc_terms (const TmIndex *idx, TmLibrary library, guint32 doc, TmForwa
   memset (it, 0, sizeof *it);
   it->doc = -1;
   if (doc >= idx->n_docs[library]
-      || !touch (idx, (guint64) ((const guint8 *) &idx->forward_index[slot] - idx->data), 2 * sizeof (guint64)))
+      || !touch (idx, (guint64) (idx->forward_index + 8 * slot - idx->data), 2 * 8))
     goto bad;
-  off = idx->forward_index[slot];
-  end = idx->forward_index[slot + 1];
+  off = _tm_le64 (idx->forward_index + 8 * slot);
+  end = _tm_le64 (idx->forward_index + 8 * (slot + 1));
   if (off > end || end > idx->forward_size
       || !touch (idx, (guint64) (idx->forward - idx->data) + off, end - off))
     goto bad;
@@ -797,27 +817,37 @@ bad:
 gboolean
 _tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, TmPostingList *out)
 {
-  const TmIndexTerm *e = term < idx->n_terms ? term_at (idx, term) : NULL;
-  guint64 off, len;
+  TmIndexTerm e;
+  guint64 off, len, skips;
+  guint32 n_skips;
 
-  if (e == NULL || e->df[library] == 0)
+  if (!term_at (idx, term, &e) || e.df[library] == 0)
     return FALSE;
-  off = e->postings[library];
-  len = e->postings_len[library];
+  off = e.postings[library];
+  len = e.postings_len[library];
+  skips = e.skips[library];
+  n_skips = _tm_index_n_skips (e.df[library]);
   if (off > idx->postings_size || len > idx->postings_size - off
-      || e->df[library] > idx->n_docs[library]
-      || !touch (idx, (guint64) (idx->postings - idx->data) + off, len))
+      || e.df[library] > idx->n_docs[library]
+      || skips > idx->n_skips || n_skips > idx->n_skips - skips
+      || !(e.max_weight[library] >= 0)
+      || !touch (idx, (guint64) (idx->postings - idx->data) + off, len)
+      || !touch (idx, (guint64) (idx->skips - idx->data) + skips * TM_INDEX_SKIP_SIZE,
+                 (guint64) n_skips * TM_INDEX_SKIP_SIZE))
     {
       damaged (idx, "postings out of bounds");
       return FALSE;
     }
   memset (out, 0, sizeof *out);
   out->term = term;
-  out->df = e->df[library];
+  out->df = e.df[library];
   out->postings = idx->postings + off;
   out->postings_len = len;
   out->n_docs = idx->n_docs[library];
   out->index = idx;
+  out->max_weight = e.max_weight[library];
+  out->skips = n_skips > 0 ? idx->skips + skips * TM_INDEX_SKIP_SIZE : NULL;
+  out->n_skips = n_skips;
   return TRUE;
 }
 
@@ -941,16 +971,16 @@ _tm_index_compute_norms (const TmIndex *idx, TmLibrary library, const double *we
 
 /* ---- verifying everything ------------------------------------------------------ */
 
-/* @n guint64 offsets that must rise from 0 to @size. */
+/* @n le64 offsets that must rise from 0 to @size. */
 static gboolean
-offsets_rise (const TmIndex *idx, const guint64 *offsets, guint64 n, guint64 size)
+offsets_rise (const TmIndex *idx, const guint8 *offsets, guint64 n, guint64 size)
 {
-  if (!touch (idx, (guint64) ((const guint8 *) offsets - idx->data), n * sizeof (guint64)))
+  if (!touch (idx, (guint64) (offsets - idx->data), n * 8))
     return FALSE;
-  if (n == 0 || offsets[0] != 0 || offsets[n - 1] != size)
+  if (n == 0 || _tm_le64 (offsets) != 0 || _tm_le64 (offsets + 8 * (n - 1)) != size)
     return FALSE;
   for (guint64 i = 1; i < n; i++)
-    if (offsets[i] < offsets[i - 1])
+    if (_tm_le64 (offsets + 8 * i) < _tm_le64 (offsets + 8 * (i - 1)))
       return FALSE;
   return TRUE;
 }
@@ -979,10 +1009,11 @@ verify_structure (const TmIndex *idx)
   /* The dictionary and its postings. */
   for (guint32 t = 0; t < idx->n_terms && !g_atomic_int_get (&idx->corrupt); t++)
     {
-      const TmIndexTerm *e = term_at (idx, t);
+      TmIndexTerm entry;
+      const TmIndexTerm *e = &entry;
       const char *text;
 
-      if (e == NULL)
+      if (!term_at (idx, t, &entry))
         break;
       text = string_at (idx, e->text);
       if (text[0] == '\0' || (previous != NULL && strcmp (previous, text) >= 0))
@@ -1021,7 +1052,8 @@ verify_structure (const TmIndex *idx)
 
       for (guint32 doc = 0; doc < idx->n_docs[l] && !g_atomic_int_get (&idx->corrupt); doc++)
         {
-          const TmIndexDoc *d = doc_at (idx, (TmLibrary) l, doc);
+          TmIndexDoc entry = doc_at (idx, (TmLibrary) l, doc);
+          const TmIndexDoc *d = &entry;
           const char *id = string_at (idx, d->id);
           guint64 fwd[TM_N_IFIELDS] = { 0, 0, 0 };
           TmForwardIter it;

@@ -38,3 +38,21 @@
  * paragraph from a phone call; 16 KiB holds a page of it while keeping a
  * pasted document out of the decisions database. */
 #define TM_MAX_NOTE_BYTES (16u * 1024)
+
+/* The index's string table (ids, titles, organisations, regions, domains,
+ * IP types): the document table addresses it with 32-bit offsets.  About
+ * 150 bytes a record, so 4 GiB is some 25 million records, beyond
+ * TM_MAX_RECORDS_PER_LIBRARY; a corpus of huge titles reaches it first
+ * and is refused. */
+#define TM_MAX_STRINGS_BYTES (G_GUINT64_CONSTANT (0xFFFFFFFF) - (1u << 20))
+
+/* Distinct terms in one index: term numbers are 32-bit (forward lists,
+ * the dictionary's count).  A national corpus in words mode has a few
+ * million; character bigrams of 10^7 records perhaps a hundred million. */
+#define TM_MAX_TERMS (G_GUINT64_CONSTANT (0xFFFFFFFE))
+
+/* Everything else in the file is addressed with 64-bit offsets and sizes
+ * (postings, stored records, forward lists, sections), so the index itself
+ * has no size limit of its own below the file system's.  One posting list
+ * holds at most TM_MAX_RECORDS_PER_LIBRARY entries of TM_POSTING_MAX
+ * (40) bytes, 640 MiB: its 32-bit length never wraps. */

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <math.h>
+#include <string.h>
 
 #include "tm-analyzer.h"
 #include "tm-index.h"
@@ -30,6 +31,71 @@ typedef struct {
 
 guint    _tm_span_hash (gconstpointer span);
 gboolean _tm_span_equal (gconstpointer a, gconstpointer b);
+
+/* ---- tm-error.c ---- */
+
+/* The named limits the engine enforces (tm-limits.h), as variables so
+ * that a test can lower them with _tm_limits_set_for_test() and reach the
+ * TM_ERROR_LIMIT paths without gigabytes of input.  Nothing else changes
+ * them. */
+typedef struct {
+  guint32 records_per_library;   /* TM_MAX_RECORDS_PER_LIBRARY */
+  guint64 strings_bytes;         /* TM_MAX_STRINGS_BYTES */
+  guint64 terms;                 /* TM_MAX_TERMS */
+} TmLimits;
+
+extern TmLimits _tm_limits;
+
+/* Sets the limits (0: leave that one), or with NULL restores tm-limits.h's.
+ * For tests only; not thread-safe. */
+void _tm_limits_set_for_test (const TmLimits *limits);
+
+/* ---- a byte buffer past 4 GiB ---- */
+
+/* GByteArray's length is a guint: the writer's big parts (postings,
+ * stored records, forward lists) use this instead. */
+typedef struct {
+  guint8 *data;
+  gsize len, alloc;
+} TmBuf;
+
+static inline void
+_tm_buf_reserve (TmBuf *b, gsize extra)
+{
+  if (b->alloc - b->len < extra)
+    {
+      gsize want = MAX (b->alloc + b->alloc / 2, b->len + extra);
+
+      want = MAX (want, 256);
+      b->data = g_realloc (b->data, want);
+      b->alloc = want;
+    }
+}
+
+static inline void
+_tm_buf_append (TmBuf *b, const void *data, gsize len)
+{
+  _tm_buf_reserve (b, len);
+  if (len > 0)
+    memcpy (b->data + b->len, data, len);
+  b->len += len;
+}
+
+static inline void
+_tm_buf_set_size (TmBuf *b, gsize len)
+{
+  if (len > b->len)
+    _tm_buf_reserve (b, len - b->len);
+  b->len = len;
+}
+
+static inline void
+_tm_buf_clear (TmBuf *b)
+{
+  g_free (b->data);
+  b->data = NULL;
+  b->len = b->alloc = 0;
+}
 
 /* ---- tm-index.c ---- */
 
@@ -129,6 +195,14 @@ typedef struct {
   guint32 n_docs;         /* documents in the library: the bound of a doc */
   const TmIndex *index;   /* where damage is recorded; NULL while building */
   gboolean forward;       /* a forward list: for the damage message */
+  /* For pruning (tm-match.c): the largest (1 + ln tf') / norm of the
+   * list's documents, tf' and norm for the index's weights; and, for a
+   * list of more than TM_POSTING_BLOCK postings, one entry per block
+   * (tm-index-format.h: TmIndexSkip), checksummed but not yet validated;
+   * NULL and 0 otherwise. */
+  float max_weight;
+  const guint8 *skips;
+  guint32 n_skips;
 } TmPostingList;
 
 /* The postings of @term (@len bytes) in @library: found by binary search

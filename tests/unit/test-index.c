@@ -217,6 +217,10 @@ test_corruption (void)
   memcpy (copy, data, len);
   copy[8] = 99;
   CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 99"));
+  /* An index of the first format (host byte order, no bounds). */
+  memcpy (copy, data, len);
+  copy[8] = 1;
+  CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 1, this techmatch reads version 2 only; rebuild it"));
   g_rand_free (rand);
 }
 
@@ -533,6 +537,163 @@ test_bad_corpus (void)
   CU_ASSERT_FALSE (g_file_test (stale, G_FILE_TEST_EXISTS));
 }
 
+/* The file is little-endian whatever the host: the encoders put each
+ * field's bytes low first at the offsets of tm-index-format.h, and the
+ * header of a built index reads so byte by byte. */
+static void
+test_byte_order (void)
+{
+  g_autofree char *path = build_good ("order.idx");
+  g_autofree guint8 *data = NULL;
+  gsize len;
+  guint8 buf[TM_INDEX_TERM_SIZE];
+  TmIndexTerm e, back;
+  TmIndexSkip skip = { 0x0A0B0C0D, 0x01020304, 1.5f }, skip_back;
+  guint64 size = 0;
+
+  CU_ASSERT_FATAL (g_file_get_contents (path, (char **) &data, &len, NULL));
+  CU_ASSERT (memcmp (data, "TMINDEX\n", 8) == 0);
+  CU_ASSERT (data[8] == TM_INDEX_VERSION && data[9] == 0 && data[10] == 0 && data[11] == 0);
+  for (int i = 7; i >= 0; i--)
+    size = size << 8 | data[16 + i];
+  CU_ASSERT_EQUAL (size, len);
+  CU_ASSERT (data[48] == TM_INDEX_N_SECTIONS && data[49] == 0);
+
+  memset (&e, 0, sizeof e);
+  e.text = 0x11223344;
+  e.df[1] = 0x55667788;
+  e.postings[0] = G_GUINT64_CONSTANT (0x0102030405060708);
+  e.max_weight[0] = 0.25f;   /* 0x3E800000 */
+  e.skips[1] = 42;
+  _tm_index_term_encode (&e, buf);
+  CU_ASSERT (buf[0] == 0x44 && buf[1] == 0x33 && buf[2] == 0x22 && buf[3] == 0x11);
+  CU_ASSERT (buf[8] == 0x88 && buf[11] == 0x55);
+  CU_ASSERT (buf[32] == 0x08 && buf[39] == 0x01);
+  CU_ASSERT (buf[20] == 0x00 && buf[22] == 0x80 && buf[23] == 0x3E);
+  CU_ASSERT (buf[56] == 42 && buf[63] == 0);
+  _tm_index_term_decode (buf, &back);
+  CU_ASSERT (memcmp (&e, &back, sizeof e) == 0);
+  _tm_index_skip_encode (&skip, buf);
+  CU_ASSERT (buf[0] == 0x0D && buf[3] == 0x0A && buf[4] == 0x04 && buf[7] == 0x01);
+  _tm_index_skip_decode (buf, &skip_back);
+  CU_ASSERT (skip_back.last_doc == skip.last_doc && skip_back.end == skip.end && skip_back.max_weight == 1.5f);
+}
+
+/* A term in 300 documents: three blocks, each with its skip entry, and
+ * every posting's weight within its block's bound and the list's. */
+static void
+test_blocks_and_bounds (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "blocks", NULL);
+  g_autofree char *file = g_build_filename (dir, "a.xml", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "blocks.idx", NULL);
+  g_autoptr(GString) s = g_string_new ("<?xml version='1.0' encoding='UTF-8'?>\n"
+                                       "<corpus xmlns='urn:techmatch:corpus:1' library='achievement'>\n");
+  const char *paths[] = { dir, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) idx = NULL;
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats;
+  TmPostingList list;
+  TmPostingIter it;
+  double list_max = 0;
+  guint n = 0;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_string_append_printf (s, "<achievement id='A%03u'><title>common", i);
+      for (guint j = 0; j < i % 9; j++)
+        g_string_append_printf (s, " w%cx", 'a' + j);
+      g_string_append (s, i % 4 == 0 ? " common" : "");
+      g_string_append (s, "</title><abstract>filler</abstract></achievement>\n");
+    }
+  g_string_append (s, "</corpus>\n");
+  g_mkdir_with_parents (dir, 0755);
+  CU_ASSERT_FATAL (g_file_set_contents (file, s->str, -1, NULL));
+  build_options (&o);
+  o.analyzer.stopwords = o.analyzer.stem = o.analyzer.synonyms = FALSE;
+  if (!tm_index_build (paths, path, &o, &stats, &error))
+    g_printerr ("%s\n", error->message);
+  CU_ASSERT_PTR_NULL_FATAL (error);
+  idx = tm_index_open (path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (idx);
+  CU_ASSERT_FATAL (_tm_index_lookup (idx, TM_LIBRARY_ACHIEVEMENT, "common", 6, &list));
+  CU_ASSERT_EQUAL (list.df, 300);
+  CU_ASSERT_EQUAL_FATAL (list.n_skips, 3);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (list.skips);
+  _tm_posting_iter_init (&it, &list);
+  while (_tm_posting_iter_next (&it))
+    {
+      TmIndexSkip skip;
+      const double *w = tm_index_get_norm_weights (idx);
+      double norm = _tm_index_doc_norm (idx, TM_LIBRARY_ACHIEVEMENT, (guint32) it.doc);
+      double v = _tm_log_tf (w[0] * it.tf[0] + w[1] * it.tf[1] + w[2] * it.tf[2]) / norm;
+
+      _tm_index_skip_decode (list.skips + (n / TM_POSTING_BLOCK) * TM_INDEX_SKIP_SIZE, &skip);
+      CU_ASSERT (v <= skip.max_weight);
+      CU_ASSERT (v <= list.max_weight);
+      list_max = MAX (list_max, v);
+      n++;
+      if (n % TM_POSTING_BLOCK == 0 || n == 300)
+        {
+          CU_ASSERT_EQUAL (skip.last_doc, it.doc);
+          CU_ASSERT_EQUAL (skip.end, (guint32) (it.p - list.postings));
+        }
+    }
+  CU_ASSERT_EQUAL (n, 300);
+  CU_ASSERT (!it.bad);
+  /* Rounded up, by a float's step at most. */
+  CU_ASSERT (list.max_weight >= list_max && list.max_weight <= list_max * (1 + 1e-6));
+}
+
+/* The named limits, lowered so that a small corpus reaches them: a clear
+ * TM_ERROR_LIMIT naming the limit, and no index left behind. */
+static void
+test_limits (void)
+{
+  g_autofree char *good = tm_test_path ("tests/data/good");
+  const char *paths[] = { good, NULL };
+  g_autofree char *path = g_build_filename (tmpdir, "limits.idx", NULL);
+  g_autoptr(GError) error = NULL;
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats;
+  TmLimits strings = { 0, 64, 0 }, terms = { 0, 0, 5 }, records = { 2, 0, 0 };
+
+  build_options (&o);
+  _tm_limits_set_for_test (&strings);
+  CU_ASSERT_FALSE (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_LIMIT));
+  CU_ASSERT (error != NULL && strstr (error->message, "TM_MAX_STRINGS_BYTES") != NULL);
+  CU_ASSERT_FALSE (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  _tm_limits_set_for_test (NULL);
+  _tm_limits_set_for_test (&terms);
+  CU_ASSERT_FALSE (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_LIMIT));
+  CU_ASSERT (error != NULL && strstr (error->message, "TM_MAX_TERMS") != NULL);
+  CU_ASSERT_FALSE (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* Records past the limit are problems, as bad records are: refused
+   * without --skip-bad, skipped with it. */
+  _tm_limits_set_for_test (NULL);
+  _tm_limits_set_for_test (&records);
+  CU_ASSERT_FALSE (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_INVALID));
+  CU_ASSERT_EQUAL (stats.problems, 1);
+  g_clear_error (&error);
+  o.skip_bad = TRUE;
+  CU_ASSERT (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT_EQUAL (stats.records[TM_LIBRARY_ACHIEVEMENT], 2);
+
+  _tm_limits_set_for_test (NULL);
+  g_clear_error (&error);
+  o.skip_bad = FALSE;
+  CU_ASSERT (tm_index_build (paths, path, &o, &stats, &error));
+  CU_ASSERT_EQUAL (stats.records[TM_LIBRARY_ACHIEVEMENT], 3);
+}
+
 static void
 test_varint (void)
 {
@@ -573,5 +734,8 @@ main (void)
   CU_add_test (suite, "missing and not an index", test_missing_and_not_an_index);
   CU_add_test (suite, "lock", test_lock);
   CU_add_test (suite, "bad corpus", test_bad_corpus);
+  CU_add_test (suite, "byte order", test_byte_order);
+  CU_add_test (suite, "blocks and bounds", test_blocks_and_bounds);
+  CU_add_test (suite, "limits", test_limits);
   return tm_test_run ();
 }
