@@ -985,6 +985,34 @@ offsets_rise (const TmIndex *idx, const guint8 *offsets, guint64 n, guint64 size
   return TRUE;
 }
 
+/* Whether posting @k of @list (at @it) lies within the list's bound and
+ * its block's, and, the last of a block, where the block's skip entry
+ * says the block ends. */
+static gboolean
+bounds_hold (const TmIndex *idx, const TmPostingList *list, TmLibrary library, guint32 k,
+             const TmPostingIter *it)
+{
+  const double *w = idx->weights;
+  double norm = _tm_index_doc_norm (idx, library, (guint32) it->doc);
+  double v = _tm_log_tf (w[0] * it->tf[0] + w[1] * it->tf[1] + w[2] * it->tf[2]) / (norm > 0 ? norm : 1);
+  TmIndexSkip skip;
+
+  /* The writer rounds the bounds up: a stored bound below a weight is
+   * damage, whatever rounding the reader's arithmetic does. */
+  if (v > list->max_weight * (1 + 1e-6))
+    return FALSE;
+  if (list->n_skips == 0)
+    return TRUE;
+  if (k / TM_POSTING_BLOCK >= list->n_skips)
+    return FALSE;
+  _tm_index_skip_decode (list->skips + (gsize) (k / TM_POSTING_BLOCK) * TM_INDEX_SKIP_SIZE, &skip);
+  if (v > skip.max_weight * (1 + 1e-6))
+    return FALSE;
+  if ((k + 1) % TM_POSTING_BLOCK == 0 || k + 1 == list->df)
+    return skip.last_doc == it->doc && skip.end == (guint64) (it->p - list->postings);
+  return TRUE;
+}
+
 /* Every term, posting, document, stored record and forward list decoded
  * and cross-checked: the postings and the forward lists hold the same
  * entries, their frequencies add up to the stored field lengths, and the
@@ -1037,9 +1065,16 @@ verify_structure (const TmIndex *idx)
           if (!_tm_index_term_postings (idx, t, (TmLibrary) l, &list))
             break;
           _tm_posting_iter_init (&it, &list);
-          while (_tm_posting_iter_next (&it))
-            for (int f = 0; f < TM_N_IFIELDS; f++)
-              sums[l][(gsize) it.doc * TM_N_IFIELDS + f] += it.tf[f];
+          for (guint32 k = 0; _tm_posting_iter_next (&it); k++)
+            {
+              for (int f = 0; f < TM_N_IFIELDS; f++)
+                sums[l][(gsize) it.doc * TM_N_IFIELDS + f] += it.tf[f];
+              if (!bounds_hold (idx, &list, (TmLibrary) l, k, &it))
+                {
+                  damaged (idx, "term %u: a score bound or skip entry disagrees with its postings", t);
+                  break;
+                }
+            }
           entries[l] += e->df[l];
         }
     }

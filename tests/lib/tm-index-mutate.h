@@ -28,6 +28,7 @@ static const char *const tm_mutate_section_names[] = {
   [TM_SECTION_STORED_INDEX] = "stored-index",
   [TM_SECTION_FORWARD] = "forward",
   [TM_SECTION_FORWARD_INDEX] = "forward-index",
+  [TM_SECTION_SKIPS] = "skips",
 };
 
 /* The kind named @name ("postings", "docs-demand" ...) or written as a
@@ -45,17 +46,19 @@ tm_mutate_kind_from_name (const char *name)
   return *name != '\0' && *end == '\0' && n > 0 && n <= G_MAXUINT32 ? (guint32) n : 0;
 }
 
-/* The header of @data, when it is one the helpers can work on. */
-static inline const TmIndexHeader *
-tm_mutate_header (const guint8 *data, gsize len)
+/* The header of @data, decoded into @h, when it is one the helpers can
+ * work on. */
+static inline gboolean
+tm_mutate_header (const guint8 *data, gsize len, TmIndexHeader *h)
 {
-  const TmIndexHeader *h = (const TmIndexHeader *) data;
-
-  if (len < sizeof *h || h->n_sections == 0 || h->n_sections > 1024
+  if (len < TM_INDEX_HEADER_SIZE)
+    return FALSE;
+  _tm_index_header_decode (data, h);
+  if (h->n_sections == 0 || h->n_sections > 1024
       || h->data_offset > len
-      || h->data_offset < sizeof *h + (guint64) h->n_sections * sizeof (TmIndexSection))
-    return NULL;
-  return h;
+      || h->data_offset < TM_INDEX_HEADER_SIZE + (guint64) h->n_sections * TM_INDEX_SECTION_SIZE)
+    return FALSE;
+  return TRUE;
 }
 
 /* Where the section of kind @kind lies in the index image @data (@len
@@ -64,24 +67,31 @@ tm_mutate_header (const guint8 *data, gsize len)
 static inline gboolean
 tm_mutate_section (const guint8 *data, gsize len, guint32 kind, guint64 *offset, guint64 *size)
 {
-  const TmIndexHeader *h = tm_mutate_header (data, len);
-  const TmIndexSection *table = (const TmIndexSection *) (data + sizeof (TmIndexHeader));
+  TmIndexHeader h;
 
-  for (guint32 i = 0; h != NULL && i < h->n_sections; i++)
-    if (table[i].kind == kind)
-      {
-        if (table[i].offset > len || table[i].size > len - table[i].offset)
-          return FALSE;
-        *offset = table[i].offset;
-        *size = table[i].size;
-        return TRUE;
-      }
+  if (!tm_mutate_header (data, len, &h))
+    return FALSE;
+  for (guint32 i = 0; i < h.n_sections; i++)
+    {
+      TmIndexSection s;
+
+      _tm_index_section_decode (data + TM_INDEX_HEADER_SIZE + (gsize) i * TM_INDEX_SECTION_SIZE, &s);
+      if (s.kind == kind)
+        {
+          if (s.offset > len || s.size > len - s.offset)
+            return FALSE;
+          *offset = s.offset;
+          *size = s.size;
+          return TRUE;
+        }
+    }
   return FALSE;
 }
 
-/* The entry of term @text in the dictionary of @data, or NULL.  Points
- * into @data. */
-static inline TmIndexTerm *
+/* The encoded entry of term @text in the dictionary of @data, or NULL
+ * (decode it with _tm_index_term_decode(), write it back with
+ * _tm_index_term_encode()).  Points into @data. */
+static inline guint8 *
 tm_mutate_term (guint8 *data, gsize len, const char *text)
 {
   guint64 terms, terms_size, strings, strings_size;
@@ -89,13 +99,15 @@ tm_mutate_term (guint8 *data, gsize len, const char *text)
   if (!tm_mutate_section (data, len, TM_SECTION_TERMS, &terms, &terms_size)
       || !tm_mutate_section (data, len, TM_SECTION_STRINGS, &strings, &strings_size))
     return NULL;
-  for (guint64 i = 0; i < terms_size / sizeof (TmIndexTerm); i++)
+  for (guint64 i = 0; i < terms_size / TM_INDEX_TERM_SIZE; i++)
     {
-      TmIndexTerm *e = (TmIndexTerm *) (data + terms) + i;
+      guint8 *p = data + terms + i * TM_INDEX_TERM_SIZE;
+      TmIndexTerm e;
 
-      if (e->text < strings_size
-          && strncmp ((const char *) data + strings + e->text, text, strings_size - e->text) == 0)
-        return e;
+      _tm_index_term_decode (p, &e);
+      if (e.text < strings_size
+          && strncmp ((const char *) data + strings + e.text, text, strings_size - e.text) == 0)
+        return p;
     }
   return NULL;
 }
@@ -106,10 +118,13 @@ static inline gboolean
 tm_mutate_term_postings (guint8 *data, gsize len, const char *text, guint library,
                          guint64 *offset, guint64 *size)
 {
-  const TmIndexTerm *e = tm_mutate_term (data, len, text);
+  const guint8 *p = tm_mutate_term (data, len, text);
+  TmIndexTerm entry, *e = &entry;
   guint64 postings, postings_size;
 
-  if (e == NULL || library > 1 || e->df[library] == 0
+  if (p != NULL)
+    _tm_index_term_decode (p, &entry);
+  if (p == NULL || library > 1 || e->df[library] == 0
       || !tm_mutate_section (data, len, TM_SECTION_POSTINGS, &postings, &postings_size)
       || e->postings[library] + e->postings_len[library] > postings_size)
     return FALSE;
@@ -124,24 +139,23 @@ tm_mutate_term_postings (guint8 *data, gsize len, const char *text, guint librar
 static inline gboolean
 tm_mutate_rechecksum (guint8 *data, gsize len)
 {
-  TmIndexHeader *h = (TmIndexHeader *) data;
+  TmIndexHeader h;
   guint64 blocks, blocks_size, n_blocks;
 
-  if (tm_mutate_header (data, len) == NULL
+  if (!tm_mutate_header (data, len, &h)
       || !tm_mutate_section (data, len, TM_SECTION_BLOCKS, &blocks, &blocks_size))
     return FALSE;
-  n_blocks = (len - h->data_offset + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
-  if (blocks_size < n_blocks * sizeof (guint32))
+  n_blocks = (len - h.data_offset + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE;
+  if (blocks_size < n_blocks * 4)
     return FALSE;
   for (guint64 b = 0; b < n_blocks; b++)
     {
-      guint64 start = h->data_offset + b * TM_INDEX_BLOCK_SIZE;
+      guint64 start = h.data_offset + b * TM_INDEX_BLOCK_SIZE;
       guint64 size = MIN ((guint64) TM_INDEX_BLOCK_SIZE, len - start);
-      guint32 crc = (guint32) crc32 (0L, data + start, (uInt) size);
 
-      memcpy (data + blocks + b * sizeof crc, &crc, sizeof crc);
+      _tm_put_le32 (data + blocks + b * 4, (guint32) crc32 (0L, data + start, (uInt) size));
     }
-  h->header_crc = 0;
-  h->header_crc = (guint32) crc32 (0L, data, (uInt) h->data_offset);
+  _tm_put_le32 (data + 12, 0);   /* header_crc */
+  _tm_put_le32 (data + 12, (guint32) crc32 (0L, data, (uInt) h.data_offset));
   return TRUE;
 }

@@ -276,13 +276,23 @@ tf_zero (guint8 *data, gsize len)
 static void
 df_too_high (guint8 *data, gsize len)
 {
-  tm_mutate_term (data, len, "质子交换膜")->df[TM_LIBRARY_ACHIEVEMENT] = 2;
+  guint8 *p = tm_mutate_term (data, len, "质子交换膜");
+  TmIndexTerm e;
+
+  _tm_index_term_decode (p, &e);
+  e.df[TM_LIBRARY_ACHIEVEMENT] = 2;
+  _tm_index_term_encode (&e, p);
 }
 
 static void
 postings_past_section (guint8 *data, gsize len)
 {
-  tm_mutate_term (data, len, "质子交换膜")->postings_len[TM_LIBRARY_ACHIEVEMENT] = 1u << 30;
+  guint8 *p = tm_mutate_term (data, len, "质子交换膜");
+  TmIndexTerm e;
+
+  _tm_index_term_decode (p, &e);
+  e.postings_len[TM_LIBRARY_ACHIEVEMENT] = 1u << 30;
+  _tm_index_term_encode (&e, p);
 }
 
 static void
@@ -303,17 +313,23 @@ trl_past_9 (guint8 *data, gsize len)
   guint64 off, size;
 
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_DOCS_ACHIEVEMENT, &off, &size));
-  data[off + G_STRUCT_OFFSET (TmIndexDoc, trl)] = 42;
+  TmIndexDoc d;
+
+  _tm_index_doc_decode (data + off, &d);
+  d.trl = 42;
+  _tm_index_doc_encode (&d, data + off);
 }
 
 static void
 norm_not_a_number (guint8 *data, gsize len)
 {
   guint64 off, size;
-  float nan = NAN;
+  TmIndexDoc d;
 
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_DOCS_DEMAND, &off, &size));
-  memcpy (data + off + G_STRUCT_OFFSET (TmIndexDoc, norm), &nan, sizeof nan);
+  _tm_index_doc_decode (data + off, &d);
+  d.norm = NAN;
+  _tm_index_doc_encode (&d, data + off);
 }
 
 static void
@@ -337,27 +353,28 @@ static void
 terms_swapped (guint8 *data, gsize len)
 {
   guint64 off, size;
-  TmIndexTerm *t;
+  TmIndexTerm t[2];
   guint32 text;
 
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_TERMS, &off, &size));
-  t = (TmIndexTerm *) (data + off);
+  _tm_index_term_decode (data + off, &t[0]);
+  _tm_index_term_decode (data + off + TM_INDEX_TERM_SIZE, &t[1]);
   text = t[0].text;
   t[0].text = t[1].text;
   t[1].text = text;
+  _tm_index_term_encode (&t[0], data + off);
+  _tm_index_term_encode (&t[1], data + off + TM_INDEX_TERM_SIZE);
 }
 
 static void
 forward_dropped (guint8 *data, gsize len)
 {
   guint64 off, size;
-  guint64 *index;
 
   /* The first document's list ends one entry early: the second starts
    * there, and the entries it loses belong to no document. */
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_FORWARD_INDEX, &off, &size));
-  index = (guint64 *) (data + off);
-  index[1] = nth_varint (data, first_forward (data, len), 2) - first_forward (data, len);
+  _tm_put_le64 (data + off + 8, nth_varint (data, first_forward (data, len), 2) - first_forward (data, len));
 }
 
 typedef void (*Mutation) (guint8 *data, gsize len);
@@ -644,6 +661,39 @@ test_blocks_and_bounds (void)
   CU_ASSERT (!it.bad);
   /* Rounded up, by a float's step at most. */
   CU_ASSERT (list.max_weight >= list_max && list.max_weight <= list_max * (1 + 1e-6));
+  CU_ASSERT (tm_index_verify (idx, &error));
+
+  /* A block bound lowered, or a block's end moved, checksums made right:
+   * the verification finds it. */
+  for (int what = 0; what < 2; what++)
+    {
+      g_autofree guint8 *data = NULL;
+      g_autofree char *bad = g_build_filename (tmpdir, "blocks-bad.idx", NULL);
+      g_autoptr(TmIndex) damaged = NULL;
+      g_autoptr(GError) local = NULL;
+      guint64 off, size, at;
+      gsize len;
+      TmIndexSkip skip;
+      TmIndexTerm e;
+
+      CU_ASSERT_FATAL (g_file_get_contents (path, (char **) &data, &len, NULL));
+      CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_SKIPS, &off, &size));
+      _tm_index_term_decode (tm_mutate_term (data, len, "common"), &e);
+      at = off + (e.skips[TM_LIBRARY_ACHIEVEMENT] + 1) * TM_INDEX_SKIP_SIZE;
+      CU_ASSERT_FATAL (at + TM_INDEX_SKIP_SIZE <= off + size);
+      _tm_index_skip_decode (data + at, &skip);
+      if (what == 0)
+        skip.max_weight /= 2;
+      else
+        skip.end--;
+      _tm_index_skip_encode (&skip, data + at);
+      CU_ASSERT_FATAL (tm_mutate_rechecksum (data, len));
+      CU_ASSERT_FATAL (g_file_set_contents (bad, (const char *) data, (gssize) len, NULL));
+      damaged = tm_index_open (bad, &local);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (damaged);
+      CU_ASSERT_FALSE (tm_index_verify (damaged, &local));
+      CU_ASSERT (g_error_matches (local, TM_ERROR, TM_ERROR_CORRUPT_INDEX));
+    }
 }
 
 /* The named limits, lowered so that a small corpus reaches them: a clear
