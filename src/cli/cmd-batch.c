@@ -88,16 +88,15 @@ show_progress (guint done, guint total, gpointer data)
 /* ---- --since ------------------------------------------------------------------ */
 
 static const char *
-status_of (GHashTable *since, const char *dir, const char *source, const char *target, guint rank)
+status_of (const TmSince *since, const char *dir, const char *source, const char *target, guint rank)
 {
-  g_autofree char *key = g_strdup_printf ("%s\t%s\t%s", dir, source, target);
-  gpointer prev;
+  guint prev;
 
-  if (!g_hash_table_lookup_extended (since, key, NULL, &prev))
+  if (!tm_since_lookup (since, dir, source, target, &prev))
     return "new";
-  if ((guint) GPOINTER_TO_INT (prev) > rank)
+  if (prev > rank)
     return "up";
-  return (guint) GPOINTER_TO_INT (prev) == rank ? "same" : "down";
+  return prev == rank ? "same" : "down";
 }
 
 /* ---- output ------------------------------------------------------------------- */
@@ -106,7 +105,7 @@ status_of (GHashTable *since, const char *dir, const char *source, const char *t
  * a row per match (rank, target, score, status), so that table formats
  * print a line per match; nothing when no match is shown. */
 static void
-write_source (TmSprinter *sp, GHashTable *since, const TmIndex *index, const char *dir,
+write_source (TmSprinter *sp, const TmSince *since, const TmIndex *index, const char *dir,
               const char *source, const TmResults *r)
 {
   g_autofree const char **status = g_new0 (const char *, r->results->len + 1);
@@ -157,7 +156,7 @@ write_source (TmSprinter *sp, GHashTable *since, const TmIndex *index, const cha
 }
 
 static void
-write_batch (TmSprinter *sp, GHashTable *since, const TmIndex *index, TmBatch *const batches[2])
+write_batch (TmSprinter *sp, const TmSince *since, const TmIndex *index, TmBatch *const batches[2])
 {
   static const char * const columns[] = { "direction", "source_id", "rank", "target_id", "score", "status", NULL };
   g_autofree char **names = g_strdupv ((char **) columns);
@@ -192,7 +191,7 @@ tm_cmd_batch (int argc, char **argv, GError **error)
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(TmIndex) index = NULL;
   g_autoptr(TmAnalyzer) analyzer = NULL;
-  g_autoptr(GHashTable) since = NULL;
+  g_autoptr(TmSince) since = NULL;
   g_autoptr(TmCommitGroup) group = tm_commit_group_new ();
   g_autoptr(TmSprinter) sp = NULL;
   g_autofree char *path = NULL;
@@ -285,19 +284,9 @@ tm_cmd_batch (int argc, char **argv, GError **error)
 
   if (opt_since != NULL)
     {
-      g_autofree char *contents = NULL;
-      gsize len;
-
-      g_autoptr(GError) local = NULL;
-
-      if (!g_file_get_contents (opt_since, &contents, &len, &local))
-        {
-          g_set_error_literal (error, TM_ERROR, TM_ERROR_IO, local->message);
-          return TM_EXIT_FAILURE;
-        }
-      since = tm_since_parse (contents, len, opt_since, error);
+      since = tm_since_load (opt_since, error);
       if (since == NULL)
-        return TM_EXIT_DATA;
+        return g_error_matches (*error, TM_ERROR, TM_ERROR_IO) ? TM_EXIT_FAILURE : TM_EXIT_DATA;
     }
 
   if (!tm_cli_open_index (path, &index, &analyzer, error))

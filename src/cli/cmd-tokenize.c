@@ -12,6 +12,7 @@
 #include "tm-analyzer.h"
 #include "tm-cli.h"
 #include "tm-error.h"
+#include "tm-limits.h"
 
 static char *opt_mode;
 static char *opt_format;
@@ -96,8 +97,18 @@ read_stdin (gsize *len, GError **error)
   char buf[65536];
   size_t n;
 
+  /* The largest text techmatch analyzes is a record: the same bound. */
   while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
-    g_string_append_len (s, buf, n);
+    {
+      g_string_append_len (s, buf, n);
+      if (s->len > TM_MAX_RECORD_BYTES)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
+                       "standard input: a text of more than %u bytes (TM_MAX_RECORD_BYTES)",
+                       TM_MAX_RECORD_BYTES);
+          return NULL;
+        }
+    }
   if (ferror (stdin))
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "reading standard input failed");
@@ -153,12 +164,18 @@ tm_cmd_tokenize (int argc, char **argv, GError **error)
       /* The text may hold NUL bytes: its length is what was read. */
       text = read_stdin (&len, error);
       if (text == NULL)
-        return TM_EXIT_FAILURE;
+        return g_error_matches (*error, TM_ERROR, TM_ERROR_LIMIT) ? TM_EXIT_DATA : TM_EXIT_FAILURE;
     }
   else
     {
       text = g_strjoinv (" ", argv + 1);
       len = strlen (text);
+      if (len > TM_MAX_RECORD_BYTES)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "a text of more than %u bytes (TM_MAX_RECORD_BYTES)",
+                       TM_MAX_RECORD_BYTES);
+          return TM_EXIT_DATA;
+        }
     }
 
   analyzer = tm_analyzer_new (&options, error);

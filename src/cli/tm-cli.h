@@ -169,8 +169,20 @@ gboolean tm_html_write (FILE *out, const char *name, const TmIndex *index, const
                         struct _TmBatch *const batches[2], const char *index_path, GError **error);
 
 /* tm-since.c: a previous batch TSV output, (direction, source, target)
- * → rank.  transfer full; NULL with TM_ERROR_PARSE naming @name:LINE. */
-GHashTable *tm_since_parse (const char *text, gsize len, const char *name, GError **error);
+ * → rank.  A file that does not end with a complete line is refused (it
+ * was cut short); a UTF-8 byte-order mark at its start is skipped.
+ * tm_since_parse() reads @text (@name for messages), tm_since_load() the
+ * file at @path, a block at a time.  transfer full: free with
+ * tm_since_free(); NULL with TM_ERROR_PARSE naming the file and line, or
+ * TM_ERROR_IO. */
+typedef struct _TmSince TmSince;
+TmSince *tm_since_parse (const char *text, gsize len, const char *name, GError **error);
+TmSince *tm_since_load (const char *path, GError **error);
+/* The rank of the pair in the previous output; FALSE when it was not there. */
+gboolean tm_since_lookup (const TmSince *since, const char *direction, const char *source,
+                          const char *target, guint *rank);
+void     tm_since_free (TmSince *since);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmSince, tm_since_free)
 
 /* Parses an integer option value in [min, max]; prints a usage error
  * naming the option otherwise. */

@@ -1,49 +1,297 @@
 /* tm-since.c — reading a previous batch output for --since.  A file of
- * its own so that the fuzzer can reach it. */
+ * its own so that the fuzzer can reach it.
+ *
+ * A nightly output holds millions of rows whose ids repeat (each source
+ * has its top K targets): ids are stored once, and each row is a 64-bit
+ * key (direction, source number, target number) with its rank in an
+ * open-addressing table, about 32 bytes a row.  The file is read a block
+ * at a time, never held whole. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tm-cli.h"
 #include "tm-error.h"
 
-/* (direction, source, target) → rank, from a TSV batch output: rows
- * "direction source rank target score [status]", an optional header
- * line.  Any other line is an error naming @name and the line. */
-GHashTable *
+typedef struct {
+  guint64 key;
+  guint32 rank;            /* 0: an empty slot */
+} Slot;
+
+struct _TmSince {
+  GHashTable *ids;         /* id → its number + 1; keys in @strings */
+  GStringChunk *strings;
+  Slot *slots;
+  guint64 mask;            /* slots - 1 */
+  guint64 used;
+  /* the parse */
+  const char *name;
+  guint lineno;
+};
+
+static guint64
+mix (guint64 x)
+{
+  /* splitmix64's finalizer: the keys' low bits are dense numbers. */
+  x ^= x >> 30;
+  x *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  x ^= x >> 27;
+  x *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  x ^= x >> 31;
+  return x;
+}
+
+static Slot *
+find_slot (const TmSince *s, guint64 key)
+{
+  for (guint64 i = mix (key) & s->mask;; i = (i + 1) & s->mask)
+    if (s->slots[i].rank == 0 || s->slots[i].key == key)
+      return &s->slots[i];
+}
+
+static void
+grow (TmSince *s)
+{
+  Slot *old = s->slots;
+  guint64 n = s->mask + 1;
+
+  s->mask = n * 2 - 1;
+  s->slots = g_new0 (Slot, n * 2);
+  for (guint64 i = 0; i < n; i++)
+    if (old[i].rank != 0)
+      *find_slot (s, old[i].key) = old[i];
+  g_free (old);
+}
+
+static guint32
+id_number (TmSince *s, const char *id)
+{
+  gpointer v = g_hash_table_lookup (s->ids, id);
+
+  if (v == NULL)
+    {
+      const char *copy = g_string_chunk_insert (s->strings, id);
+
+      v = GUINT_TO_POINTER (g_hash_table_size (s->ids) + 1);
+      g_hash_table_insert (s->ids, (gpointer) copy, v);
+    }
+  return GPOINTER_TO_UINT (v) - 1;
+}
+
+static TmSince *
+since_new (const char *name)
+{
+  TmSince *s = g_new0 (TmSince, 1);
+
+  s->ids = g_hash_table_new (g_str_hash, g_str_equal);
+  s->strings = g_string_chunk_new (1 << 16);
+  s->mask = 1023;
+  s->slots = g_new0 (Slot, s->mask + 1);
+  s->name = name;
+  return s;
+}
+
+void
+tm_since_free (TmSince *s)
+{
+  if (s == NULL)
+    return;
+  g_hash_table_unref (s->ids);
+  g_string_chunk_free (s->strings);
+  g_free (s->slots);
+  g_free (s);
+}
+
+static gboolean
+bad_row (TmSince *s, GError **error)
+{
+  g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
+               "%s:%u: not a techmatch batch TSV row (direction, source, rank, target, score)",
+               s->name, s->lineno);
+  return FALSE;
+}
+
+/* One line, without its newline. */
+static gboolean
+parse_line (TmSince *s, char *line, gsize len, GError **error)
+{
+  char *f[5];
+  guint n = 0;
+  gint64 rank;
+  Slot *slot;
+  guint64 key;
+
+  s->lineno++;
+  if (s->lineno == 1 && len >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
+    line += 3, len -= 3;  /* a UTF-8 byte-order mark (--bom wrote it) */
+  if (memchr (line, '\0', len) != NULL || !g_utf8_validate (line, (gssize) len, NULL))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u: not UTF-8 text", s->name, s->lineno);
+      return FALSE;
+    }
+  line[len] = '\0';
+  g_strchomp (line);
+  if (line[0] == '\0' || g_str_has_prefix (line, "direction\t"))
+    return TRUE;
+  for (char *p = line; n < 5; n++)
+    {
+      f[n] = p;
+      p = strchr (p, '\t');
+      if (p == NULL)
+        {
+          n++;
+          break;
+        }
+      *p++ = '\0';
+    }
+  if (n < 5 || (strcmp (f[0], "d2a") != 0 && strcmp (f[0], "a2d") != 0)
+      || !g_ascii_string_to_signed (f[2], 10, 1, TM_MAX_TOP, &rank, NULL)
+      || f[1][0] == '\0' || f[3][0] == '\0')
+    return bad_row (s, error);
+  if (g_hash_table_size (s->ids) >= G_MAXINT32 - 2)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "%s:%u: more than 2^31 ids", s->name, s->lineno);
+      return FALSE;
+    }
+  key = (guint64) (f[0][0] == 'a') << 63 | (guint64) id_number (s, f[1]) << 32 | id_number (s, f[3]);
+  slot = find_slot (s, key);
+  if (slot->rank == 0)
+    {
+      s->used++;
+      slot->key = key;
+    }
+  slot->rank = (guint32) rank;  /* a pair listed twice: its last rank */
+  if (s->used * 2 > s->mask)
+    grow (s);
+  return TRUE;
+}
+
+/* Lines of @text; @final: @text ends the file, which must end with a
+ * complete line.  Returns how many bytes it consumed (whole lines). */
+static gboolean
+parse_block (TmSince *s, char *text, gsize len, gboolean final, gsize *consumed, GError **error)
+{
+  gsize at = 0;
+
+  while (at < len)
+    {
+      char *nl = memchr (text + at, '\n', len - at);
+
+      if (nl == NULL)
+        break;
+      if (!parse_line (s, text + at, (gsize) (nl - (text + at)), error))
+        return FALSE;
+      at = (gsize) (nl - text) + 1;
+    }
+  if (final && at < len)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
+                   "%s:%u: the last line has no end: the file was cut short (a batch output "
+                   "always ends with a newline)", s->name, s->lineno + 1);
+      return FALSE;
+    }
+  *consumed = at;
+  return TRUE;
+}
+
+/* transfer full */
+TmSince *
 tm_since_parse (const char *text, gsize len, const char *name, GError **error)
 {
-  g_autoptr(GHashTable) ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *copy = g_strndup (text, len);
-  guint lineno = 0;
+  TmSince *s = since_new (name);
+  g_autofree char *copy = g_malloc (len + 1);
+  gsize consumed;
 
-  if (strlen (copy) != len || !g_utf8_validate (copy, -1, NULL))
+  memcpy (copy, text, len);
+  copy[len] = '\0';
+  if (!parse_block (s, copy, len, TRUE, &consumed, error))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: not UTF-8 text", name);
+      tm_since_free (s);
       return NULL;
     }
-  for (char *line = copy, *next; line != NULL; line = next)
-    {
-      g_auto(GStrv) f = NULL;
-      gint64 rank;
+  return s;
+}
 
-      next = strchr (line, '\n');
-      if (next != NULL)
-        *next++ = '\0';
-      lineno++;
-      g_strchomp (line);
-      if (line[0] == '\0' || g_str_has_prefix (line, "direction\t"))
-        continue;
-      f = g_strsplit (line, "\t", -1);
-      if (g_strv_length (f) < 5 || (strcmp (f[0], "d2a") != 0 && strcmp (f[0], "a2d") != 0)
-          || !g_ascii_string_to_signed (f[2], 10, 1, TM_MAX_TOP, &rank, NULL))
-        {
-          g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                       "%s:%u: not a techmatch batch TSV row (direction, source, rank, target, score)",
-                       name, lineno);
-          return NULL;
-        }
-      g_hash_table_insert (ranks, g_strdup_printf ("%s\t%s\t%s", f[0], f[1], f[3]), GINT_TO_POINTER ((gint) rank));
+/* Lines longer than this are no batch rows: two ids of at most 64
+ * characters, a rank, a score and a status. */
+#define MAX_LINE (64 * 1024)
+
+/* transfer full */
+TmSince *
+tm_since_load (const char *path, GError **error)
+{
+  TmSince *s = NULL;
+  g_autofree char *buf = g_malloc (MAX_LINE * 4 + 1);
+  gsize fill = 0;
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      int saved = errno;
+
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path,
+                   fd < 0 ? g_strerror (saved) : "not a regular file");
+      if (fd >= 0)
+        close (fd);
+      return NULL;
     }
-  return g_steal_pointer (&ranks);
+  s = since_new (path);
+  for (;;)
+    {
+      ssize_t n = read (fd, buf + fill, MAX_LINE * 4 - fill);
+      gsize consumed;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path, g_strerror (saved));
+          goto fail;
+        }
+      fill += (gsize) n;
+      if (!parse_block (s, buf, fill, n == 0, &consumed, error))
+        goto fail;
+      if (n == 0)
+        break;
+      if (consumed == 0 && fill >= MAX_LINE)
+        {
+          s->lineno++;
+          bad_row (s, error);
+          goto fail;
+        }
+      memmove (buf, buf + consumed, fill - consumed);
+      fill -= consumed;
+    }
+  close (fd);
+  s->name = NULL;  /* @path belongs to the caller */
+  return s;
+
+fail:
+  close (fd);
+  tm_since_free (s);
+  return NULL;
+}
+
+gboolean
+tm_since_lookup (const TmSince *s, const char *direction, const char *source,
+                 const char *target, guint *rank)
+{
+  gpointer src = g_hash_table_lookup (s->ids, source);
+  gpointer tgt = g_hash_table_lookup (s->ids, target);
+  const Slot *slot;
+
+  if (src == NULL || tgt == NULL)
+    return FALSE;
+  slot = find_slot (s, (guint64) (direction[0] == 'a') << 63
+                       | (guint64) (GPOINTER_TO_UINT (src) - 1) << 32 | (GPOINTER_TO_UINT (tgt) - 1));
+  if (slot->rank == 0)
+    return FALSE;
+  *rank = slot->rank;
+  return TRUE;
 }

@@ -174,7 +174,24 @@ typedef struct {
   GHashTable *seen[TM_N_LIBRARIES];
   TmRecordFunc record_func;
   gpointer user_data;
+  GHashTable *locators;    /* "first"/"again" and a file → TmLocator */
 } Walk;
+
+/* Duplicates' columns: the first places and the repeated ones each move
+ * forward through their files, so each kind has locators of its own. */
+static guint
+locate (Walk *w, const char *kind, const char *file, guint line, const char *element)
+{
+  g_autofree char *key = g_strconcat (kind, "\t", file, NULL);
+  TmLocator *loc = g_hash_table_lookup (w->locators, key);
+
+  if (loc == NULL)
+    {
+      loc = _tm_locator_new (file);
+      g_hash_table_insert (w->locators, g_steal_pointer (&key), loc);
+    }
+  return _tm_locator_column (loc, line, element);
+}
 
 /* One good record: checked against the ids seen so far, then handed on.
  * FALSE only when the record callback fails. */
@@ -192,10 +209,10 @@ accept_record (Walk *w, TmRecord *record, GError **error)
       g_autofree char *message =
         g_strdup_printf ("duplicate %s id \"%s\": first defined at %s:%u:%u",
                          element, record->id, first->file, first->line,
-                         _tm_locate_column (first->file, first->line, element));
+                         locate (w, "first", first->file, first->line, element));
       TmProblem problem = {
         record->file, record->line,
-        _tm_locate_column (record->file, record->line, element),
+        locate (w, "again", record->file, record->line, element),
         record->id, message
       };
 
@@ -391,6 +408,8 @@ tm_corpus_read_parallel (const char * const *paths,
 {
   g_autoptr(GHashTable) seen_demand = NULL;
   g_autoptr(GHashTable) seen_achievement = NULL;
+  g_autoptr(GHashTable) locators =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) _tm_locator_free);
   g_autoptr(GHashTable) files_read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) plan = g_ptr_array_new_with_free_func (g_free);  /* file paths, or NULL */
   g_autoptr(GPtrArray) plan_problems = g_ptr_array_new_with_free_func (g_free); /* "path\tmessage" */
@@ -406,6 +425,7 @@ tm_corpus_read_parallel (const char * const *paths,
   w.stats = stats;
   w.record_func = record_func;
   w.user_data = user_data;
+  w.locators = locators;
   w.seen[TM_LIBRARY_DEMAND] = seen_demand =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, place_free);
   w.seen[TM_LIBRARY_ACHIEVEMENT] = seen_achievement =

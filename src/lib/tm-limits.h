@@ -10,9 +10,10 @@
  * while bounding the memory and the scoring work one record can cost. */
 #define TM_MAX_RECORD_BYTES (1u << 20)
 
-/* A record id (also fixed by the schema): long enough for any platform's
- * numbering scheme, short enough to print in a table column. */
-#define TM_MAX_ID_BYTES 64
+/* A record id, in characters (also fixed by the schema, which counts
+ * characters): long enough for any platform's numbering scheme, short
+ * enough to print in a table column. */
+#define TM_MAX_ID_CHARS 64
 
 /* Records in one library.  Document numbers are 32-bit in the index; 2^24
  * (16.7 million) covers a national library (10^7) with room to spare. */
@@ -56,3 +57,18 @@
  * has no size limit of its own below the file system's.  One posting list
  * holds at most TM_MAX_RECORDS_PER_LIBRARY entries of TM_POSTING_MAX
  * (40) bytes, 640 MiB: its 32-bit length never wraps. */
+
+/* Elements in one record, the record itself included.  A record has a
+ * dozen fields and its keywords; RELAX NG validation time grows faster
+ * than the number of elements, so a flood (500,000 <keyword>s) is
+ * stopped while the file streams, before anything validates it. */
+#define TM_MAX_RECORD_ELEMENTS 4096
+
+/* Keywords of one record: real records list a handful, 256 is already a
+ * pasted vocabulary. */
+#define TM_MAX_KEYWORDS 256
+
+/* Attributes on one element.  Corpus elements carry one or two (id,
+ * updated, unit) plus namespace declarations; libxml2 checks attributes
+ * for duplicates pairwise, so 64,000 of them took a minute. */
+#define TM_MAX_ATTRIBUTES 64

@@ -289,9 +289,15 @@ void _tm_pretok_scratch_set_match_limit (TmPretokScratch *scratch, guint32 limit
  * but white space.  transfer full */
 char *_tm_tidy_text (const char *text);
 
-/* The 1-based column, in characters, of the first start tag <@element> on
- * line @line of @path; 0 when not found.  Reads the file: for messages
- * only. */
-guint _tm_locate_column (const char *path, guint line, const char *element);
+/* Finds columns of start tags in one file, for messages: the 1-based
+ * column, in characters, of the first <@element> on line @line; 0 when
+ * not found.  Reads the file on from the line it last found, so asking
+ * in file order reads the file once.  transfer full: free with
+ * _tm_locator_free(). */
+typedef struct _TmLocator TmLocator;
+
+TmLocator *_tm_locator_new (const char *path);
+guint      _tm_locator_column (TmLocator *locator, guint line, const char *element);
+void       _tm_locator_free (TmLocator *locator);
 
 G_END_DECLS

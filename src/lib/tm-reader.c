@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,9 +32,40 @@
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 #define SCHEMA_RESOURCE "/org/techmatch/techmatch-corpus.rng"
 
+/* The bytes of a corpus file on their way to libxml2 (see scan_byte()). */
+typedef enum {
+  SCAN_TEXT, SCAN_LT, SCAN_BANG, SCAN_START, SCAN_END, SCAN_COMMENT,
+  SCAN_CDATA, SCAN_PI, SCAN_DECL,
+} ScanState;
+
+typedef struct {
+  int fd;
+  gboolean scan;            /* FALSE when not ASCII-compatible (UTF-16) */
+  guint64 offset;
+  ScanState state;
+  guint line, column;       /* of the byte being scanned; column in characters */
+  guint lt_line, lt_column; /* of the last '<' */
+  guint depth;              /* open elements */
+  guint attributes;         /* in the start tag being scanned */
+  guint elements;           /* in the record being scanned, itself included */
+  guint record_line;
+  char quote;               /* inside an attribute value: its quote */
+  gboolean slash;           /* the start tag's last byte so far was '/' */
+  guint run;                /* '-', ']' or '?' just before, for the ends of
+                             * comments, CDATA sections and PIs */
+  char bang[8];             /* what follows "<!" */
+  guint n_bang;
+  gboolean markup;          /* a '<' was seen */
+  gboolean content;         /* anything but white space was seen */
+  TmErrorCode code;         /* why the scan stopped the file */
+  char *error;              /* "line:column: message", or NULL */
+} Scan;
+
 struct _TmReader {
   char *path;
   int fd;
+  Scan scan;
+  TmLocator *locator;
   xmlTextReaderPtr xr;
   TmLibrary library;
   TmProblemFunc problem_func;
@@ -160,25 +192,68 @@ ensure_initialized (void)
 
 /* ---- locations and problems ----------------------------------------- */
 
-/* The 1-based column, in characters, of the start tag of @element on line
- * @line of @path, or 0 if it cannot be found.  Used only when reporting a
- * problem: libxml2 keeps line numbers on nodes but no columns. */
+/* Columns for messages: libxml2 keeps line numbers on nodes but no
+ * columns, so the line is read again from the file.  The locator keeps
+ * where the last line it found starts, and reads on from there: problems
+ * come in file order, so locating them all reads the file once, where
+ * starting from the top each time made reporting quadratic. */
+struct _TmLocator {
+  char *path;
+  guint line;      /* a line number... */
+  goffset offset;  /* ...and where it starts */
+};
+
+/* transfer full */
+TmLocator *
+_tm_locator_new (const char *path)
+{
+  TmLocator *loc = g_new0 (TmLocator, 1);
+
+  loc->path = g_strdup (path);
+  loc->line = 1;
+  loc->offset = 0;
+  return loc;
+}
+
+void
+_tm_locator_free (TmLocator *loc)
+{
+  if (loc == NULL)
+    return;
+  g_free (loc->path);
+  g_free (loc);
+}
+
 guint
-_tm_locate_column (const char *path, guint line, const char *element)
+_tm_locator_column (TmLocator *loc, guint line, const char *element)
 {
   FILE *f;
   char *buf = NULL;
   size_t cap = 0;
   ssize_t len;
-  guint n = 0, column = 0;
+  guint column = 0;
 
-  if (line == 0 || element == NULL || (f = fopen (path, "re")) == NULL)
+  if (line == 0 || element == NULL || (f = fopen (loc->path, "re")) == NULL)
     return 0;
+  if (line < loc->line)
+    {
+      loc->line = 1;
+      loc->offset = 0;
+    }
+  if (fseeko (f, loc->offset, SEEK_SET) != 0)
+    {
+      fclose (f);
+      return 0;
+    }
   while ((len = getline (&buf, &cap, f)) >= 0)
     {
-      if (++n < line)
-        continue;
-      for (char *p = buf; (p = strchr (p, '<')) != NULL; p++)
+      if (loc->line < line)
+        {
+          loc->line++;
+          loc->offset += len;
+          continue;
+        }
+      for (char *p = buf; (p = memchr (p, '<', (gsize) len - (gsize) (p - buf))) != NULL; p++)
         {
           const char *name = p + 1;
           const char *colon = strpbrk (name, ": \t/>");
@@ -197,6 +272,231 @@ _tm_locate_column (const char *path, guint line, const char *element)
   free (buf);
   fclose (f);
   return column;
+}
+
+/* The column of <@element> on @line of the reader's file. */
+static guint
+locate (TmReader *reader, guint line, const char *element)
+{
+  return _tm_locator_column (reader->locator, line, element);
+}
+
+/* ---- the input scanner ---------------------------------------------- */
+
+/* Every byte of a corpus file passes through the scanner before libxml2
+ * sees it.  It follows the markup just far enough (tags, quoted values,
+ * comments, CDATA sections, processing instructions) to stop the file,
+ * with a message naming the place and the limit, before the parser or the
+ * validator spends time without bound on it: a DOCTYPE anywhere outside
+ * a comment (its entities could read other files or expand without
+ * bound), more than TM_MAX_ATTRIBUTES attributes on one element (the
+ * parser checks them for duplicates pairwise), more than
+ * TM_MAX_RECORD_ELEMENTS elements in one record (validation time grows
+ * faster than their number).  Memory stays that of one read buffer.
+ * Files that are not ASCII-compatible (UTF-16) pass unscanned; the
+ * checks on the parsed record (TM_MAX_RECORD_ELEMENTS, TM_MAX_KEYWORDS)
+ * and the parser's DOCTYPE node still apply to them. */
+static gboolean scan_fail (Scan *s, TmErrorCode code, guint line, guint column,
+                           const char *format, ...) G_GNUC_PRINTF (5, 6);
+
+static gboolean
+scan_fail (Scan *s, TmErrorCode code, guint line, guint column, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  s->code = code;
+  s->error = g_strdup_printf ("%u:%u: %s", line, column, message);
+  return FALSE;
+}
+
+static gboolean
+scan_byte (Scan *s, guchar c)
+{
+  if ((c & 0xC0) != 0x80)
+    s->column++;
+  if (c == '\n')
+    {
+      s->line++;
+      s->column = 0;
+    }
+  switch (s->state)
+    {
+    case SCAN_TEXT:
+      if (c == '<')
+        {
+          s->lt_line = s->line;
+          s->lt_column = s->column;
+          s->state = SCAN_LT;
+          s->markup = s->content = TRUE;
+        }
+      else if (!g_ascii_isspace (c) && !(s->offset < 3 && c >= 0x80))  /* not a BOM */
+        s->content = TRUE;
+      break;
+    case SCAN_LT:
+      if (c == '/')
+        s->state = SCAN_END;
+      else if (c == '!')
+        {
+          s->state = SCAN_BANG;
+          s->n_bang = 0;
+        }
+      else if (c == '?')
+        {
+          s->state = SCAN_PI;
+          s->run = 0;
+        }
+      else
+        {
+          if (s->depth == 1)
+            {
+              s->elements = 1;
+              s->record_line = s->lt_line;
+            }
+          else if (s->depth >= 2 && ++s->elements > TM_MAX_RECORD_ELEMENTS)
+            return scan_fail (s, TM_ERROR_LIMIT, s->lt_line, s->lt_column,
+                              "the record on line %u holds more than %u elements "
+                              "(TM_MAX_RECORD_ELEMENTS); the file is not read further",
+                              s->record_line, TM_MAX_RECORD_ELEMENTS);
+          s->attributes = 0;
+          s->quote = 0;
+          s->slash = FALSE;
+          s->state = SCAN_START;
+        }
+      break;
+    case SCAN_START:
+      if (s->quote != 0)
+        {
+          if (c == (guchar) s->quote)
+            s->quote = 0;
+        }
+      else if (c == '"' || c == '\'')
+        s->quote = (char) c, s->slash = FALSE;
+      else if (c == '=')
+        {
+          s->slash = FALSE;
+          if (++s->attributes > TM_MAX_ATTRIBUTES)
+            return scan_fail (s, TM_ERROR_LIMIT, s->lt_line, s->lt_column,
+                              "an element with more than %u attributes (TM_MAX_ATTRIBUTES); "
+                              "the file is not read further", TM_MAX_ATTRIBUTES);
+        }
+      else if (c == '/')
+        s->slash = TRUE;
+      else if (c == '>')
+        {
+          if (!s->slash)
+            s->depth++;
+          s->state = SCAN_TEXT;
+        }
+      else if (!g_ascii_isspace (c))
+        s->slash = FALSE;
+      break;
+    case SCAN_END:
+      if (c == '>')
+        {
+          if (s->depth > 0)
+            s->depth--;
+          s->state = SCAN_TEXT;
+        }
+      break;
+    case SCAN_BANG:
+      s->bang[s->n_bang++] = (char) c;
+      if (s->n_bang == 2 && memcmp (s->bang, "--", 2) == 0)
+        {
+          s->state = SCAN_COMMENT;
+          s->run = 0;
+        }
+      else if (s->n_bang == 7 && memcmp (s->bang, "[CDATA[", 7) == 0)
+        {
+          s->state = SCAN_CDATA;
+          s->run = 0;
+        }
+      else if (s->n_bang == 7 && memcmp (s->bang, "DOCTYPE", 7) == 0)
+        return scan_fail (s, TM_ERROR_INVALID, s->lt_line, s->lt_column,
+                          "a DOCTYPE declaration is not allowed in a corpus file "
+                          "(its entities could read other files or expand without bound)");
+      else if (c == '>')
+        s->state = SCAN_TEXT;
+      else if (strncmp (s->bang, "--", MIN (s->n_bang, 2)) != 0
+               && strncmp (s->bang, "[CDATA[", s->n_bang) != 0
+               && strncmp (s->bang, "DOCTYPE", s->n_bang) != 0)
+        s->state = SCAN_DECL;
+      break;
+    case SCAN_COMMENT:
+      if (c == '-')
+        s->run++;
+      else
+        {
+          if (c == '>' && s->run >= 2)
+            s->state = SCAN_TEXT;
+          s->run = 0;
+        }
+      break;
+    case SCAN_CDATA:
+      if (c == ']')
+        s->run++;
+      else
+        {
+          if (c == '>' && s->run >= 2)
+            s->state = SCAN_TEXT;
+          s->run = 0;
+        }
+      break;
+    case SCAN_PI:
+      if (c == '>' && s->run)
+        s->state = SCAN_TEXT;
+      s->run = c == '?';
+      break;
+    case SCAN_DECL:
+      if (c == '>')
+        s->state = SCAN_TEXT;
+      break;
+    }
+  s->offset++;
+  return TRUE;
+}
+
+/* libxml2's read callback: the file through the scanner. */
+static int
+scan_read (void *context, char *buf, int len)
+{
+  Scan *s = context;
+  ssize_t n;
+
+  if (s->error != NULL)
+    return -1;
+  do
+    n = read (s->fd, buf, (gsize) len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      int saved = errno;
+      scan_fail (s, TM_ERROR_IO, s->line, s->column, "%s", g_strerror (saved));
+      return -1;
+    }
+  if (s->offset == 0 && n >= 2)
+    {
+      const guchar *b = (const guchar *) buf;
+
+      /* UTF-16, by its byte-order mark or by a '<' beside a zero byte. */
+      if ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)
+          || (b[0] == 0 && b[1] == '<') || (b[0] == '<' && b[1] == 0))
+        s->scan = FALSE;
+    }
+  if (s->scan)
+    for (ssize_t i = 0; i < n; i++)
+      if (!scan_byte (s, (guchar) buf[i]))
+        return -1;
+  return (int) n;
+}
+
+static int
+scan_close (void *context)
+{
+  return 0;  /* the reader closes its file */
 }
 
 static void
@@ -316,7 +616,7 @@ report_record_messages (TmReader *reader)
 
       if (have_precise && is_generic_schema_message (m->text))
         continue;
-      report (reader, m->line, _tm_locate_column (reader->path, m->line, m->element),
+      report (reader, m->line, locate (reader, m->line, m->element),
               reader->record_id, "schema: %s", m->text);
       /* Without a precise message, the first generic one says it all. */
       if (!have_precise)
@@ -329,7 +629,9 @@ report_record_messages (TmReader *reader)
 static gboolean
 set_fatal_error (TmReader *reader, GError **error)
 {
-  if (reader->fatal != NULL)
+  if (reader->scan.error != NULL)
+    g_set_error (error, TM_ERROR, reader->scan.code, "%s:%s", reader->path, reader->scan.error);
+  else if (reader->fatal != NULL)
     g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u:%u: %s",
                  reader->path, reader->fatal_line, reader->fatal_column, reader->fatal);
   else
@@ -357,55 +659,38 @@ here_error (TmReader *reader, GError **error, TmErrorCode code, const char *form
   message = g_strdup_vprintf (format, args);
   va_end (args);
   if (node != NULL && node->type == XML_ELEMENT_NODE)
-    column = _tm_locate_column (reader->path, line, (const char *) node->name);
+    column = locate (reader, line, (const char *) node->name);
   g_set_error (error, TM_ERROR, code, "%s:%u:%u: %s", reader->path, line, column, message);
   return FALSE;
 }
 
-/* Looks for a DOCTYPE declaration in the prolog, before libxml2 parses
- * it, so that a file with one is refused before any of its entity
- * declarations is even read: a billion-laughs file gets the same clear
- * message as any other DTD.  Scans the first 64 KiB (a prolog longer than
- * that is refused by the reader when it reaches the DOCTYPE node).  Files
- * in an encoding that is not ASCII-compatible fall through to that check
- * too. */
-static gboolean
-find_doctype (int fd, guint *line, guint *column)
-{
-  char buf[65536];
-  ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
-
-  *line = 1;
-  *column = 1;
-  if (n <= 0)
-    return FALSE;
-  buf[n] = '\0';
-  for (const char *p = buf; *p != '\0'; p++)
-    {
-      if (*p == '<' && g_ascii_isalpha (p[1]))
-        return FALSE; /* the root element: no DOCTYPE before it */
-      if (*p == '<' && strncmp (p, "<!DOCTYPE", 9) == 0)
-        return TRUE;
-      if (*p == '\n')
-        (*line)++, *column = 1;
-      else if (((guchar) *p & 0xC0) != 0x80)
-        (*column)++;
-    }
-  return FALSE;
-}
-
+/* A DOCTYPE the scanner did not see (a file it does not scan): refused
+ * where the parser met it. */
 static gboolean
 doctype_error (TmReader *reader, GError **error)
 {
-  guint line, column;
-
-  if (!find_doctype (reader->fd, &line, &column))
-    line = column = 0;
   g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-               "%s:%u:%u: a DOCTYPE declaration is not allowed in a corpus file "
+               "%s:%d:%d: a DOCTYPE declaration is not allowed in a corpus file "
                "(its entities could read other files or expand without bound)",
-               reader->path, line, column);
+               reader->path, xmlTextReaderGetParserLineNumber (reader->xr),
+               xmlTextReaderGetParserColumnNumber (reader->xr));
   return FALSE;
+}
+
+/* Before the root element: a file with no markup at all says so, rather
+ * than what libxml2 makes of it ("Document is empty", "Extra content"). */
+static gboolean
+no_root_error (TmReader *reader, GError **error)
+{
+  if (reader->scan.scan && reader->scan.error == NULL && !reader->scan.markup)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
+                   reader->scan.content ? "%s:1:1: no XML markup: a corpus file holds one <corpus> element"
+                                        : "%s:1:1: nothing but white space: a corpus file holds one <corpus> element",
+                   reader->path);
+      return FALSE;
+    }
+  return set_fatal_error (reader, error);
 }
 
 /* Reads up to the root element and checks it. */
@@ -421,9 +706,13 @@ read_root (TmReader *reader, GError **error)
     {
       ret = xmlTextReaderRead (xr);
       if (ret < 0)
-        return set_fatal_error (reader, error);
+        return no_root_error (reader, error);
       if (ret == 0)
-        return here_error (reader, error, TM_ERROR_PARSE, "no root element");
+        {
+          if (!reader->scan.markup && reader->scan.scan)
+            return no_root_error (reader, error);
+          return here_error (reader, error, TM_ERROR_PARSE, "no root element");
+        }
       switch (xmlTextReaderNodeType (xr))
         {
         case XML_READER_TYPE_DOCUMENT_TYPE:
@@ -497,18 +786,29 @@ tm_reader_open (const char *path, TmProblemFunc problem_func, gpointer user_data
     }
 
   {
-    guint line, column;
-    if (find_doctype (reader->fd, &line, &column))
+    guchar head[4];
+
+    /* libxml2 reads no UTF-32 ("Document is empty"): say what it is. */
+    if (pread (reader->fd, head, sizeof head, 0) == (ssize_t) sizeof head
+        && ((head[0] == 0 && head[1] == 0 && ((head[2] == 0xFE && head[3] == 0xFF) || (head[2] == 0 && head[3] == '<')))
+            || (head[2] == 0 && head[3] == 0 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == '<' && head[1] == 0)))))
       {
-        doctype_error (reader, error);
+        g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
+                     "%s:1:1: the file is in UTF-32, which techmatch does not read; "
+                     "convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)", path);
         return NULL;
       }
   }
 
   /* No XML_PARSE_NOENT (entities are never substituted), no DTDLOAD,
    * DTDVALID or XINCLUDE; NONET in case anything would still try.
-   * BIG_LINES keeps line numbers past 65535 for messages. */
-  reader->xr = xmlReaderForFd (reader->fd, path, NULL,
+   * BIG_LINES keeps line numbers past 65535 for messages.  The bytes
+   * come through the scanner. */
+  reader->scan.fd = reader->fd;
+  reader->scan.scan = TRUE;
+  reader->scan.line = 1;
+  reader->locator = _tm_locator_new (path);
+  reader->xr = xmlReaderForIO (scan_read, scan_close, &reader->scan, path, NULL,
                                XML_PARSE_NONET | XML_PARSE_BIG_LINES);
   if (reader->xr == NULL)
     {
@@ -544,6 +844,8 @@ tm_reader_free (TmReader *reader)
   if (reader->fd >= 0)
     close (reader->fd);
   g_ptr_array_unref (reader->record_messages);
+  _tm_locator_free (reader->locator);
+  g_free (reader->scan.error);
   g_free (reader->fatal);
   g_free (reader->path);
   g_free (reader);
@@ -598,16 +900,47 @@ node_text (xmlNodePtr node)
   return text;
 }
 
+/* YYYY-MM-DD exactly: ten characters, digits and two hyphens (no sign,
+ * space or other width that sscanf() would let through). */
 static gboolean
 parse_date (const char *s)
 {
   unsigned y, m, d;
-  char tail;
 
-  if (strlen (s) != 10 || sscanf (s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3
-      || s[4] != '-' || s[7] != '-')
+  if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
     return FALSE;
-  return g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (s[i]))
+      return FALSE;
+  y = (unsigned) atoi (s);
+  m = (unsigned) atoi (s + 5);
+  d = (unsigned) atoi (s + 8);
+  return y >= 1 && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+}
+
+/* A budget: digits, optionally a point and more digits.  No sign, no
+ * exponent, no hexadecimal, no "inf" or "nan", which strtod() accepts. */
+static gboolean
+parse_budget (const char *s, double *out)
+{
+  const char *p = s;
+
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p == '.')
+    {
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p != '\0')
+    return FALSE;
+  *out = g_ascii_strtod (s, NULL);
+  return *out <= 1e12;
 }
 
 typedef struct {
@@ -630,7 +963,7 @@ value_problem (RecordBuild *b, xmlNodePtr node, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  report (b->reader, line, _tm_locate_column (b->reader->path, line, (const char *) node->name),
+  report (b->reader, line, locate (b->reader, line, (const char *) node->name),
           b->record->id, "%s", message);
   b->problems++;
 }
@@ -703,11 +1036,11 @@ fill_field (RecordBuild *b, xmlNodePtr node)
     {
       g_autofree char *text = take_text (b, node);
       xmlChar *unit = xmlGetProp (node, BAD_CAST "unit");
-      char *end = NULL;
-      double v = text != NULL ? g_ascii_strtod (text, &end) : -1;
+      double v = 0;
 
-      if (text == NULL || end == text || *end != '\0' || !(v >= 0) || v > 1e12)
-        value_problem (b, node, "<budget> is \"%s\": a budget is a non-negative number",
+      if (text == NULL || !parse_budget (text, &v))
+        value_problem (b, node, "<budget> is \"%s\": a budget is a non-negative number "
+                       "in plain digits (such as 200 or 35.5)",
                        text != NULL ? text : "");
       else
         r->budget = v;
@@ -739,6 +1072,22 @@ fill_field (RecordBuild *b, xmlNodePtr node)
     *slot = take_text (b, node);
 }
 
+/* Counts the elements below @node (stopping past the limit) and the
+ * <keyword> elements among them. */
+static void
+count_elements (xmlNodePtr node, guint *n_elements, guint *n_keywords, guint depth)
+{
+  for (xmlNodePtr c = node->children; c != NULL && *n_elements <= TM_MAX_RECORD_ELEMENTS; c = c->next)
+    {
+      if (c->type != XML_ELEMENT_NODE)
+        continue;
+      (*n_elements)++;
+      if (depth == 1 && xmlStrEqual (c->name, BAD_CAST "keyword"))
+        (*n_keywords)++;
+      count_elements (c, n_elements, n_keywords, depth + 1);
+    }
+}
+
 /* Validates and converts one expanded record element.  Returns the record,
  * or NULL after reporting its problems. */
 static TmRecord *
@@ -758,19 +1107,37 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
   if (record->id == NULL || record->id[0] == '\0')
     {
       report (reader, record->line,
-              _tm_locate_column (reader->path, record->line, (const char *) node->name), NULL,
+              locate (reader, record->line, (const char *) node->name), NULL,
               "<%s> has no id: every record needs an id unique in its library", node->name);
       return NULL;
     }
 
-  if (strlen (record->id) > TM_MAX_ID_BYTES)
+  /* Characters, as the schema counts them (valid UTF-8: libxml2 made it). */
+  if (g_utf8_strlen (record->id, -1) > TM_MAX_ID_CHARS)
     {
       report (reader, record->line,
-              _tm_locate_column (reader->path, record->line, (const char *) node->name), NULL,
-              "<%s> id is %zu bytes long; the limit (TM_MAX_ID_BYTES) is %d",
-              node->name, strlen (record->id), TM_MAX_ID_BYTES);
+              locate (reader, record->line, (const char *) node->name), NULL,
+              "<%s> id is %ld characters long; the limit (TM_MAX_ID_CHARS) is %d",
+              node->name, g_utf8_strlen (record->id, -1), TM_MAX_ID_CHARS);
       return NULL;
     }
+
+  /* Floods the scanner did not stop (it does not scan UTF-16), and
+   * keywords by the thousand: refused before validation spends time. */
+  {
+    guint n_elements = 0, n_keywords = 0;
+
+    count_elements (node, &n_elements, &n_keywords, 0);
+    if (n_elements > TM_MAX_RECORD_ELEMENTS || n_keywords > TM_MAX_KEYWORDS)
+      {
+        report (reader, record->line, locate (reader, record->line, (const char *) node->name),
+                record->id, n_elements > TM_MAX_RECORD_ELEMENTS
+                ? "the record holds more than %u elements (TM_MAX_RECORD_ELEMENTS)"
+                : "the record holds more than %u keywords (TM_MAX_KEYWORDS)",
+                n_elements > TM_MAX_RECORD_ELEMENTS ? TM_MAX_RECORD_ELEMENTS : TM_MAX_KEYWORDS);
+        return NULL;
+      }
+  }
 
   reader->record_id = record->id;
   reader->record_name = (const char *) node->name;
@@ -793,7 +1160,7 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
   if (reader->record_messages->len > 0 || ret != 1)
     {
       if (reader->record_messages->len == 0)
-        report (reader, record->line, _tm_locate_column (reader->path, record->line, reader->record_name),
+        report (reader, record->line, locate (reader, record->line, reader->record_name),
                 record->id, "schema: <%s> does not match the schema", reader->record_name);
       else
         report_record_messages (reader);
@@ -863,7 +1230,7 @@ tm_reader_next (TmReader *reader, GError **error)
           g_autofree char *id = (char *) xmlTextReaderGetAttribute (xr, BAD_CAST "id");
           guint line = node != NULL ? (guint) xmlGetLineNo (node) : 0;
 
-          report (reader, line, _tm_locate_column (reader->path, line, name), id,
+          report (reader, line, locate (reader, line, name), id,
                   "unexpected element <%s>%s: the %s library holds <%s> records",
                   name, g_strcmp0 (ns, TM_CORPUS_NS) != 0 ? " outside the techmatch namespace" : "",
                   record_name, record_name);

@@ -124,4 +124,109 @@ check "index --skip-bad over the folder succeeds" expect_status 0
 check "index --skip-bad keeps every file beside the loop" sh -c "'$TECHMATCH' stats -i '$TEST_TMP/c.idx' | grep -q '^achievements	3' && '$TECHMATCH' stats -i '$TEST_TMP/c.idx' | grep -q '^demands	2'"
 check "index --skip-bad reports the loop" grep -q "sub/up: a symbolic link back" "$TEST_TMP/err"
 
+# ---- floods, stopped while the file streams.
+python3 -c "
+import sys
+sys.stdout.write('<corpus xmlns=\"urn:techmatch:corpus:1\" library=\"achievement\"><achievement id=\"A\"><title>t</title><keywords>' + '<keyword>k</keyword>' * 500000 + '</keywords><abstract>x</abstract></achievement></corpus>\n')" >"$TEST_TMP/kw.xml"
+run timeout 20 "$TECHMATCH" check -q "$TEST_TMP/kw.xml"
+check "500,000 keywords are refused (3), in bounded time" expect_status 3
+check "500,000 keywords: the message names the limit" grep -q "more than 4096 elements (TM_MAX_RECORD_ELEMENTS)" "$TEST_TMP/err"
+python3 -c "
+import sys
+sys.stdout.write('<corpus xmlns=\"urn:techmatch:corpus:1\" library=\"achievement\"><achievement id=\"A\" ' + ' '.join('a%d=\"1\"' % i for i in range(64000)) + '><title>t</title><abstract>x</abstract></achievement></corpus>\n')" >"$TEST_TMP/attrs.xml"
+run timeout 10 "$TECHMATCH" check -q "$TEST_TMP/attrs.xml"
+check "64,000 attributes are refused (3), in bounded time" expect_status 3
+check "64,000 attributes: the message names the limit" grep -q "attrs.xml:1:.*more than 64 attributes (TM_MAX_ATTRIBUTES)" "$TEST_TMP/err"
+python3 -c "
+import sys
+sys.stdout.write('<corpus xmlns=\"urn:techmatch:corpus:1\" library=\"achievement\"><achievement id=\"A\"><title>t</title><keywords>' + '<keyword>k</keyword>' * 300 + '</keywords><abstract>x</abstract></achievement><achievement id=\"B\"><title>t</title><abstract>x</abstract></achievement></corpus>\n')" >"$TEST_TMP/kw300.xml"
+run timeout 20 "$TECHMATCH" check -q "$TEST_TMP/kw300.xml"
+check "300 keywords: that record is refused (3)" expect_status 3
+check "300 keywords: the message names the limit" grep -q "A: the record holds more than 256 keywords (TM_MAX_KEYWORDS)" "$TEST_TMP/err"
+check "300 keywords: one problem, the next record is read" grep -q "^techmatch check: 1 problem found" "$TEST_TMP/err"
+iconv -f UTF-8 -t UTF-16 "$TEST_TMP/kw.xml" >"$TEST_TMP/kw16.xml"
+run timeout 30 "$TECHMATCH" check -q "$TEST_TMP/kw16.xml"
+check "500,000 keywords in UTF-16 are refused too (3)" expect_status 3
+check "500,000 keywords in UTF-16: the message names the limit" grep -q "TM_MAX_RECORD_ELEMENTS" "$TEST_TMP/err"
+
+# ---- problem reporting is linear: 80,000 records without a title.
+python3 -c "
+import sys
+sys.stdout.write('<corpus xmlns=\"urn:techmatch:corpus:1\" library=\"achievement\">\n')
+for i in range(80000):
+    sys.stdout.write('<achievement id=\"A%d\"><abstract>x</abstract></achievement>\n' % i)
+sys.stdout.write('</corpus>\n')" >"$TEST_TMP/notitle.xml"
+run timeout 60 "$TECHMATCH" check -q "$TEST_TMP/notitle.xml"
+check "80,000 bad records are all reported within a minute (3)" expect_status 3
+check "80,000 bad records: 80,000 problems" grep -q "^techmatch check: 80000 problems found" "$TEST_TMP/err"
+check "80,000 bad records: the last one has its column" grep -q "notitle.xml:80001:1: A79999: " "$TEST_TMP/err"
+python3 -c "
+import sys
+sys.stdout.write('<corpus xmlns=\"urn:techmatch:corpus:1\" library=\"achievement\">\n')
+for r in range(2):
+    for i in range(40000):
+        sys.stdout.write('<achievement id=\"A%d\"><title>t</title><abstract>x</abstract></achievement>\n' % i)
+sys.stdout.write('</corpus>\n')" >"$TEST_TMP/dups.xml"
+run timeout 60 "$TECHMATCH" check -q "$TEST_TMP/dups.xml"
+check "40,000 duplicate ids are all reported within a minute (3)" expect_status 3
+check "40,000 duplicate ids: each with both columns" grep -q "dups.xml:80001:1: A39999: duplicate achievement id \"A39999\": first defined at $TEST_TMP/dups.xml:40001:1" "$TEST_TMP/err"
+
+# ---- DOCTYPE: in a comment it is no DOCTYPE; past 64 KiB it is found where it is.
+printf '<?xml version="1.0"?>\n<!-- no <!DOCTYPE here -->\n' >"$TEST_TMP/comment.xml"
+tail -n +2 tests/data/good/demands.xml >>"$TEST_TMP/comment.xml"
+run "$TECHMATCH" check -q "$TEST_TMP/comment.xml"
+check "<!DOCTYPE inside a comment is accepted" expect_status 0
+{ echo '<?xml version="1.0"?>'; python3 -c "print('<!--' + 'x' * 70000 + '-->')"; echo '<!DOCTYPE corpus [ <!ENTITY a "b"> ]>'; tail -n +2 tests/data/good/demands.xml; } >"$TEST_TMP/late.xml"
+run "$TECHMATCH" check -q "$TEST_TMP/late.xml"
+check "a DOCTYPE after 64 KiB is refused (3)" expect_status 3
+check "a DOCTYPE after 64 KiB: reported at its line and column" grep -q "late.xml:3:1: a DOCTYPE declaration is not allowed" "$TEST_TMP/err"
+
+# ---- ids: 64 characters, as the schema says, not 64 bytes.
+id64=$(python3 -c "print('技' * 64)")
+id65=$(python3 -c "print('技' * 65)")
+printf '<corpus xmlns="urn:techmatch:corpus:1" library="demand"><demand id="%s"><title>t</title><description>x</description></demand></corpus>\n' "$id64" >"$TEST_TMP/id64.xml"
+printf '<corpus xmlns="urn:techmatch:corpus:1" library="demand"><demand id="%s"><title>t</title><description>x</description></demand></corpus>\n' "$id65" >"$TEST_TMP/id65.xml"
+run "$TECHMATCH" check -q "$TEST_TMP/id64.xml"
+check "an id of 64 Chinese characters (192 bytes) is accepted" expect_status 0
+run "$TECHMATCH" check -q "$TEST_TMP/id65.xml"
+check "an id of 65 characters is refused (3)" expect_status 3
+check "an id of 65 characters: the message counts characters" grep -q "65 characters long; the limit (TM_MAX_ID_CHARS) is 64" "$TEST_TMP/err"
+
+# ---- tokenize - reads at most TM_MAX_RECORD_BYTES.
+head -c 20000000 /dev/zero | tr '\0' 'a' >"$TEST_TMP/20mb"
+/usr/bin/time -f '%M' -o "$TEST_TMP/mem" "$TECHMATCH" tokenize - <"$TEST_TMP/20mb" >/dev/null 2>"$TEST_TMP/err"
+status=$?
+check "tokenize - with 20 MB is refused (3)" expect_status 3
+check "tokenize - with 20 MB: the message names the limit" grep -q "TM_MAX_RECORD_BYTES" "$TEST_TMP/err"
+check "tokenize - with 20 MB: in bounded memory ($(tail -1 "$TEST_TMP/mem") KB)" test "$(tail -1 "$TEST_TMP/mem")" -lt 65536
+rm -f "$TEST_TMP/20mb"
+
+# ---- --since: bounded memory, truncated files refused, a BOM accepted.
+python3 - "$TEST_TMP/prev.tsv" <<'PY'
+import sys
+with open(sys.argv[1], 'w') as f:
+    for s in range(20000):
+        for r in range(1, 51):
+            f.write('d2a\tD-%06d\t%d\tA-%06d\t0.%04d\n' % (s, r, (s * 7 + r) % 30000, 9999 - r))
+PY
+size_kb=$(( $(wc -c <"$TEST_TMP/prev.tsv") / 1024 ))
+/usr/bin/time -f '%M' -o "$TEST_TMP/mem" "$TECHMATCH" batch -q -i "$idx" --direction d2a --top 1 --since "$TEST_TMP/prev.tsv" >/dev/null 2>"$TEST_TMP/err"
+status=$?
+check "--since with a $size_kb KB file works" expect_status 0
+check "--since with a $size_kb KB file: memory $(tail -1 "$TEST_TMP/mem") KB is under twice the file" test "$(tail -1 "$TEST_TMP/mem")" -lt $((size_kb * 2))
+"$TECHMATCH" batch -i "$idx" --direction d2a --top 3 -o "$TEST_TMP/full.tsv"
+head -c -7 "$TEST_TMP/full.tsv" >"$TEST_TMP/cut.tsv"
+run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/cut.tsv"
+check "--since with a file cut mid-line is refused (3)" expect_status 3
+check "--since with a file cut mid-line: the message says so" grep -q "cut.tsv:[0-9]*: the last line has no end: the file was cut short" "$TEST_TMP/err"
+printf '\357\273\277' | cat - "$TEST_TMP/full.tsv" >"$TEST_TMP/bom.tsv"
+"$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/full.tsv" >"$TEST_TMP/plain-marks"
+run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/bom.tsv"
+check "--since with a UTF-8 BOM is accepted" expect_status 0
+check "--since with a UTF-8 BOM: the same marks" same "$TEST_TMP/out" "$TEST_TMP/plain-marks"
+check "--since: every pair of the same run is 'same'" sh -c "! cut -f6 '$TEST_TMP/plain-marks' | grep -qv '^same$'"
+mkfifo "$TEST_TMP/since.fifo"
+run timeout 10 "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/since.fifo"
+check "--since with a FIFO is refused without blocking" expect_status 1
+
 finish

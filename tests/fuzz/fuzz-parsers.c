@@ -12,12 +12,17 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   static char *path;
   GError *error = NULL;
-  GHashTable *since;
+  TmSince *since;
   TmConfig config;
 
   since = tm_since_parse ((const char *) data, size, "since", &error);
   if (since != NULL)
-    g_hash_table_unref (since);
+    {
+      guint rank;
+
+      tm_since_lookup (since, "d2a", "D-1", "A-1", &rank);
+      tm_since_free (since);
+    }
   g_clear_error (&error);
 
   if (path == NULL)
