@@ -326,11 +326,14 @@ check_text (const char *what, const char *s, gsize max, gboolean is_id, guint i,
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "decision %u: the %s is not UTF-8", i, what);
       return FALSE;
     }
-  if (len > max)
+  /* Ids are counted in characters, as the corpus schema counts them. */
+  if (is_id ? (gsize) g_utf8_strlen (s, (gssize) len) > max : len > max)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "decision %u: the %s is %" G_GSIZE_FORMAT
-                   " bytes long (the limit, %s, is %" G_GSIZE_FORMAT ")", i, what, len,
-                   is_id ? "TM_MAX_ID_BYTES" : "TM_MAX_NOTE_BYTES", max);
+                   " %s long (the limit, %s, is %" G_GSIZE_FORMAT ")", i, what,
+                   is_id ? (gsize) g_utf8_strlen (s, (gssize) len) : len,
+                   is_id ? "characters" : "bytes",
+                   is_id ? "TM_MAX_ID_CHARS" : "TM_MAX_NOTE_BYTES", max);
       return FALSE;
     }
   if (is_id)
@@ -368,8 +371,8 @@ tm_decisions_record (TmDecisions *d, TmDecision *const *decisions, guint n, GErr
     {
       const TmDecision *x = decisions[i];
 
-      if (!check_text ("demand", x->demand, TM_MAX_ID_BYTES, TRUE, i + 1, error)
-          || !check_text ("achievement", x->achievement, TM_MAX_ID_BYTES, TRUE, i + 1, error)
+      if (!check_text ("demand", x->demand, TM_MAX_ID_CHARS, TRUE, i + 1, error)
+          || !check_text ("achievement", x->achievement, TM_MAX_ID_CHARS, TRUE, i + 1, error)
           || !check_text ("note", x->note, TM_MAX_NOTE_BYTES, FALSE, i + 1, error)
           || !check_text ("name", x->by, TM_MAX_NOTE_BYTES, FALSE, i + 1, error))
         return FALSE;

@@ -84,7 +84,7 @@ const char  *tm_decisions_get_path (const TmDecisions *db);
 
 /* Records @n decisions in one transaction: all of them or, on any error,
  * none.  A state of TM_DECISION_NONE clears the pair's decision.  Ids
- * must be non-empty UTF-8 of at most TM_MAX_ID_BYTES, notes and names at
+ * must be non-empty UTF-8 of at most TM_MAX_ID_CHARS characters, notes and names at
  * most TM_MAX_NOTE_BYTES (TM_ERROR_LIMIT / TM_ERROR_INVALID naming the
  * decision's position, 1-based).  The database must be open for writing. */
 gboolean     tm_decisions_record (TmDecisions *db, TmDecision *const *decisions, guint n,

@@ -148,7 +148,7 @@ test_all_or_nothing (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(TmDecisions) db = tm_decisions_open (path, TM_DECISIONS_WRITE, 1000, &error);
   g_autoptr(GPtrArray) list = NULL;
-  g_autofree char *long_id = g_strnfill (TM_MAX_ID_BYTES + 1, 'x');
+  g_autofree char *long_id = g_strnfill (TM_MAX_ID_CHARS + 1, 'x');
   g_autofree char *long_note = g_strnfill (TM_MAX_NOTE_BYTES + 1, 'n');
   TmDecision *xs[3];
 
