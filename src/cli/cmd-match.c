@@ -69,17 +69,11 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
         return FALSE;
       o->max_terms = (guint) v;
     }
-  if (min_score != NULL)
+  if (min_score != NULL && !tm_cli_number (min_score, 0, TM_MAX_MIN_SCORE, &o->min_score))
     {
-      char *end;
-      double s = g_ascii_strtod (min_score, &end);
-
-      if (end == min_score || *end != '\0' || !(s >= 0))
-        {
-          fprintf (stderr, "techmatch %s: --min-score takes a number of at least 0, not '%s'\n", command, min_score);
-          return FALSE;
-        }
-      o->min_score = s;
+      fprintf (stderr, "techmatch %s: --min-score takes a number from 0 to %g, not '%s'\n",
+               command, TM_MAX_MIN_SCORE, min_score);
+      return FALSE;
     }
   if (model != NULL && !tm_model_from_name (model, &o->score.model))
     {
@@ -89,18 +83,20 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
   if (weights != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (weights, ",", -1);
+      g_autoptr(GError) local = NULL;
       gboolean ok = g_strv_length (parts) == 3;
 
       for (int f = 0; ok && f < 3; f++)
-        {
-          char *end;
-          o->score.weights[f] = g_ascii_strtod (parts[f], &end);
-          ok = end != parts[f] && *end == '\0' && o->score.weights[f] >= 0;
-        }
+        ok = tm_cli_number (parts[f], 0, G_MAXDOUBLE, &o->score.weights[f]);
       if (!ok)
         {
-          fprintf (stderr, "techmatch %s: --weights takes three numbers T,K,B of at least 0, not '%s'\n",
+          fprintf (stderr, "techmatch %s: --weights takes three numbers T,K,B, not '%s'\n",
                    command, weights);
+          return FALSE;
+        }
+      if (!tm_score_params_check (&o->score, &local))
+        {
+          fprintf (stderr, "techmatch %s: --weights %s: %s\n", command, weights, local->message);
           return FALSE;
         }
     }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,6 +119,40 @@ tm_cli_parse_int (const char *command, const char *option, const char *value,
   return FALSE;
 }
 
+gboolean
+tm_cli_number (const char *text, double min, double max, double *out)
+{
+  const char *p = text;
+  char *end;
+  double v;
+
+  /* Plain decimal notation only: strtod() alone would also take "inf",
+   * "nan", hexadecimal and leading white space. */
+  if (*p == '-')
+    p++;
+  if (!g_ascii_isdigit (*p) && !(*p == '.' && g_ascii_isdigit (p[1])))
+    return FALSE;
+  while (g_ascii_isdigit (*p) || *p == '.')
+    p++;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p != '\0')
+    return FALSE;
+  v = g_ascii_strtod (text, &end);
+  if (*end != '\0' || !isfinite (v) || v < min || v > max)
+    return FALSE;
+  *out = v == 0 ? 0 : v;  /* no -0 */
+  return TRUE;
+}
+
 TmIndex *
 tm_cli_open_index_only (const char *path, GError **error)
 {
@@ -209,6 +244,24 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   g_set_prgname ("techmatch");
+
+  /* techmatch's text is UTF-8 whatever the locale: under LC_ALL=C (cron,
+   * systemd units) GOptionContext would otherwise convert every argument
+   * from ASCII and refuse --text 锂电池.  The character type alone becomes
+   * UTF-8; messages and collation keep the user's locale.  When no UTF-8
+   * locale exists, GLib is told the charset directly. */
+  if (!g_get_charset (NULL) && setlocale (LC_CTYPE, "C.UTF-8") == NULL)
+    g_setenv ("CHARSET", "UTF-8", TRUE);
+
+  /* Arguments are UTF-8 text; anything else is bad input, status 3. */
+  for (int i = 1; i < argc; i++)
+    if (!g_utf8_validate (argv[i], -1, NULL))
+      {
+        g_autofree char *shown = g_utf8_make_valid (argv[i], -1);
+
+        fprintf (stderr, "techmatch: error: argument %d (\"%s\") is not valid UTF-8\n", i, shown);
+        return TM_EXIT_DATA;
+      }
 
   if (argc < 2)
     {

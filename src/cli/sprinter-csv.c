@@ -2,7 +2,9 @@
  * separated by commas, lines ended by CRLF, a cell holding a comma, a
  * quote or a line break quoted with its quotes doubled.  Always a header
  * line; a UTF-8 byte order mark first when the options ask for one (for
- * spreadsheets that would guess another encoding). */
+ * spreadsheets that would guess another encoding).  Text that a
+ * spreadsheet would take for a formula is neutralised
+ * (_tm_spreadsheet_text()). */
 #include "config.h"
 
 #include <string.h>
@@ -20,10 +22,12 @@ static void
 csv_line (TmTableWriter *t, const TmCell *cells, guint n, gboolean header)
 {
   GString *line = g_string_new (NULL);
+  g_autoptr(GString) safe = g_string_new (NULL);
 
   for (guint i = 0; i < n; i++)
     {
-      const char *s = cells[i].text;
+      const char *s = cells[i].type == TM_CELL_STRING && !header
+                        ? _tm_spreadsheet_text (cells[i].text, safe) : cells[i].text;
 
       if (i > 0)
         g_string_append_c (line, ',');

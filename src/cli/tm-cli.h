@@ -184,6 +184,12 @@ gboolean tm_since_lookup (const TmSince *since, const char *direction, const cha
 void     tm_since_free (TmSince *since);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmSince, tm_since_free)
 
+/* A number written in plain decimal notation (an optional minus, digits
+ * with at most one point, an optional exponent: no "inf", "nan" or
+ * hexadecimal), finite and in [@min, @max].  Options and configuration
+ * keys both read numbers through it.  FALSE, printing nothing, otherwise. */
+gboolean tm_cli_number (const char *text, double min, double max, double *out);
+
 /* Parses an integer option value in [min, max]; prints a usage error
  * naming the option otherwise. */
 gboolean tm_cli_parse_int (const char *command, const char *option, const char *value,

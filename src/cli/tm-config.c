@@ -20,22 +20,61 @@ string_list (GKeyFile *kf, const char *group, const char *key)
   return g_key_file_get_string_list (kf, group, key, NULL, NULL);
 }
 
+/* A number through tm_cli_number(), as the command line reads it. */
+static gboolean
+get_number (GKeyFile *kf, const char *group, const char *key, double *out, double min,
+            double max, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    return TRUE;
+  text = g_key_file_get_value (kf, group, key, NULL);
+  if (text == NULL || !tm_cli_number (g_strstrip (text), min, max, out))
+    {
+      if (max == G_MAXDOUBLE)
+        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: a number of at least %g, not \"%s\"",
+                     path, group, key, min, text != NULL ? text : "");
+      else
+        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: a number from %g to %g, not \"%s\"",
+                     path, group, key, min, max, text != NULL ? text : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 get_double (GKeyFile *kf, const char *group, const char *key, double *out, double min,
             const char *path, GError **error)
 {
-  g_autoptr(GError) local = NULL;
-  double v;
+  return get_number (kf, group, key, out, min, G_MAXDOUBLE, path, error);
+}
 
-  if (!g_key_file_has_key (kf, group, key, NULL))
-    return TRUE;
-  v = g_key_file_get_double (kf, group, key, &local);
-  if (local != NULL || v < min || !isfinite (v))
-    {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: a number of at least %g", path, group, key, min);
-      return FALSE;
-    }
-  *out = v;
+/* Every line of the file valid UTF-8: GKeyFile would silently skip a
+ * value that is not (an index path, a mode), so it is refused here with
+ * its line. */
+static gboolean
+check_utf8 (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+  guint lineno = 1;
+  const char *line;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return TRUE;  /* the loader says why */
+  line = contents;
+  for (const char *p = contents; p <= contents + len; p++)
+    if (p == contents + len || *p == '\n')
+      {
+        if (!g_utf8_validate (line, p - line, NULL) || memchr (line, '\0', (gsize) (p - line)) != NULL)
+          {
+            g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u: not valid UTF-8 text", path, lineno);
+            return FALSE;
+          }
+        lineno++;
+        line = p + 1;
+      }
   return TRUE;
 }
 
@@ -90,6 +129,8 @@ load (TmConfig *c, GError **error)
   c->busy_ms = TM_DECISIONS_BUSY_MS;
   c->path = env != NULL ? g_strdup (env)
                         : g_build_filename (g_get_user_config_dir (), "techmatch", "techmatch.conf", NULL);
+  if (!check_utf8 (c->path, error))
+    return FALSE;
   if (!g_key_file_load_from_file (kf, c->path, G_KEY_FILE_NONE, &local))
     {
       if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) && env == NULL)
@@ -138,11 +179,12 @@ load (TmConfig *c, GError **error)
       || !get_double (kf, "scoring", "b", &c->score.b, 0, c->path, error)
       || !get_double (kf, "scoring", "top", &top, 0, c->path, error)
       || !get_double (kf, "scoring", "terms", &terms, 0, c->path, error)
-      || !get_double (kf, "scoring", "min-score", &c->min_score, 0, c->path, error))
+      || !get_number (kf, "scoring", "min-score", &c->min_score, 0, TM_MAX_MIN_SCORE, c->path, error))
     return FALSE;
-  if (c->score.b > 1)
+  /* The ranges the command line checks too (tm_score_params_check()). */
+  if (!tm_score_params_check (&c->score, &local))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] b: a number from 0 to 1", c->path);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] %s", c->path, local->message);
       return FALSE;
     }
   if (top != floor (top) || top < 1 || top > TM_MAX_TOP)

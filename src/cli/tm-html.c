@@ -251,7 +251,7 @@ tm_html_write (FILE *out_file, const char *name, const TmIndex *index, const TmA
         for (guint k = 0; k < r->results->len; k++)
           {
             double s = g_array_index (r->results, TmResult, k).score;
-            hist[MIN (9, (int) (s * 10))]++;
+            hist[s >= 0 && s < 1 ? (int) (s * 10) : s >= 1 ? 9 : 0]++;  /* NaN-proof */
             pairs++;
           }
       }

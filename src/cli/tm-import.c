@@ -208,6 +208,12 @@ tm_import_parse (const char *text, gsize len, const char *name, gint64 now, cons
               v[c] = fields->pdata[col[c]];
               if (c <= COL_TIME)
                 g_strstrip ((char *) v[c]);
+              /* The apostrophe techmatch's csv puts before text that a
+               * spreadsheet would take for a formula (=, +, -, @): a
+               * spreadsheet that kept it gives it back; it is not part
+               * of the value. */
+              if (r.sep == ',' && v[c][0] == '\'' && v[c][1] != '\0' && strchr ("=+-@\t\r", v[c][1]) != NULL)
+                v[c]++;
             }
         }
       for (int c = 0; c <= COL_ACHIEVEMENT; c++)

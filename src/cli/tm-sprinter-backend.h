@@ -66,6 +66,16 @@ void _tm_sprinter_put (TmSprinter *sp, const char *s, gssize len);
  * zero to @decimals decimals.  @buf holds at least 64 bytes. */
 const char *_tm_sprinter_format_number (char *buf, gsize size, double value, int decimals);
 
+/* A text cell as a spreadsheet must receive it.  Spreadsheets read a cell
+ * that starts with = + - or @ as a formula (=HYPERLINK(...) in an id or
+ * a title would run when the file is opened), and some strip a leading
+ * tab or carriage return first.  Such text gets a leading apostrophe,
+ * which spreadsheets take as "this is text" and do not display.  Every
+ * spreadsheet back-end (csv, xlsx) writes string cells through this;
+ * numbers are never strings, so a negative number stays a number.
+ * Returns @text, or @scratch's text. */
+const char *_tm_spreadsheet_text (const char *text, GString *scratch);
+
 /* ---- table formats -------------------------------------------------------- */
 
 typedef enum {

@@ -103,6 +103,16 @@ _tm_sprinter_put (TmSprinter *sp, const char *s, gssize len)
 }
 
 const char *
+_tm_spreadsheet_text (const char *text, GString *scratch)
+{
+  if (text[0] == '\0' || strchr ("=+-@\t\r", text[0]) == NULL)
+    return text;
+  g_string_assign (scratch, "'");
+  g_string_append (scratch, text);
+  return scratch->str;
+}
+
+const char *
 _tm_sprinter_format_number (char *buf, gsize size, double value, int decimals)
 {
   double scale = pow (10, decimals);

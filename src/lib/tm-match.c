@@ -521,6 +521,11 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
           if (h.score > 1.0)
             h.score = 1.0;  /* rounding: a cosine is at most 1 */
         }
+      /* Whatever the weights and the index hold, no score is NaN or
+       * infinite: such a pair does not match (and never reaches a
+       * ranking, a histogram or an output). */
+      if (!isfinite (h.score))
+        continue;
       if (h.score < o->min_score || h.score <= 0 || !passes (m, target, doc, o))
         continue;
       if (o->exclude != NULL && o->exclude (target, m->source_doc, doc, o->exclude_data))

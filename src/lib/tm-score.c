@@ -1,7 +1,10 @@
 /* tm-score.c — scoring parameters and their defaults. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
+
+#include "tm-error.h"
 
 #include "tm-score.h"
 
@@ -35,5 +38,43 @@ tm_model_from_name (const char *name, TmModel *model)
     *model = TM_MODEL_BM25;
   else
     return FALSE;
+  return TRUE;
+}
+
+gboolean
+tm_score_params_check (const TmScoreParams *p, GError **error)
+{
+  static const char * const names[] = { "title-weight", "keywords-weight", "body-weight" };
+  gboolean any = FALSE;
+
+  for (int f = 0; f < 3; f++)
+    {
+      double w = p->weights[f];
+
+      if (!isfinite (w) || (w != 0 && (w < TM_MIN_WEIGHT || w > TM_MAX_WEIGHT)))
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                       "%s is %g: a field weight is 0 or from %g to %g", names[f], w,
+                       TM_MIN_WEIGHT, TM_MAX_WEIGHT);
+          return FALSE;
+        }
+      any |= w > 0;
+    }
+  if (!any)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                   "every field weight is 0: at least one field must count");
+      return FALSE;
+    }
+  if (!isfinite (p->k1) || p->k1 < 0 || p->k1 > TM_MAX_K1)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "k1 is %g: a number from 0 to %g", p->k1, TM_MAX_K1);
+      return FALSE;
+    }
+  if (!isfinite (p->b) || p->b < 0 || p->b > 1)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "b is %g: a number from 0 to 1", p->b);
+      return FALSE;
+    }
   return TRUE;
 }

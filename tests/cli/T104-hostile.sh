@@ -229,4 +229,123 @@ mkfifo "$TEST_TMP/since.fifo"
 run timeout 10 "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/since.fifo"
 check "--since with a FIFO is refused without blocking" expect_status 1
 
+# ---- numbers: every option and configuration value finite and in range,
+# the same on the command line and in the file; no score is ever NaN.
+for w in inf,1,1 nan,1,1 1e-320,1e-320,1e-320 1e308,1,1 0x10,1,1 0,0,0 -0.5,1,1; do
+	run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --weights "$w"
+	check "--weights $w is refused (2)" expect_status 2
+	check "--weights $w: the message names the option" grep -q -- "--weights" "$TEST_TMP/err"
+done
+run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --weights 1,1,0 --format json
+check "--weights 1,1,0 works (0)" expect_status 0
+check "--weights 1,1,0: no NaN in the JSON" sh -c "! grep -qi nan '$TEST_TMP/out' && python3 -m json.tool '$TEST_TMP/out' >/dev/null"
+run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --min-score nan
+check "--min-score nan is refused (2)" expect_status 2
+for kv in title-weight=1e308 title-weight=inf keywords-weight=1e-320 body-weight=0x1p3 k1=nan b=2 min-score=inf; do
+	printf '[scoring]\n%s\n' "$kv" >"$TEST_TMP/num.conf"
+	TECHMATCH_CONFIG="$TEST_TMP/num.conf" "$TECHMATCH" batch -q -i "$idx" --top 2 --html "$TEST_TMP/num.html" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	status=$?
+	check "$kv in the configuration is refused (3)" expect_status 3
+	check "$kv in the configuration: the message names the file and key" grep -q "num.conf: \[scoring\] ${kv%%=*}" "$TEST_TMP/err"
+done
+printf '[scoring]\ntitle-weight=0.5\n' >"$TEST_TMP/num.conf"
+TECHMATCH_CONFIG="$TEST_TMP/num.conf" "$TECHMATCH" match -i "$idx" --demand D-2025-2001 >"$TEST_TMP/conf-w"
+"$TECHMATCH" match -i "$idx" --demand D-2025-2001 --weights 0.5,1.5,1 >"$TEST_TMP/opt-w"
+check "a weight in the file and on the command line agree" same "$TEST_TMP/conf-w" "$TEST_TMP/opt-w"
+
+# ---- the configuration: a value that is not UTF-8 is refused with its line.
+printf '[index]\n# the index\npath=/srv/\377\376.idx\n' >"$TEST_TMP/bad.conf"
+TECHMATCH_CONFIG="$TEST_TMP/bad.conf" "$TECHMATCH" stats >/dev/null 2>"$TEST_TMP/err"
+status=$?
+check "an invalid UTF-8 configuration value is refused (3)" expect_status 3
+check "an invalid UTF-8 configuration value: file:line" grep -q "bad.conf:3: not valid UTF-8" "$TEST_TMP/err"
+
+# ---- arguments are UTF-8 whatever the locale.
+LC_ALL=C "$TECHMATCH" match -i "$idx" --text '锂电池' --top 3 >"$TEST_TMP/c-locale" 2>"$TEST_TMP/err"
+status=$?
+check "LC_ALL=C: a Chinese --text works (0)" expect_status 0
+"$TECHMATCH" match -i "$idx" --text '锂电池' --top 3 >"$TEST_TMP/utf8-locale"
+check "LC_ALL=C: the same answer as under a UTF-8 locale" same "$TEST_TMP/c-locale" "$TEST_TMP/utf8-locale"
+LC_ALL=C "$TECHMATCH" match -i "$idx" --text '电解' --domain '氢能' --region '西安' --top 1 >/dev/null 2>"$TEST_TMP/err"
+status=$?
+check "LC_ALL=C: Chinese --domain and --region work (0)" expect_status 0
+LC_ALL=C "$TECHMATCH" tokenize '鋰電池' >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+status=$?
+check "LC_ALL=C: tokenize TEXT works (0)" expect_status 0
+run "$TECHMATCH" match -i "$idx" --text "$(printf 'a\377b')"
+check "an argument that is not UTF-8 exits 3" expect_status 3
+check "an argument that is not UTF-8: the message says so" grep -q "is not valid UTF-8" "$TEST_TMP/err"
+
+# ---- CSV for spreadsheets: formulas neutralised, numbers untouched.
+mkdir "$TEST_TMP/formula"
+cat >"$TEST_TMP/formula/a.xml" <<'XML'
+<corpus xmlns="urn:techmatch:corpus:1" library="achievement">
+  <achievement id="=HYPERLINK(&quot;http://example.invalid&quot;,&quot;x&quot;)"><title>@SUM(1) 锂电池低温充电</title><abstract>锂电池低温充电析锂检测</abstract></achievement>
+  <achievement id="+A2"><title>-2+3 锂电池</title><abstract>锂电池低温</abstract></achievement>
+</corpus>
+XML
+cat >"$TEST_TMP/formula/d.xml" <<'XML'
+<corpus xmlns="urn:techmatch:corpus:1" library="demand">
+  <demand id="-D1"><title>锂电池低温充电</title><description>锂电池低温充电析锂</description></demand>
+</corpus>
+XML
+"$TECHMATCH" index -q -i "$TEST_TMP/formula.idx" "$TEST_TMP/formula" || exit 99
+run "$TECHMATCH" batch -i "$TEST_TMP/formula.idx" --format csv
+check "csv with formula-like ids: exit 0" expect_status 0
+check "csv: no cell starts with = + - @" python3 -c "
+import csv, sys
+rows = list(csv.reader(open('$TEST_TMP/out', newline='', encoding='utf-8')))
+bad = [c for r in rows[1:] for c in r if c[:1] in '=+-@']
+print(bad)
+sys.exit(1 if bad or len(rows) < 3 else 0)"
+check "csv: a neutralised id keeps its text after the apostrophe" grep -q "'=HYPERLINK" "$TEST_TMP/out"
+check "csv: scores stay numbers" sh -c "cut -d, -f5 '$TEST_TMP/out' | tail -n +2 | grep -qv \"^'\""
+run "$TECHMATCH" batch -i "$TEST_TMP/formula.idx"
+check "tsv is for scripts: ids unchanged" grep -q "^d2a	-D1	1	" "$TEST_TMP/out"
+
+# ---- damage found during a batch never replaces its outputs.
+if [ -n "${TM_MUTATE:-}" ]; then
+	"$TECHMATCH" index -q -i "$TEST_TMP/dmg.idx" tests/data/good
+	echo "previous tsv" >"$TEST_TMP/keep.tsv"
+	echo "previous html" >"$TEST_TMP/keep.html"
+	"$TM_MUTATE" "$TEST_TMP/dmg.idx" 'postings:质子交换膜:achievement' 0 00 >/dev/null 2>&1
+	run "$TECHMATCH" stats -i "$TEST_TMP/dmg.idx"
+	check "a damaged index whose checksums are valid opens" expect_status 0
+	run "$TECHMATCH" batch -q -i "$TEST_TMP/dmg.idx" -o "$TEST_TMP/keep.tsv" --html "$TEST_TMP/keep.html"
+	check "batch -o --html over damaged postings exits 4" expect_status 4
+	check "the previous -o output is untouched" same_text "$TEST_TMP/keep.tsv" "previous tsv"
+	check "the previous --html report is untouched" same_text "$TEST_TMP/keep.html" "previous html"
+	check "no temporary is left" sh -c "! ls '$TEST_TMP'/keep.*.tmp.* 2>/dev/null | grep -q ."
+fi
+
+# ---- a report on a full disk: neither output replaced.
+echo "previous tsv" >"$TEST_TMP/full.tsv"
+echo "previous html" >"$TEST_TMP/full.html"
+( trap '' XFSZ; ulimit -f 8; exec "$TECHMATCH" batch -q -i "$idx" -o "$TEST_TMP/full.tsv" --html "$TEST_TMP/full.html" ) >/dev/null 2>"$TEST_TMP/err"
+status=$?
+check "batch --html on a full disk exits 1" expect_status 1
+check "batch --html on a full disk: the previous -o output is untouched" same_text "$TEST_TMP/full.tsv" "previous tsv"
+check "batch --html on a full disk: the previous report is untouched" same_text "$TEST_TMP/full.html" "previous html"
+
+# ---- a killed batch's temporaries are recognised and removed later.
+# An external command (a builtin would run in a subshell that runs the
+# test's EXIT trap): a PID that existed and is gone.
+/bin/true &
+gone=$!
+wait $gone
+echo partial >"$TEST_TMP/k.tsv.tmp.$gone"
+echo partial >"$TEST_TMP/k.html.tmp.$gone"
+"$TECHMATCH" batch -q -i "$idx" --top 1 -o "$TEST_TMP/k.tsv" --html "$TEST_TMP/k.html"
+check "a later batch removes a killed run's temporaries" sh -c "! ls '$TEST_TMP'/k.*.tmp.* 2>/dev/null | grep -q ."
+
+# ---- outputs keep the previous file's mode; new ones follow the umask.
+echo old >"$TEST_TMP/m.tsv"; chmod 600 "$TEST_TMP/m.tsv"
+echo old >"$TEST_TMP/m.html"; chmod 640 "$TEST_TMP/m.html"
+"$TECHMATCH" batch -q -i "$idx" --top 1 -o "$TEST_TMP/m.tsv" --html "$TEST_TMP/m.html"
+check "a 0600 -o output stays 0600" test "$(stat -c %a "$TEST_TMP/m.tsv")" = 600
+check "a 0640 report stays 0640" test "$(stat -c %a "$TEST_TMP/m.html")" = 640
+( umask 077; "$TECHMATCH" batch -q -i "$idx" --top 1 -o "$TEST_TMP/n.tsv" --html "$TEST_TMP/n.html" )
+check "a new output under umask 077 is 0600" test "$(stat -c %a "$TEST_TMP/n.tsv")" = 600
+check "a new report under umask 077 is 0600" test "$(stat -c %a "$TEST_TMP/n.html")" = 600
+
 finish
