@@ -119,40 +119,6 @@ tm_cli_parse_int (const char *command, const char *option, const char *value,
   return FALSE;
 }
 
-gboolean
-tm_cli_number (const char *text, double min, double max, double *out)
-{
-  const char *p = text;
-  char *end;
-  double v;
-
-  /* Plain decimal notation only: strtod() alone would also take "inf",
-   * "nan", hexadecimal and leading white space. */
-  if (*p == '-')
-    p++;
-  if (!g_ascii_isdigit (*p) && !(*p == '.' && g_ascii_isdigit (p[1])))
-    return FALSE;
-  while (g_ascii_isdigit (*p) || *p == '.')
-    p++;
-  if (*p == 'e' || *p == 'E')
-    {
-      p++;
-      if (*p == '+' || *p == '-')
-        p++;
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
-    }
-  if (*p != '\0')
-    return FALSE;
-  v = g_ascii_strtod (text, &end);
-  if (*end != '\0' || !isfinite (v) || v < min || v > max)
-    return FALSE;
-  *out = v == 0 ? 0 : v;  /* no -0 */
-  return TRUE;
-}
-
 TmIndex *
 tm_cli_open_index_only (const char *path, GError **error)
 {

@@ -20,6 +20,42 @@ string_list (GKeyFile *kf, const char *group, const char *key)
   return g_key_file_get_string_list (kf, group, key, NULL, NULL);
 }
 
+/* Here, not in main.c, so that the units linking the config reader
+ * alone (the parsers' fuzzer, test-cli) have it. */
+gboolean
+tm_cli_number (const char *text, double min, double max, double *out)
+{
+  const char *p = text;
+  char *end;
+  double v;
+
+  /* Plain decimal notation only: strtod() alone would also take "inf",
+   * "nan", hexadecimal and leading white space. */
+  if (*p == '-')
+    p++;
+  if (!g_ascii_isdigit (*p) && !(*p == '.' && g_ascii_isdigit (p[1])))
+    return FALSE;
+  while (g_ascii_isdigit (*p) || *p == '.')
+    p++;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p != '\0')
+    return FALSE;
+  v = g_ascii_strtod (text, &end);
+  if (*end != '\0' || !isfinite (v) || v < min || v > max)
+    return FALSE;
+  *out = v == 0 ? 0 : v;  /* no -0 */
+  return TRUE;
+}
+
 /* A number through tm_cli_number(), as the command line reads it. */
 static gboolean
 get_number (GKeyFile *kf, const char *group, const char *key, double *out, double min,

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tm-batch.h"
 #include "tm-error.h"
 #include "tm-index.h"
 #include "tm-match.h"
@@ -13,6 +14,9 @@
 static char *tmpdir;
 static TmIndex *idx;
 static TmAnalyzer *analyzer;
+/* The sample corpus, indexed by the tests that need it. */
+static TmIndex *corpus_idx;
+static TmAnalyzer *corpus_analyzer;
 
 #define HEAD "<?xml version='1.0' encoding='UTF-8'?>\n<corpus xmlns='urn:techmatch:corpus:1' library='%s'>\n"
 
@@ -68,6 +72,8 @@ teardown (void)
   (void) ignored;
   tm_analyzer_free (analyzer);
   tm_index_free (idx);
+  tm_analyzer_free (corpus_analyzer);
+  tm_index_free (corpus_idx);
   g_free (tmpdir);
   return 0;
 }
@@ -289,6 +295,187 @@ test_text_queries (void)
   CU_ASSERT_EQUAL (r->results->len, 0);
 }
 
+/* ---- the sample corpus: stored queries and batches ---- */
+
+static gboolean
+open_corpus (void)
+{
+  g_autofree char *corpus = tm_test_path ("corpus");
+  g_autofree char *path = g_build_filename (tmpdir, "corpus.idx", NULL);
+  const char *paths[] = { corpus, NULL };
+  g_autoptr(GError) error = NULL;
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats;
+
+  if (corpus_idx != NULL)
+    return TRUE;
+  memset (&o, 0, sizeof o);
+  tm_analyzer_options_init (&o.analyzer);
+  o.jobs = 2;
+  if (!tm_index_build (paths, path, &o, &stats, &error))
+    return FALSE;
+  corpus_idx = tm_index_open (path, &error);
+  if (corpus_idx == NULL)
+    return FALSE;
+  corpus_analyzer = tm_analyzer_new (tm_index_get_analyzer_options (corpus_idx), &error);
+  return corpus_analyzer != NULL;
+}
+
+static gboolean
+same_results (const TmResults *a, const TmResults *b)
+{
+  if (a->results->len != b->results->len || a->n_used_terms != b->n_used_terms)
+    return FALSE;
+  for (guint i = 0; i < a->results->len; i++)
+    {
+      const TmResult *x = &g_array_index (a->results, TmResult, i);
+      const TmResult *y = &g_array_index (b->results, TmResult, i);
+
+      if (x->doc != y->doc || fabs (x->score - y->score) > 1e-12)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A stored document's forward list is the query its record makes once
+ * analyzed: the same terms, frequencies and so the same ranking, in both
+ * directions, both models, and for weights other than the index's. */
+static void
+test_run_doc_is_run_record (void)
+{
+  g_autoptr(TmMatcher) m = NULL;
+  TmMatchOptions o;
+  guint compared = 0, differ = 0;
+
+  CU_ASSERT_FATAL (open_corpus ());
+  m = tm_matcher_new (corpus_idx, corpus_analyzer);
+  tm_match_options_init (&o);
+  for (int pass = 0; pass < 3; pass++)
+    {
+      o.score.model = pass == 1 ? TM_MODEL_BM25 : TM_MODEL_TFIDF;
+      if (pass == 2)
+        o.score.weights[0] = 5;
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        for (guint32 d = 0; d < tm_index_get_n_docs (corpus_idx, l); d += 7)
+          {
+            g_autoptr(TmRecord) record = tm_index_get_record (corpus_idx, l, d);
+            g_autoptr(TmResults) by_doc = tm_matcher_run_doc (m, l, d, !l, &o, NULL);
+            g_autoptr(TmResults) by_record = tm_matcher_run_record (m, record, !l, &o, NULL);
+
+            CU_ASSERT_PTR_NOT_NULL_FATAL (by_doc);
+            CU_ASSERT_PTR_NOT_NULL_FATAL (by_record);
+            CU_ASSERT (by_doc->results->len > 0);
+            compared++;
+            if (!same_results (by_doc, by_record))
+              {
+                differ++;
+                printf ("\n    %s differs (pass %d) ", record->id, pass);
+              }
+          }
+    }
+  CU_ASSERT (compared > 50);
+  CU_ASSERT_EQUAL (differ, 0);
+}
+
+typedef struct {
+  guint calls, last_done, last_total;
+} Progress;
+
+static void
+count_progress (guint done, guint total, gpointer data)
+{
+  Progress *p = data;
+
+  p->calls++;
+  p->last_done = done;
+  p->last_total = total;
+}
+
+static gboolean
+same_batch (const TmBatch *a, const TmBatch *b)
+{
+  if (a->docs->len != b->docs->len)
+    return FALSE;
+  for (guint i = 0; i < a->docs->len; i++)
+    if (g_array_index (a->docs, guint32, i) != g_array_index (b->docs, guint32, i)
+        || !same_results (a->results->pdata[i], b->results->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The batch: one thread or four give the same output; three shards
+ * partition the sources and together give the unsharded run; a
+ * cancelled run stops with TM_ERROR_CANCELLED. */
+static void
+test_batch (void)
+{
+  g_autoptr(TmBatch) one = NULL, four = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  Progress progress = { 0, 0, 0 };
+  TmBatchOptions o;
+  gint cancel = 0;
+  guint sharded = 0;
+
+  CU_ASSERT_FATAL (open_corpus ());
+  memset (&o, 0, sizeof o);
+  tm_match_options_init (&o.match);
+  o.jobs = 1;
+  o.progress = count_progress;
+  o.user_data = &progress;
+  one = tm_batch_run (corpus_idx, corpus_analyzer, TM_LIBRARY_DEMAND, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (one);
+  CU_ASSERT_EQUAL (one->docs->len, tm_index_get_n_docs (corpus_idx, TM_LIBRARY_DEMAND));
+  CU_ASSERT_EQUAL (one->results->len, one->docs->len);
+  CU_ASSERT (progress.calls >= 1);
+  CU_ASSERT_EQUAL (progress.last_done, progress.last_total);
+  /* A batch result is the single query's. */
+  {
+    g_autoptr(TmMatcher) m = tm_matcher_new (corpus_idx, corpus_analyzer);
+    g_autoptr(TmResults) single = tm_matcher_run_doc (m, TM_LIBRARY_DEMAND, g_array_index (one->docs, guint32, 5),
+                                                      TM_LIBRARY_ACHIEVEMENT, &o.match, NULL);
+    CU_ASSERT (single != NULL && same_results (single, one->results->pdata[5]));
+  }
+
+  o.jobs = 4;
+  o.progress = NULL;
+  four = tm_batch_run (corpus_idx, corpus_analyzer, TM_LIBRARY_DEMAND, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (four);
+  CU_ASSERT (same_batch (one, four));
+
+  o.n_shards = 3;
+  for (guint k = 1; k <= 3; k++)
+    {
+      g_autoptr(TmBatch) part = NULL;
+
+      o.shard = k;
+      part = tm_batch_run (corpus_idx, corpus_analyzer, TM_LIBRARY_DEMAND, &o, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (part);
+      CU_ASSERT (part->docs->len < one->docs->len);
+      for (guint i = 0; i < part->docs->len; i++)
+        {
+          guint32 doc = g_array_index (part->docs, guint32, i);
+          guint j;
+
+          CU_ASSERT_FALSE (g_hash_table_contains (seen, GUINT_TO_POINTER (doc + 1)));
+          g_hash_table_add (seen, GUINT_TO_POINTER (doc + 1));
+          CU_ASSERT_EQUAL (tm_batch_shard_of (tm_index_doc_id (corpus_idx, TM_LIBRARY_DEMAND, doc), 3), k);
+          for (j = 0; j < one->docs->len && g_array_index (one->docs, guint32, j) != doc; j++)
+            ;
+          CU_ASSERT_FATAL (j < one->docs->len);
+          CU_ASSERT (same_results (part->results->pdata[i], one->results->pdata[j]));
+          sharded++;
+        }
+    }
+  CU_ASSERT_EQUAL (sharded, one->docs->len);
+
+  o.n_shards = 0;
+  o.cancel = &cancel;
+  g_atomic_int_set (&cancel, 1);
+  CU_ASSERT_PTR_NULL (tm_batch_run (corpus_idx, corpus_analyzer, TM_LIBRARY_ACHIEVEMENT, &o, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_CANCELLED));
+}
+
 int
 main (void)
 {
@@ -304,5 +491,7 @@ main (void)
   CU_add_test (suite, "excluded pairs", test_exclude);
   CU_add_test (suite, "explain", test_explain);
   CU_add_test (suite, "text queries", test_text_queries);
+  CU_add_test (suite, "stored queries are analyzed queries", test_run_doc_is_run_record);
+  CU_add_test (suite, "batch: threads, shards, cancel", test_batch);
   return tm_test_run ();
 }
