@@ -17,30 +17,26 @@
 #include "tm-commit.h"
 #include "tm-error.h"
 
-static char *opt_index, *opt_direction, *opt_top, *opt_min_score, *opt_model, *opt_weights;
-static char *opt_terms, *opt_shard, *opt_since, *opt_format, *opt_output, *opt_min_trl, *opt_html;
+static char *opt_direction, *opt_top, *opt_min_score, *opt_model, *opt_weights;
+static char *opt_terms, *opt_shard, *opt_since, *opt_output, *opt_min_trl, *opt_html;
 static char **opt_domains, **opt_regions, **opt_ips;
-static int opt_jobs;
 static gboolean opt_only_new, opt_bom, opt_quiet, opt_header;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "direction", 0, 0, G_OPTION_ARG_STRING, &opt_direction,
     "d2a (each demand, its achievements), a2d (each achievement, its demands) or both (default)", "DIR" },
-  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "Matches per source (default 10)", "K" },
+  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "Matches per source (default " G_STRINGIFY (TM_DEFAULT_TOP) ")", "K" },
   { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, "Drop matches scoring less", "S" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default) or bm25", "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body", "T,K,B" },
-  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep each query's N strongest terms; 0 keeps all", "N" },
+  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep each query's N strongest terms; 0 keeps all (default " G_STRINGIFY (TM_DEFAULT_TERMS) ")", "N" },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, "Only targets of this domain (repeatable)", "DOMAIN" },
   { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, "Only targets whose region holds TEXT (repeatable)", "TEXT" },
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, "Only targets of at least this TRL", "N" },
   { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, "Only targets with this kind of IP (repeatable)", "KIND" },
-  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Worker threads (default: one per core)", "N" },
   { "shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Only the sources of shard K of N (1 <= K <= N)", "K/N" },
   { "since", 0, 0, G_OPTION_ARG_FILENAME, &opt_since, "A previous TSV output: mark pairs new, up, same or down", "FILE" },
   { "only-new", 0, 0, G_OPTION_ARG_NONE, &opt_only_new, "With --since: only new pairs and pairs that rose", NULL },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default), csv, json or xml", "FORMAT" },
   { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "A header line before TSV rows", NULL },
   { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom, "Start CSV with a byte order mark (for spreadsheets)", NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write to FILE (replaced only when complete)", "FILE" },
@@ -186,21 +182,20 @@ write_batch (TmSprinter *sp, const TmSince *since, const TmIndex *index, TmBatch
 /* ---- the command ---------------------------------------------------------------- */
 
 int
-tm_cmd_batch (int argc, char **argv, GError **error)
+tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
 {
+  static const char * const directions[] = { "d2a", "a2d", "both", NULL };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(TmIndex) index = NULL;
-  g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmSince) since = NULL;
   g_autoptr(TmCommitGroup) group = tm_commit_group_new ();
   g_autoptr(TmSprinter) sp = NULL;
-  g_autofree char *path = NULL;
-  static const char * const formats[] = { "tsv", "csv", "json", "xml", NULL };
-  const char *format;
+  const TmConfig *config;
+  const char *path;
+  TmIndex *index;
+  TmAnalyzer *analyzer;
   FILE *out = stdout, *html = NULL;
   TmBatch *batches[2] = { NULL, NULL };
   TmBatchOptions o;
-  TmConfig config;
   gboolean d2a = TRUE, a2d = TRUE;
   struct sigaction sa;
   int status = TM_EXIT_OK;
@@ -210,7 +205,7 @@ tm_cmd_batch (int argc, char **argv, GError **error)
     "against the demands.  Rows: direction, source id, rank, target id,\n"
     "score (and the status against --since).");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "batch", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
@@ -219,37 +214,23 @@ tm_cmd_batch (int argc, char **argv, GError **error)
     }
   if (opt_direction != NULL)
     {
-      d2a = strcmp (opt_direction, "d2a") == 0 || strcmp (opt_direction, "both") == 0;
-      a2d = strcmp (opt_direction, "a2d") == 0 || strcmp (opt_direction, "both") == 0;
-      if (!d2a && !a2d)
-        {
-          fprintf (stderr, "techmatch batch: --direction is d2a, a2d or both, not '%s'\n", opt_direction);
-          return TM_EXIT_USAGE;
-        }
-    }
-  format = tm_cli_format ("batch", opt_format, formats);
-  if (format == NULL)
-    return TM_EXIT_USAGE;
-  if (opt_jobs < 0 || opt_jobs > 1024)
-    {
-      fprintf (stderr, "techmatch batch: --jobs takes 0 (one per core) to 1024\n");
-      return TM_EXIT_USAGE;
+      int d;
+
+      if (!tm_cli_parse_enum (cli, "--direction", opt_direction, directions, &d))
+        return TM_EXIT_USAGE;
+      d2a = d != 1;
+      a2d = d != 0;
     }
   if (opt_only_new && opt_since == NULL)
     {
       fprintf (stderr, "techmatch batch: --only-new needs --since\n");
       return TM_EXIT_USAGE;
     }
-  if (!tm_config_load (&config, error))
+  if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
   memset (&o, 0, sizeof o);
-  if (!tm_cli_match_options ("batch", &config, &o.match, opt_top, opt_terms, opt_min_score, opt_model, opt_weights))
-    {
-      tm_config_clear (&config);
-      return TM_EXIT_USAGE;
-    }
-  path = tm_config_index_path (&config, opt_index);
-  tm_config_clear (&config);
+  if (!tm_cli_match_options ("batch", config, &o.match, opt_top, opt_terms, opt_min_score, opt_model, opt_weights))
+    return TM_EXIT_USAGE;
   if (opt_min_trl != NULL)
     {
       gint64 v;
@@ -260,7 +241,7 @@ tm_cmd_batch (int argc, char **argv, GError **error)
   o.match.domains = (const char * const *) opt_domains;
   o.match.regions = (const char * const *) opt_regions;
   o.match.ips = (const char * const *) opt_ips;
-  o.jobs = (guint) opt_jobs;
+  o.jobs = cli->jobs;
   o.n_shards = 1;
   o.shard = 1;
   if (opt_shard != NULL)
@@ -269,7 +250,7 @@ tm_cmd_batch (int argc, char **argv, GError **error)
       gint64 k, n;
 
       if (g_strv_length (kn) != 2
-          || !g_ascii_string_to_signed (kn[1], 10, 1, 1000000, &n, NULL)
+          || !g_ascii_string_to_signed (kn[1], 10, 1, TM_MAX_SHARDS, &n, NULL)
           || !g_ascii_string_to_signed (kn[0], 10, 1, n, &k, NULL))
         {
           fprintf (stderr, "techmatch batch: --shard takes K/N with 1 <= K <= N, not '%s'\n", opt_shard);
@@ -289,8 +270,11 @@ tm_cmd_batch (int argc, char **argv, GError **error)
         return g_error_matches (*error, TM_ERROR, TM_ERROR_IO) ? TM_EXIT_FAILURE : TM_EXIT_DATA;
     }
 
-  if (!tm_cli_open_index (path, &index, &analyzer, error))
-    return TM_EXIT_INDEX;
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
+  analyzer = cli->analyzer;
+  path = cli->index_path;
 
   /* Every file is written to a temporary and put in place only when the
    * whole run succeeded (tm-commit.h). */
@@ -298,7 +282,7 @@ tm_cmd_batch (int argc, char **argv, GError **error)
     return TM_EXIT_FAILURE;
   if (opt_html != NULL && (html = tm_commit_group_open (group, opt_html, error)) == NULL)
     return TM_EXIT_FAILURE;
-  sp = tm_sprinter_new (format, out, opt_output != NULL ? opt_output : "standard output",
+  sp = tm_sprinter_new (cli->format, out, opt_output != NULL ? opt_output : "standard output",
                         &(TmSprinterOptions) { .header = opt_header, .bom = opt_bom }, error);
   if (sp == NULL)
     return TM_EXIT_FAILURE;

@@ -15,13 +15,11 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
-static char *opt_index, *opt_decisions, *opt_format;
+static char *opt_decisions;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
     "The decisions database (default: INDEX.decisions)", "DB" },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
   { NULL }
 };
 
@@ -38,15 +36,17 @@ tm_cli_decision_vanished (const TmIndex *index, const TmDecision *x)
 }
 
 int
-tm_cmd_check_decisions (int argc, char **argv, GError **error)
+tm_cmd_check_decisions (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(TmIndex) index = NULL;
   g_autoptr(TmDecisions) db = NULL;
   g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autofree char *path = NULL, *db_path = NULL;
-  TmConfig config;
+  g_autoptr(TmSprinter) sp = NULL;
+  g_autofree char *db_path = NULL;
+  const TmConfig *config;
+  const char *path;
+  TmIndex *index;
+  int status;
   guint busy_ms;
   guint vanished = 0;
 
@@ -55,28 +55,22 @@ tm_cmd_check_decisions (int argc, char **argv, GError **error)
     "or achievement the index no longer holds.  Rows: demand, achievement,\n"
     "state, missing (demand, achievement or both).");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "check-decisions", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
       fprintf (stderr, "techmatch check-decisions: unexpected argument '%s'\n", argv[1]);
       return TM_EXIT_USAGE;
     }
-  if (opt_format != NULL && strcmp (opt_format, "tsv") != 0 && strcmp (opt_format, "json") != 0)
-    {
-      fprintf (stderr, "techmatch check-decisions: unknown format '%s' (tsv or json)\n", opt_format);
-      return TM_EXIT_USAGE;
-    }
-  if (!tm_config_load (&config, error))
+  if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  path = tm_config_index_path (&config, opt_index);
-  db_path = tm_config_decisions_path (&config, opt_decisions, path);
-  busy_ms = config.busy_ms;
-  tm_config_clear (&config);
+  path = cli->index_path;
+  db_path = tm_config_decisions_path (config, opt_decisions, path);
+  busy_ms = config->busy_ms;
 
-  index = tm_cli_open_index_only (path, error);
-  if (index == NULL)
-    return TM_EXIT_INDEX;
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
   db = tm_decisions_open (db_path, TM_DECISIONS_READ, busy_ms, error);
   if (db == NULL && g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
     {
@@ -87,17 +81,14 @@ tm_cmd_check_decisions (int argc, char **argv, GError **error)
            || (list = tm_decisions_list (db, FALSE, error)) == NULL)
     return TM_EXIT_FAILURE;
 
-  if (g_strcmp0 (opt_format, "json") == 0)
-    {
-      b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, 1);
-      json_builder_set_member_name (b, "decisions");
-      json_builder_add_int_value (b, list->len);
-      json_builder_set_member_name (b, "vanished");
-      json_builder_begin_array (b);
-    }
+  sp = tm_cli_sprinter_stdout (cli, NULL);
+  tm_sprinter_begin_document (sp, "check-decisions", 1);
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  tm_sprinter_key (sp, "decisions");
+  tm_sprinter_integer (sp, list->len);
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+  tm_sprinter_key (sp, "vanished");
+  tm_sprinter_begin_list (sp, "decision");
   for (guint i = 0; i < list->len; i++)
     {
       const TmDecision *x = list->pdata[i];
@@ -106,28 +97,21 @@ tm_cmd_check_decisions (int argc, char **argv, GError **error)
       if (missing == NULL)
         continue;
       vanished++;
-      if (b == NULL)
-        {
-          printf ("%s\t%s\t%s\t%s\n", x->demand, x->achievement, tm_decision_state_name (x->state), missing);
-          continue;
-        }
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "demand");
-      json_builder_add_string_value (b, x->demand);
-      json_builder_set_member_name (b, "achievement");
-      json_builder_add_string_value (b, x->achievement);
-      json_builder_set_member_name (b, "state");
-      json_builder_add_string_value (b, tm_decision_state_name (x->state));
-      json_builder_set_member_name (b, "missing");
-      json_builder_add_string_value (b, missing);
-      json_builder_end_object (b);
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_key (sp, "demand");
+      tm_sprinter_string (sp, x->demand);
+      tm_sprinter_key (sp, "achievement");
+      tm_sprinter_string (sp, x->achievement);
+      tm_sprinter_key (sp, "state");
+      tm_sprinter_string (sp, tm_decision_state_name (x->state));
+      tm_sprinter_key (sp, "missing");
+      tm_sprinter_string (sp, missing);
+      tm_sprinter_end (sp);
     }
-  if (b != NULL)
-    {
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      tm_cli_print_json (b);
-    }
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+  if (!tm_sprinter_finish (sp, error))
+    return TM_EXIT_FAILURE;
   if (!tm_index_check (index, error))
     return TM_EXIT_INDEX;
   if (vanished > 0)

@@ -43,7 +43,7 @@ print_summary (const TmCorpusStats *stats)
 }
 
 int
-tm_cmd_check (int argc, char **argv, GError **error)
+tm_cmd_check (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("CORPUS...");
   TmCorpusStats stats;
@@ -53,7 +53,7 @@ tm_cmd_check (int argc, char **argv, GError **error)
     "format and summarise both libraries.  Every problem is listed on stderr\n"
     "as FILE:LINE:COLUMN: ID: MESSAGE.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "check", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc < 2)
     {

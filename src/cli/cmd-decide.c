@@ -14,11 +14,10 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
-static char *opt_index, *opt_decisions, *opt_demand, *opt_achievement, *opt_note, *opt_by;
+static char *opt_decisions, *opt_demand, *opt_achievement, *opt_note, *opt_by;
 static gboolean opt_accept, opt_contacted, opt_reject, opt_clear;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
     "The decisions database (default: INDEX.decisions)", "DB" },
   { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "The demand", "ID" },
@@ -48,16 +47,18 @@ tm_cli_check_record (const TmIndex *index, TmLibrary library, const char *id, co
 }
 
 int
-tm_cmd_decide (int argc, char **argv, GError **error)
+tm_cmd_decide (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(TmIndex) index = NULL;
   g_autoptr(TmDecisions) db = NULL;
   g_autoptr(TmDecision) x = NULL;
-  g_autofree char *path = NULL, *db_path = NULL;
+  g_autofree char *db_path = NULL;
   TmDecisionState state = TM_DECISION_NONE;
-  TmConfig config;
+  const TmConfig *config;
+  const char *path;
+  TmIndex *index;
   guint busy_ms;
+  int status;
   int n_states = opt_accept + opt_contacted + opt_reject + opt_clear;
 
   g_option_context_set_summary (context,
@@ -65,7 +66,7 @@ tm_cmd_decide (int argc, char **argv, GError **error)
     "contacted, rejected (left out of later batch and match runs) or\n"
     "cleared, with its time, who took it and a note.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "decide", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   n_states = opt_accept + opt_contacted + opt_reject + opt_clear;
   if (opt_demand == NULL || opt_achievement == NULL || argc > 1)
@@ -82,18 +83,17 @@ tm_cmd_decide (int argc, char **argv, GError **error)
   state = opt_accept ? TM_DECISION_ACCEPTED : opt_contacted ? TM_DECISION_CONTACTED
         : opt_reject ? TM_DECISION_REJECTED : TM_DECISION_NONE;
 
-  if (!tm_config_load (&config, error))
+  if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  path = tm_config_index_path (&config, opt_index);
-  db_path = tm_config_decisions_path (&config, opt_decisions, path);
-  busy_ms = config.busy_ms;
-  tm_config_clear (&config);
+  path = cli->index_path;
+  db_path = tm_config_decisions_path (config, opt_decisions, path);
+  busy_ms = config->busy_ms;
 
   /* A decision about a record the index does not hold is a typo: refuse
    * it.  (Clearing one is allowed: the record may have gone since.) */
-  index = tm_cli_open_index_only (path, error);
-  if (index == NULL)
-    return TM_EXIT_INDEX;
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
   if (state != TM_DECISION_NONE
       && (!tm_cli_check_record (index, TM_LIBRARY_DEMAND, opt_demand, path, error)
           || !tm_cli_check_record (index, TM_LIBRARY_ACHIEVEMENT, opt_achievement, path, error)))

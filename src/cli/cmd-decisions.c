@@ -15,19 +15,17 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
-static char *opt_index, *opt_decisions, *opt_format, *opt_import, *opt_demand, *opt_achievement;
+static char *opt_decisions, *opt_import, *opt_demand, *opt_achievement;
 static char *opt_state, *opt_by;
 static gboolean opt_history, opt_header, opt_bom;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
     "The decisions database (default: INDEX.decisions)", "DB" },
   { "history", 0, 0, G_OPTION_ARG_NONE, &opt_history, "Every change, oldest first, not the current state", NULL },
   { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "Only the decisions about this demand", "ID" },
   { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "Only the decisions about this achievement", "ID" },
   { "state", 0, 0, G_OPTION_ARG_STRING, &opt_state, "Only decisions in this state", "STATE" },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default), csv or json", "FORMAT" },
   { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "A header line before TSV rows", NULL },
   { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom, "Start CSV with a byte order mark (for spreadsheets)", NULL },
   { "import", 0, 0, G_OPTION_ARG_FILENAME, &opt_import,
@@ -61,122 +59,61 @@ tm_cli_load_decisions (const char *path, guint busy_ms, GError **error)
   return tm_decisions_states (db, error);
 }
 
-/* TSV: a field holds no tab or line break; techmatch-decisions(1). */
-static void
-tsv_field (FILE *out, const char *s)
+/* The decisions, a row each.  TSV escapes a tab, line break or
+ * backslash in a field (techmatch-decisions(1)), so that --import reads
+ * back what was printed. */
+static gboolean
+print_list (TmCli *cli, const GPtrArray *list, GError **error)
 {
-  for (; s != NULL && *s != '\0'; s++)
-    switch (*s)
-      {
-      case '\t': fputs ("\\t", out); break;
-      case '\n': fputs ("\\n", out); break;
-      case '\r': fputs ("\\r", out); break;
-      case '\\': fputs ("\\\\", out); break;
-      default: fputc (*s, out);
-      }
-}
+  static const char * const columns[] = { "demand", "achievement", "state", "time", "by", "note", NULL };
+  g_autoptr(TmSprinter) sp = tm_cli_sprinter_stdout (cli, &(TmSprinterOptions) {
+    .header = opt_header, .bom = opt_bom, .escape = TRUE });
 
-static void
-csv_field (FILE *out, const char *s)
-{
-  if (s == NULL)
-    return;
-  if (strpbrk (s, ",\"\r\n") == NULL)
-    {
-      fputs (s, out);
-      return;
-    }
-  fputc ('"', out);
-  for (; *s != '\0'; s++)
-    {
-      if (*s == '"')
-        fputc ('"', out);
-      fputc (*s, out);
-    }
-  fputc ('"', out);
-}
-
-static void
-print_list (const GPtrArray *list)
-{
-  gboolean csv = strcmp (opt_format, "csv") == 0;
-  g_autoptr(JsonBuilder) b = NULL;
-
-  if (strcmp (opt_format, "json") == 0)
-    {
-      b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, 1);
-      json_builder_set_member_name (b, "decisions");
-      json_builder_begin_array (b);
-    }
-  else if (csv)
-    {
-      if (opt_bom)
-        fputs ("\xEF\xBB\xBF", stdout);
-      fputs ("demand,achievement,state,time,by,note\r\n", stdout);
-    }
-  else if (opt_header)
-    fputs ("demand\tachievement\tstate\ttime\tby\tnote\n", stdout);
-
+  tm_sprinter_begin_document (sp, "decisions", 1);
+  tm_sprinter_columns (sp, columns);
+  tm_sprinter_key (sp, "decisions");
+  tm_sprinter_begin_list (sp, "decision");
   for (guint i = 0; i < list->len; i++)
     {
       const TmDecision *x = list->pdata[i];
       const char *state = tm_decision_state_name (x->state);
       g_autofree char *when = tm_cli_format_time (x->time);
+      const char *optional[2][2] = { { "by", x->by }, { "note", x->note } };
 
       if ((opt_demand != NULL && strcmp (opt_demand, x->demand) != 0)
           || (opt_achievement != NULL && strcmp (opt_achievement, x->achievement) != 0)
           || (opt_state != NULL && strcmp (opt_state, state) != 0))
         continue;
-      if (b != NULL)
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_key (sp, "demand");
+      tm_sprinter_string (sp, x->demand);
+      tm_sprinter_key (sp, "achievement");
+      tm_sprinter_string (sp, x->achievement);
+      tm_sprinter_key (sp, "state");
+      tm_sprinter_string (sp, state);
+      tm_sprinter_key (sp, "time");
+      tm_sprinter_string (sp, when);
+      /* Tree formats leave out what is not known; a table keeps its
+       * column. */
+      for (int f = 0; f < 2; f++)
         {
-          json_builder_begin_object (b);
-#define STR(k, v) json_builder_set_member_name (b, k), json_builder_add_string_value (b, v)
-          STR ("demand", x->demand);
-          STR ("achievement", x->achievement);
-          STR ("state", state);
-          STR ("time", when);
-          if (x->by != NULL)
-            STR ("by", x->by);
-          if (x->note != NULL)
-            STR ("note", x->note);
-#undef STR
-          json_builder_end_object (b);
+          tm_sprinter_only (sp, optional[f][1] != NULL ? TM_SPRINTER_ALL : TM_SPRINTER_TABLE);
+          tm_sprinter_key (sp, optional[f][0]);
+          tm_sprinter_string (sp, optional[f][1]);
+          tm_sprinter_only (sp, TM_SPRINTER_ALL);
         }
-      else if (csv)
-        {
-          csv_field (stdout, x->demand);
-          fputc (',', stdout);
-          csv_field (stdout, x->achievement);
-          printf (",%s,%s,", state, when);
-          csv_field (stdout, x->by);
-          fputc (',', stdout);
-          csv_field (stdout, x->note);
-          fputs ("\r\n", stdout);
-        }
-      else
-        {
-          printf ("%s\t%s\t%s\t%s\t", x->demand, x->achievement, state, when);
-          tsv_field (stdout, x->by);
-          fputc ('\t', stdout);
-          tsv_field (stdout, x->note);
-          fputc ('\n', stdout);
-        }
+      tm_sprinter_end (sp);
     }
-  if (b != NULL)
-    {
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      tm_cli_print_json (b);
-    }
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+  return tm_sprinter_finish (sp, error);
 }
 
 static int
-import (const char *index_path, const char *db_path, guint busy_ms, GError **error)
+import (TmCli *cli, const char *index_path, const char *db_path, guint busy_ms, GError **error)
 {
-  g_autoptr(TmIndex) index = NULL;
+  TmIndex *index;
+  int status;
   g_autoptr(TmDecisions) db = NULL;
   g_autoptr(GPtrArray) xs = NULL;
   g_autoptr(GArray) lines = NULL;
@@ -193,9 +130,9 @@ import (const char *index_path, const char *db_path, guint busy_ms, GError **err
                         opt_by != NULL ? opt_by : g_get_user_name (), &lines, error);
   if (xs == NULL)
     return TM_EXIT_DATA;
-  index = tm_cli_open_index_only (index_path, error);
-  if (index == NULL)
-    return TM_EXIT_INDEX;
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
   for (guint i = 0; i < xs->len; i++)
     {
       const TmDecision *x = xs->pdata[i];
@@ -226,14 +163,15 @@ import (const char *index_path, const char *db_path, guint busy_ms, GError **err
 }
 
 int
-tm_cmd_decisions (int argc, char **argv, GError **error)
+tm_cmd_decisions (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(TmDecisions) db = NULL;
   g_autoptr(GPtrArray) list = NULL;
-  g_autofree char *path = NULL, *db_path = NULL;
+  g_autofree char *db_path = NULL;
   TmDecisionState state;
-  TmConfig config;
+  const TmConfig *config;
+  const char *path;
   guint busy_ms;
 
   g_option_context_set_summary (context,
@@ -241,18 +179,11 @@ tm_cmd_decisions (int argc, char **argv, GError **error)
     "with --history), or record a table of them edited in a spreadsheet\n"
     "with --import.  Rows: demand, achievement, state, time, by, note.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "decisions", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
       fprintf (stderr, "techmatch decisions: unexpected argument '%s'\n", argv[1]);
-      return TM_EXIT_USAGE;
-    }
-  if (opt_format == NULL)
-    opt_format = g_strdup ("tsv");
-  if (strcmp (opt_format, "tsv") != 0 && strcmp (opt_format, "csv") != 0 && strcmp (opt_format, "json") != 0)
-    {
-      fprintf (stderr, "techmatch decisions: unknown format '%s' (tsv, csv or json)\n", opt_format);
       return TM_EXIT_USAGE;
     }
   if (opt_state != NULL)
@@ -272,15 +203,14 @@ tm_cmd_decisions (int argc, char **argv, GError **error)
       return TM_EXIT_USAGE;
     }
 
-  if (!tm_config_load (&config, error))
+  if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  path = tm_config_index_path (&config, opt_index);
-  db_path = tm_config_decisions_path (&config, opt_decisions, path);
-  busy_ms = config.busy_ms;
-  tm_config_clear (&config);
+  path = cli->index_path;
+  db_path = tm_config_decisions_path (config, opt_decisions, path);
+  busy_ms = config->busy_ms;
 
   if (opt_import != NULL)
-    return import (path, db_path, busy_ms, error);
+    return import (cli, path, db_path, busy_ms, error);
 
   db = tm_decisions_open (db_path, TM_DECISIONS_READ, busy_ms, error);
   if (db == NULL && g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
@@ -297,6 +227,5 @@ tm_cmd_decisions (int argc, char **argv, GError **error)
       if (list == NULL)
         return TM_EXIT_FAILURE;
     }
-  print_list (list);
-  return TM_EXIT_OK;
+  return print_list (cli, list, error) ? TM_EXIT_OK : TM_EXIT_FAILURE;
 }

@@ -11,12 +11,11 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
-static char *opt_index, *opt_demand, *opt_achievement, *opt_format;
+static char *opt_demand, *opt_achievement;
 static char *opt_model, *opt_weights, *opt_terms;
 static gboolean opt_reverse;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "The demand", "ID" },
   { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "The achievement", "ID" },
   { "reverse", 0, 0, G_OPTION_ARG_NONE, &opt_reverse,
@@ -24,7 +23,6 @@ static GOptionEntry entries[] = {
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default) or bm25", "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body", "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all", "N" },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
   { NULL }
 };
 
@@ -40,22 +38,21 @@ find (const TmIndex *index, TmLibrary library, const char *id, const char *path,
 }
 
 int
-tm_cmd_explain (int argc, char **argv, GError **error)
+tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(TmIndex) index = NULL;
-  g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmMatcher) matcher = NULL;
   g_autoptr(TmResults) results = NULL;
   g_autoptr(TmSprinter) sp = NULL;
-  g_autofree char *path = NULL, *terms = NULL;
-  static const char * const formats[] = { "tsv", "json", NULL };
+  g_autofree char *terms = NULL;
   static const char * const columns[] = {
     "#", "term", "title", "keywords", "body", "idf", "query_weight", "doc_weight", "contribution", NULL
   };
-  const char *format;
+  const TmConfig *config;
+  const char *path;
+  TmIndex *index;
   TmMatchOptions o;
-  TmConfig config;
+  int status;
   TmLibrary source, target;
   guint32 ddoc, adoc;
   const TmResult *r = NULL;
@@ -66,27 +63,21 @@ tm_cmd_explain (int argc, char **argv, GError **error)
     "term they share with its frequencies, idf, weights and share of the\n"
     "score, and the query's strong terms the other lacks.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "explain", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (opt_demand == NULL || opt_achievement == NULL || argc > 1)
     {
       fprintf (stderr, "techmatch explain: give --demand ID and --achievement ID\nTry 'techmatch explain --help'.\n");
       return TM_EXIT_USAGE;
     }
-  format = tm_cli_format ("explain", opt_format, formats);
-  if (format == NULL)
-    return TM_EXIT_USAGE;
-  if (!tm_config_load (&config, error))
+  if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  if (!tm_cli_match_options ("explain", &config, &o, NULL, opt_terms, NULL, opt_model, opt_weights))
-    {
-      tm_config_clear (&config);
-      return TM_EXIT_USAGE;
-    }
-  path = tm_config_index_path (&config, opt_index);
-  tm_config_clear (&config);
-  if (!tm_cli_open_index (path, &index, &analyzer, error))
-    return TM_EXIT_INDEX;
+  if (!tm_cli_match_options ("explain", config, &o, NULL, opt_terms, NULL, opt_model, opt_weights))
+    return TM_EXIT_USAGE;
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
+  path = cli->index_path;
   if (!find (index, TM_LIBRARY_DEMAND, opt_demand, path, &ddoc, error)
       || !find (index, TM_LIBRARY_ACHIEVEMENT, opt_achievement, path, &adoc, error))
     return g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND) ? TM_EXIT_NOT_FOUND : TM_EXIT_INDEX;
@@ -97,7 +88,7 @@ tm_cmd_explain (int argc, char **argv, GError **error)
   o.min_score = 0;
   o.explain = TRUE;
   o.only_doc = opt_reverse ? ddoc : adoc;
-  matcher = tm_matcher_new (index, analyzer);
+  matcher = tm_matcher_new (index, cli->analyzer);
   results = tm_matcher_run_doc (matcher, source, opt_reverse ? adoc : ddoc, target, &o, error);
   if (results == NULL)
     return TM_EXIT_FAILURE;
@@ -109,7 +100,7 @@ tm_cmd_explain (int argc, char **argv, GError **error)
   terms = g_strdup_printf ("%u of %u", results->n_used_terms, results->n_query_terms);
 
   /* The breakdown always has its column names (explain has no --header). */
-  sp = tm_cli_sprinter_stdout (format, &(TmSprinterOptions) { .header = TRUE });
+  sp = tm_cli_sprinter_stdout (cli, &(TmSprinterOptions) { .header = TRUE });
   tm_sprinter_begin_document (sp, "explain", 1);
   tm_sprinter_key (sp, "demand");
   tm_sprinter_string (sp, opt_demand);

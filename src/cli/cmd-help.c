@@ -9,7 +9,7 @@
 #include "tm-error.h"
 
 int
-tm_cmd_help (int argc, char **argv, GError **error)
+tm_cmd_help (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *page = NULL;
   g_autofree char *path = NULL;

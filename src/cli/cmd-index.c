@@ -13,19 +13,15 @@
 #include "tm-error.h"
 #include "tm-index.h"
 
-static char *opt_index;
 static gboolean opt_skip_bad;
-static int opt_jobs;
 static char *opt_mode;
 static gboolean opt_no_synonyms, opt_no_stopwords, opt_no_stem;
 static char **opt_lexicons, **opt_synonyms, **opt_stopwords;
 static gboolean opt_quiet;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index file to write", "INDEX" },
   { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
     "Report bad records and index the good ones (default: any problem fails the build)", NULL },
-  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Analysis threads (default: one per core)", "N" },
   { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode, "Terms for Han text: words, bigrams or mixed", "MODE" },
   { "no-synonyms", 0, 0, G_OPTION_ARG_NONE, &opt_no_synonyms, "Do not map synonyms", NULL },
   { "no-stopwords", 0, 0, G_OPTION_ARG_NONE, &opt_no_stopwords, "Keep stopwords", NULL },
@@ -51,41 +47,36 @@ absolute (char **paths)
 }
 
 int
-tm_cmd_index (int argc, char **argv, GError **error)
+tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("CORPUS...");
-  g_autofree char *path = NULL, *dir = NULL;
+  g_autofree char *dir = NULL;
   g_auto(GStrv) lexicons = NULL, synonyms = NULL, stopwords = NULL;
   TmIndexBuildOptions options;
   TmIndexBuildStats stats;
-  TmConfig config;
+  const TmConfig *config;
+  const char *path;
 
   g_option_context_set_summary (context,
     "Build the index of both libraries from corpus files or folders.  The\n"
     "index is written beside its final name and renamed into place, so a\n"
     "reader sees the old index or the new one.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "index", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc < 2)
     {
       fprintf (stderr, "techmatch index: no corpus given\nTry 'techmatch index --help'.\n");
       return TM_EXIT_USAGE;
     }
-  if (opt_jobs < 0 || opt_jobs > 1024)
-    {
-      fprintf (stderr, "techmatch index: --jobs takes 0 (one per core) to 1024\n");
-      return TM_EXIT_USAGE;
-    }
-  if (!tm_config_load (&config, error))
+  if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
 
   memset (&options, 0, sizeof options);
-  options.analyzer = config.analyzer;
+  options.analyzer = config->analyzer;
   if (opt_mode != NULL && !tm_analyzer_mode_from_name (opt_mode, &options.analyzer.mode))
     {
       fprintf (stderr, "techmatch index: unknown mode '%s' (words, bigrams or mixed)\n", opt_mode);
-      tm_config_clear (&config);
       return TM_EXIT_USAGE;
     }
   if (opt_no_synonyms)
@@ -94,20 +85,19 @@ tm_cmd_index (int argc, char **argv, GError **error)
     options.analyzer.stopwords = FALSE;
   if (opt_no_stem)
     options.analyzer.stem = FALSE;
-  lexicons = absolute (opt_lexicons != NULL ? opt_lexicons : config.lexicons);
-  synonyms = absolute (opt_synonyms != NULL ? opt_synonyms : config.synonym_files);
-  stopwords = absolute (opt_stopwords != NULL ? opt_stopwords : config.stopword_files);
+  lexicons = absolute (opt_lexicons != NULL ? opt_lexicons : config->lexicons);
+  synonyms = absolute (opt_synonyms != NULL ? opt_synonyms : config->synonym_files);
+  stopwords = absolute (opt_stopwords != NULL ? opt_stopwords : config->stopword_files);
   options.analyzer.lexicons = (const char * const *) lexicons;
   options.analyzer.synonym_files = (const char * const *) synonyms;
   options.analyzer.stopword_files = (const char * const *) stopwords;
-  options.jobs = (guint) opt_jobs;
+  options.jobs = cli->jobs;
   options.skip_bad = opt_skip_bad;
   options.problem_func = tm_cli_print_problem;
 
-  path = tm_config_index_path (&config, opt_index);
-  tm_config_clear (&config);
+  path = cli->index_path;
   dir = g_path_get_dirname (path);
-  if (opt_index == NULL && g_mkdir_with_parents (dir, 0755) != 0)
+  if (cli->opt_index == NULL && g_mkdir_with_parents (dir, 0755) != 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: cannot create the folder", dir);
       return TM_EXIT_FAILURE;

@@ -13,32 +13,29 @@
 #include "tm-error.h"
 #include "tm-limits.h"
 
-static char *opt_index;
 static char *opt_demand, *opt_achievement, *opt_text, *opt_file;
 static char *opt_top, *opt_terms, *opt_min_trl, *opt_min_score;
-static char *opt_format, *opt_model, *opt_weights, *opt_target;
+static char *opt_model, *opt_weights, *opt_target;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_explain, opt_header;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "Rank the achievements for this demand", "ID" },
   { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "Rank the demands for this achievement", "ID" },
   { "text", 't', 0, G_OPTION_ARG_STRING, &opt_text, "Rank for this text (analyzed like a demand)", "TEXT" },
   { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, "Rank for the text of FILE", "FILE" },
   { "target", 0, 0, G_OPTION_ARG_STRING, &opt_target,
     "For a text: the library to rank, achievement (default) or demand", "LIBRARY" },
-  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "How many results (default 10)", "K" },
+  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "How many results (default " G_STRINGIFY (TM_DEFAULT_TOP) ")", "K" },
   { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, "Drop results scoring less", "S" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default, scores 0-1) or bm25", "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body (default 2,1.5,1)", "T,K,B" },
-  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all (default 50)", "N" },
+  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all (default " G_STRINGIFY (TM_DEFAULT_TERMS) ")", "N" },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, "Only results of this domain (repeatable)", "DOMAIN" },
   { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, "Only results whose region holds TEXT (repeatable)", "TEXT" },
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, "Only results of at least this TRL", "N" },
   { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, "Only results with this kind of IP (repeatable)", "KIND" },
   { "explain", 'e', 0, G_OPTION_ARG_NONE, &opt_explain, "Show each result's matched and missing terms", NULL },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
   { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "Print a header line before TSV rows", NULL },
   { NULL }
 };
@@ -65,7 +62,7 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
     }
   if (terms != NULL)
     {
-      if (!tm_cli_parse_int (command, "--terms", terms, 0, 100000, &v))
+      if (!tm_cli_parse_int (command, "--terms", terms, 0, TM_MAX_QUERY_TERMS, &v))
         return FALSE;
       o->max_terms = (guint) v;
     }
@@ -130,29 +127,27 @@ read_stream (FILE *f, const char *name, gsize *len, GError **error)
 }
 
 int
-tm_cmd_match (int argc, char **argv, GError **error)
+tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
 {
+  static const char * const libraries[] = { "achievement", "demand", NULL };
   g_autoptr(GOptionContext) context = g_option_context_new ("[-]");
-  g_autoptr(TmIndex) index = NULL;
-  g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmMatcher) matcher = NULL;
   g_autoptr(TmResults) results = NULL;
   g_autoptr(TmSprinter) sp = NULL;
-  g_autofree char *path = NULL, *text = NULL;
-  static const char * const formats[] = { "tsv", "json", NULL };
-  const char *format;
+  g_autofree char *text = NULL;
+  const TmConfig *config;
+  TmIndex *index;
   gboolean from_stdin = argc >= 2 && strcmp (argv[argc - 1], "-") == 0;
   TmMatchOptions o;
-  TmConfig config;
   TmLibrary target = TM_LIBRARY_ACHIEVEMENT;
-  int sources;
+  int sources, status;
   gsize len = 0;
 
   g_option_context_set_summary (context,
     "Rank the achievements for a demand (or a text), or the demands for an\n"
     "achievement.  Prints rank, id, score and title, one result a line.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "match", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   from_stdin = argc == 2 && strcmp (argv[1], "-") == 0;
   if (argc > 2 || (argc == 2 && !from_stdin))
@@ -166,37 +161,29 @@ tm_cmd_match (int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch match: give one query: --demand ID, --achievement ID, --text TEXT, --file FILE or -\n");
       return TM_EXIT_USAGE;
     }
-  format = tm_cli_format ("match", opt_format, formats);
-  if (format == NULL)
-    return TM_EXIT_USAGE;
-  if (opt_target != NULL && !tm_library_from_name (opt_target, &target))
+  if (opt_target != NULL)
     {
-      fprintf (stderr, "techmatch match: --target is achievement or demand, not '%s'\n", opt_target);
-      return TM_EXIT_USAGE;
+      int t;
+
+      if (!tm_cli_parse_enum (cli, "--target", opt_target, libraries, &t))
+        return TM_EXIT_USAGE;
+      target = t == 0 ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
     }
-  if (!tm_config_load (&config, error))
+  if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  if (!tm_cli_match_options ("match", &config, &o, opt_top, opt_terms, opt_min_score, opt_model, opt_weights))
-    {
-      tm_config_clear (&config);
-      return TM_EXIT_USAGE;
-    }
+  if (!tm_cli_match_options ("match", config, &o, opt_top, opt_terms, opt_min_score, opt_model, opt_weights))
+    return TM_EXIT_USAGE;
   if (opt_min_trl != NULL)
     {
       gint64 v;
       if (!tm_cli_parse_int ("match", "--min-trl", opt_min_trl, 1, 9, &v))
-        {
-          tm_config_clear (&config);
-          return TM_EXIT_USAGE;
-        }
+        return TM_EXIT_USAGE;
       o.min_trl = (int) v;
     }
   o.domains = (const char * const *) opt_domains;
   o.regions = (const char * const *) opt_regions;
   o.ips = (const char * const *) opt_ips;
   o.explain = opt_explain;
-  path = tm_config_index_path (&config, opt_index);
-  tm_config_clear (&config);
 
   /* The query text, before the index: a bad file is reported as such. */
   if (opt_file != NULL)
@@ -221,9 +208,10 @@ tm_cmd_match (int argc, char **argv, GError **error)
   if ((opt_file != NULL || from_stdin) && text == NULL)
     return TM_EXIT_FAILURE;
 
-  if (!tm_cli_open_index (path, &index, &analyzer, error))
-    return TM_EXIT_INDEX;
-  matcher = tm_matcher_new (index, analyzer);
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
+  matcher = tm_matcher_new (index, cli->analyzer);
 
   if (text != NULL)
     results = tm_matcher_run_text (matcher, text, (gssize) len, target, &o, error);
@@ -238,7 +226,7 @@ tm_cmd_match (int argc, char **argv, GError **error)
           if (!tm_index_check (index, error))
             return TM_EXIT_INDEX;
           g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no %s with id %s in %s",
-                       tm_library_name (source), id, path);
+                       tm_library_name (source), id, cli->index_path);
           return TM_EXIT_NOT_FOUND;
         }
       target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
@@ -247,7 +235,7 @@ tm_cmd_match (int argc, char **argv, GError **error)
   if (results == NULL)
     return TM_EXIT_FAILURE;
 
-  sp = tm_cli_sprinter_stdout (format, &(TmSprinterOptions) { .header = opt_header });
+  sp = tm_cli_sprinter_stdout (cli, &(TmSprinterOptions) { .header = opt_header });
   tm_sprinter_begin_document (sp, "match", 1);
   /* What was asked: tree formats only (a line format's lines are the
    * results). */

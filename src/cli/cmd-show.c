@@ -11,13 +11,11 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
-static char *opt_index, *opt_library, *opt_format;
+static char *opt_library;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "library", 'l', 0, G_OPTION_ARG_STRING, &opt_library,
     "Look in this library only: demand or achievement (default: both)", "LIBRARY" },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
   { NULL }
 };
 
@@ -66,42 +64,38 @@ fields_of (const TmRecord *r)
 }
 
 int
-tm_cmd_show (int argc, char **argv, GError **error)
+tm_cmd_show (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("ID");
-  g_autoptr(TmIndex) index = NULL;
-  g_autofree char *path = NULL;
-  TmConfig config;
+  static const char * const libraries[] = { "demand", "achievement", NULL };
+  const char *path;
+  TmIndex *index;
   TmLibrary only = TM_LIBRARY_DEMAND;
+  int status;
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
   g_autoptr(TmSprinter) sp = NULL;
-  static const char * const formats[] = { "tsv", "json", NULL };
-  const char *format;
 
   g_option_context_set_summary (context, "Print a record as the index stores it.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "show", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc != 2)
     {
       fprintf (stderr, "techmatch show: give one record id\nTry 'techmatch show --help'.\n");
       return TM_EXIT_USAGE;
     }
-  if (opt_library != NULL && !tm_library_from_name (opt_library, &only))
+  if (opt_library != NULL)
     {
-      fprintf (stderr, "techmatch show: --library is demand or achievement, not '%s'\n", opt_library);
-      return TM_EXIT_USAGE;
+      int l;
+
+      if (!tm_cli_parse_enum (cli, "--library", opt_library, libraries, &l))
+        return TM_EXIT_USAGE;
+      only = l == 0 ? TM_LIBRARY_DEMAND : TM_LIBRARY_ACHIEVEMENT;
     }
-  format = tm_cli_format ("show", opt_format, formats);
-  if (format == NULL)
-    return TM_EXIT_USAGE;
-  if (!tm_config_load (&config, error))
-    return TM_EXIT_DATA;
-  path = tm_config_index_path (&config, opt_index);
-  tm_config_clear (&config);
-  index = tm_cli_open_index_only (path, error);
-  if (index == NULL)
-    return TM_EXIT_INDEX;
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
+  path = cli->index_path;
 
   /* An id is unique within its library; both libraries may hold it:
    * a list of records, one or two, found before anything is printed. */
@@ -122,7 +116,7 @@ tm_cmd_show (int argc, char **argv, GError **error)
       return TM_EXIT_NOT_FOUND;
     }
 
-  sp = tm_cli_sprinter_stdout (format, NULL);
+  sp = tm_cli_sprinter_stdout (cli, NULL);
   tm_sprinter_begin_document (sp, "show", 1);
   tm_sprinter_key (sp, "records");
   tm_sprinter_begin_list (sp, "record");

@@ -11,52 +11,44 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
-static char *opt_index, *opt_format;
 static gboolean opt_verify;
 
 static GOptionEntry entries[] = {
-  { "index", 'i', 0, G_OPTION_ARG_FILENAME, &opt_index, "The index (default: see techmatch(1))", "INDEX" },
   { "verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify, "Check every checksum, then decode and cross-check everything first", NULL },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "tsv (default) or json", "FORMAT" },
   { NULL }
 };
 
 int
-tm_cmd_stats (int argc, char **argv, GError **error)
+tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(TmIndex) index = NULL;
   g_autoptr(GDateTime) built = NULL;
   g_autoptr(TmSprinter) sp = NULL;
-  static const char * const formats[] = { "tsv", "json", NULL };
-  const char *format;
-  g_autofree char *path = NULL, *when = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *weights = NULL;
   const TmAnalyzerOptions *a;
   const double *w;
-  TmConfig config;
+  const char *path;
+  TmIndex *index;
   guint64 postings;
+  int status;
 
   g_option_context_set_summary (context,
     "Describe the index: records per library, distinct terms, postings,\n"
     "file size, when and how fast it was built, how it analyzes text.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "stats", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
       fprintf (stderr, "techmatch stats: unexpected argument '%s'\n", argv[1]);
       return TM_EXIT_USAGE;
     }
-  format = tm_cli_format ("stats", opt_format, formats);
-  if (format == NULL)
-    return TM_EXIT_USAGE;
-  if (!tm_config_load (&config, error))
-    return TM_EXIT_DATA;
-  path = tm_config_index_path (&config, opt_index);
-  tm_config_clear (&config);
-  index = tm_cli_open_index_only (path, error);
-  if (index == NULL || (opt_verify && !tm_index_verify (index, error)))
+  if (!tm_cli_open (cli, &status, error))
+    return status;
+  index = cli->index;
+  path = cli->index_path;
+  if (opt_verify && !tm_index_verify (index, error))
     return TM_EXIT_INDEX;
   postings = tm_index_get_n_postings (index);
   if (!tm_index_check (index, error))
@@ -68,7 +60,7 @@ tm_cmd_stats (int argc, char **argv, GError **error)
   when = built != NULL ? g_date_time_format_iso8601 (built) : g_strdup ("?");
   weights = g_strdup_printf ("%g,%g,%g", w[0], w[1], w[2]);
 
-  sp = tm_cli_sprinter_stdout (format, NULL);
+  sp = tm_cli_sprinter_stdout (cli, NULL);
   tm_sprinter_begin_document (sp, "stats", 1);
 #define INT(k, v) (tm_sprinter_key (sp, k), tm_sprinter_integer (sp, (gint64) (v)))
 #define STR(k, v) (tm_sprinter_key (sp, k), tm_sprinter_string (sp, v))

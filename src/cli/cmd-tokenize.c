@@ -15,7 +15,6 @@
 #include "tm-limits.h"
 
 static char *opt_mode;
-static char *opt_format;
 static gboolean opt_no_synonyms;
 static gboolean opt_no_stopwords;
 static gboolean opt_no_stem;
@@ -27,8 +26,6 @@ static char **opt_stopwords;
 static GOptionEntry entries[] = {
   { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode,
     "Terms for Han text: words, bigrams or mixed (default: words)", "MODE" },
-  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
-    "Output format: tsv or json (default: tsv)", "FORMAT" },
   { "no-synonyms", 0, 0, G_OPTION_ARG_NONE, &opt_no_synonyms,
     "Do not map synonyms to their canonical term", NULL },
   { "no-stopwords", 0, 0, G_OPTION_ARG_NONE, &opt_no_stopwords,
@@ -119,15 +116,13 @@ read_stdin (gsize *len, GError **error)
 }
 
 int
-tm_cmd_tokenize (int argc, char **argv, GError **error)
+tm_cmd_tokenize (TmCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("TEXT... | -");
   g_autoptr(TmAnalyzer) analyzer = NULL;
   g_autoptr(TmAnalysis) analysis = NULL;
   g_autofree char *text = NULL;
   g_autoptr(TmSprinter) sp = NULL;
-  static const char * const formats[] = { "tsv", "json", NULL };
-  const char *format;
   TmAnalyzerOptions options;
   gsize len;
 
@@ -135,7 +130,7 @@ tm_cmd_tokenize (int argc, char **argv, GError **error)
     "Print the terms techmatch makes of a text: term, kind (word, bigram,\n"
     "latin, number) and the byte offsets of its source in the text.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!tm_cli_parse (context, "tokenize", &argc, &argv))
+  if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
 
   tm_analyzer_options_init (&options);
@@ -144,9 +139,6 @@ tm_cmd_tokenize (int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch tokenize: unknown mode '%s' (words, bigrams or mixed)\n", opt_mode);
       return TM_EXIT_USAGE;
     }
-  format = tm_cli_format ("tokenize", opt_format, formats);
-  if (format == NULL)
-    return TM_EXIT_USAGE;
   if (argc < 2)
     {
       fprintf (stderr, "techmatch tokenize: no text given\nTry 'techmatch tokenize --help'.\n");
@@ -183,7 +175,7 @@ tm_cmd_tokenize (int argc, char **argv, GError **error)
     return TM_EXIT_FAILURE;
   analysis = tm_analysis_new (analyzer);
 
-  sp = tm_cli_sprinter_stdout (format, NULL);
+  sp = tm_cli_sprinter_stdout (cli, NULL);
   tm_sprinter_begin_document (sp, "tokenize", 1);
   tm_sprinter_only (sp, TM_SPRINTER_TREE);
   tm_sprinter_key (sp, "mode");

@@ -9,29 +9,43 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json-glib/json-glib.h>
-
 #include "tm-cli.h"
 #include "tm-error.h"
 #include "tm-index.h"
 
-/* One entry per subcommand, in the order `techmatch --help` lists them.
- * Each cmd-<name>.c holds its options; its man page is
- * man/techmatch-<name>.1. */
+/* The formats of each command, the default first. */
+static const char * const tsv_json[] = { "tsv", "json", NULL };
+static const char * const tsv_csv_json[] = { "tsv", "csv", "json", NULL };
+static const char * const batch_formats[] = { "tsv", "csv", "json", "xml", NULL };
+
+#define C TM_COMMAND_CONFIG
+#define P (TM_COMMAND_CONFIG | TM_COMMAND_INDEX_PATH)
+#define I (TM_COMMAND_CONFIG | TM_COMMAND_INDEX_PATH | TM_COMMAND_INDEX)
+#define A (TM_COMMAND_CONFIG | TM_COMMAND_INDEX_PATH | TM_COMMAND_INDEX | TM_COMMAND_ANALYZER)
+
+/* One entry per subcommand, in the order `techmatch --help` lists them:
+ * what it needs opened and the formats it prints.  Each cmd-<name>.c
+ * holds its own options; its man page is man/techmatch-<name>.1. */
 static const TmCommand commands[] = {
-  { "check", tm_cmd_check, "validate corpus files and summarise both libraries" },
-  { "index", tm_cmd_index, "build the index of both libraries" },
-  { "match", tm_cmd_match, "rank one library against a record or a text" },
-  { "batch", tm_cmd_batch, "match every demand and every achievement: the nightly job" },
-  { "explain", tm_cmd_explain, "show how one demand and one achievement score" },
-  { "decide", tm_cmd_decide, "record a decision about a pair: accept, contacted, reject, clear" },
-  { "decisions", tm_cmd_decisions, "list the decisions, or import a table of them" },
-  { "check-decisions", tm_cmd_check_decisions, "report decisions whose records have vanished" },
-  { "show", tm_cmd_show, "print a record as the index stores it" },
-  { "stats", tm_cmd_stats, "describe the index" },
-  { "tokenize", tm_cmd_tokenize, "show the terms the analyzer makes of a text" },
-  { "help", tm_cmd_help, "show the manual page of a command" },
+  { "check", tm_cmd_check, "validate corpus files and summarise both libraries", 0, NULL, 0 },
+  { "index", tm_cmd_index, "build the index of both libraries", P | TM_COMMAND_JOBS, NULL, 0 },
+  { "match", tm_cmd_match, "rank one library against a record or a text", A, tsv_json, 0 },
+  { "batch", tm_cmd_batch, "match every demand and every achievement: the nightly job",
+    A | TM_COMMAND_JOBS, batch_formats, 0 },
+  { "explain", tm_cmd_explain, "show how one demand and one achievement score", A, tsv_json, 0 },
+  { "decide", tm_cmd_decide, "record a decision about a pair: accept, contacted, reject, clear", I, NULL, 0 },
+  { "decisions", tm_cmd_decisions, "list the decisions, or import a table of them", I, tsv_csv_json, 0 },
+  { "check-decisions", tm_cmd_check_decisions, "report decisions whose records have vanished", I, tsv_json, 0 },
+  { "show", tm_cmd_show, "print a record as the index stores it", I, tsv_json, 0 },
+  { "stats", tm_cmd_stats, "describe the index", I, tsv_json, 0 },
+  { "tokenize", tm_cmd_tokenize, "show the terms the analyzer makes of a text", 0, tsv_json, 'f' },
+  { "help", tm_cmd_help, "show the manual page of a command", 0, NULL, 0 },
 };
+
+#undef C
+#undef P
+#undef I
+#undef A
 
 static void
 print_usage (FILE *out)
@@ -78,31 +92,156 @@ tm_cli_exit_status (const GError *error)
   return TM_EXIT_FAILURE;
 }
 
-gboolean
-tm_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv)
+/* "a (default), b or c" */
+static char *
+format_help (const char * const *formats)
 {
+  GString *s = g_string_new (NULL);
+  guint n = g_strv_length ((char **) formats);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i],
+                            i == 0 ? " (default)" : "");
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
+{
+  const TmCommand *c = cli->command;
   g_autoptr(GError) error = NULL;
-  g_autofree char *prgname = g_strdup_printf ("techmatch %s", command);
+  g_autofree char *prgname = g_strdup_printf ("techmatch %s", c->name);
+  g_autofree char *formats = c->formats != NULL ? format_help (c->formats) : NULL;
+  GOptionEntry shared[4];
+  guint n = 0;
   gboolean ok;
+
+  memset (shared, 0, sizeof shared);
+  if (c->flags & TM_COMMAND_INDEX_PATH)
+    shared[n++] = (GOptionEntry) { "index", 'i', 0, G_OPTION_ARG_FILENAME, &cli->opt_index,
+                                   "The index (default: see techmatch(1))", "INDEX" };
+  if (c->formats != NULL)
+    shared[n++] = (GOptionEntry) { "format", c->format_short, 0, G_OPTION_ARG_STRING, &cli->opt_format,
+                                   formats, "FORMAT" };
+  if (c->flags & TM_COMMAND_JOBS)
+    shared[n++] = (GOptionEntry) { "jobs", 'j', 0, G_OPTION_ARG_INT, &cli->opt_jobs,
+                                   "Threads (default: one per core)", "N" };
+  g_option_context_add_main_entries (context, shared, NULL);
 
   /* --help then says "techmatch check [OPTION…] CORPUS…". */
   g_set_prgname (prgname);
   ok = g_option_context_parse (context, argc, argv, &error);
   g_set_prgname ("techmatch");
-  if (ok)
+  if (!ok)
     {
-      /* An explicit "--" ends the options; it is not an argument. */
-      for (int i = 1; i < *argc; i++)
-        if (strcmp ((*argv)[i], "--") == 0)
-          {
-            memmove (&(*argv)[i], &(*argv)[i + 1], (gsize) (*argc - i) * sizeof (char *));
-            (*argc)--;
-            break;
-          }
-      return TRUE;
+      fprintf (stderr, "techmatch %s: %s\nTry 'techmatch %s --help'.\n",
+               c->name, error->message, c->name);
+      return FALSE;
     }
-  fprintf (stderr, "techmatch %s: %s\nTry 'techmatch %s --help'.\n",
-           command, error->message, command);
+  /* An explicit "--" ends the options; it is not an argument. */
+  for (int i = 1; i < *argc; i++)
+    if (strcmp ((*argv)[i], "--") == 0)
+      {
+        memmove (&(*argv)[i], &(*argv)[i + 1], (gsize) (*argc - i) * sizeof (char *));
+        (*argc)--;
+        break;
+      }
+  if (c->formats != NULL)
+    {
+      cli->format = c->formats[0];
+      for (guint i = 0; cli->opt_format != NULL && c->formats[i] != NULL; i++)
+        if (strcmp (cli->opt_format, c->formats[i]) == 0)
+          cli->format = c->formats[i];
+      if (cli->opt_format != NULL && strcmp (cli->opt_format, cli->format) != 0)
+        {
+          g_autoptr(GString) names = g_string_new (NULL);
+          guint n_formats = g_strv_length ((char **) c->formats);
+
+          for (guint i = 0; i < n_formats; i++)
+            g_string_append_printf (names, "%s%s", i == 0 ? "" : i + 1 == n_formats ? " or " : ", ",
+                                    c->formats[i]);
+          fprintf (stderr, "techmatch %s: unknown format '%s' (%s)\n", c->name, cli->opt_format, names->str);
+          return FALSE;
+        }
+    }
+  if (cli->opt_jobs < 0 || cli->opt_jobs > TM_MAX_JOBS)
+    {
+      fprintf (stderr, "techmatch %s: --jobs takes 0 (one per core) to %d\n", c->name, TM_MAX_JOBS);
+      return FALSE;
+    }
+  cli->jobs = (guint) cli->opt_jobs;
+  return TRUE;
+}
+
+const TmConfig *
+tm_cli_config (TmCli *cli, GError **error)
+{
+  if (cli->config != NULL)
+    return cli->config;
+  cli->config = g_new0 (TmConfig, 1);
+  if (!tm_config_load (cli->config, error))
+    {
+      g_clear_pointer (&cli->config, g_free);
+      return NULL;
+    }
+  if (cli->command->flags & TM_COMMAND_INDEX_PATH)
+    cli->index_path = tm_config_index_path (cli->config, cli->opt_index);
+  return cli->config;
+}
+
+static TmIndex *
+open_index (const char *path, GError **error)
+{
+  TmIndex *index = tm_index_open (path, error);
+
+  if (index == NULL && g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
+    g_prefix_error (error, "no index (build one with techmatch index): ");
+  return index;
+}
+
+gboolean
+tm_cli_open (TmCli *cli, int *status, GError **error)
+{
+  TmCommandFlags flags = cli->command->flags;
+
+  if (tm_cli_config (cli, error) == NULL)
+    {
+      *status = TM_EXIT_DATA;
+      return FALSE;
+    }
+  *status = TM_EXIT_INDEX;
+  if ((flags & TM_COMMAND_INDEX) && cli->index == NULL
+      && (cli->index = open_index (cli->index_path, error)) == NULL)
+    return FALSE;
+  if ((flags & TM_COMMAND_ANALYZER) && cli->analyzer == NULL)
+    {
+      cli->analyzer = tm_analyzer_new (tm_index_get_analyzer_options (cli->index), error);
+      if (cli->analyzer == NULL)
+        {
+          g_prefix_error (error, "%s: its analyzer: ", cli->index_path);
+          return FALSE;
+        }
+    }
+  *status = TM_EXIT_OK;
+  return TRUE;
+}
+
+gboolean
+tm_cli_parse_enum (const TmCli *cli, const char *option, const char *value,
+                   const char * const *names, int *out)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  guint n = g_strv_length ((char **) names);
+
+  for (guint i = 0; i < n; i++)
+    if (strcmp (value, names[i]) == 0)
+      {
+        *out = (int) i;
+        return TRUE;
+      }
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (list, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+  fprintf (stderr, "techmatch %s: %s is %s, not '%s'\n", cli->command->name, option, list->str, value);
   return FALSE;
 }
 
@@ -119,67 +258,24 @@ tm_cli_parse_int (const char *command, const char *option, const char *value,
   return FALSE;
 }
 
-TmIndex *
-tm_cli_open_index_only (const char *path, GError **error)
-{
-  TmIndex *index = tm_index_open (path, error);
-
-  if (index == NULL && g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
-    g_prefix_error (error, "no index (build one with techmatch index): ");
-  return index;
-}
-
-gboolean
-tm_cli_open_index (const char *path, TmIndex **index, TmAnalyzer **analyzer, GError **error)
-{
-  *index = tm_cli_open_index_only (path, error);
-  if (*index == NULL)
-    return FALSE;
-  *analyzer = tm_analyzer_new (tm_index_get_analyzer_options (*index), error);
-  if (*analyzer == NULL)
-    {
-      g_prefix_error (error, "%s: its analyzer: ", path);
-      g_clear_pointer (index, tm_index_free);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-void
-tm_cli_print_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *out = NULL;
-
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  out = json_generator_to_data (gen, NULL);
-  printf ("%s\n", out);
-}
-
-const char *
-tm_cli_format (const char *command, const char *value, const char * const *formats)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  guint n = g_strv_length ((char **) formats);
-
-  if (value == NULL)
-    return formats[0];
-  for (guint i = 0; i < n; i++)
-    if (strcmp (value, formats[i]) == 0)
-      return formats[i];
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (names, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i]);
-  fprintf (stderr, "techmatch %s: unknown format '%s' (%s)\n", command, value, names->str);
-  return NULL;
-}
-
 TmSprinter *
-tm_cli_sprinter_stdout (const char *format, const TmSprinterOptions *options)
+tm_cli_sprinter_stdout (const TmCli *cli, const TmSprinterOptions *options)
 {
-  /* The format was checked by tm_cli_format(): this cannot fail. */
-  return tm_sprinter_new (format, stdout, "standard output", options, NULL);
+  /* The format was checked by tm_cli_parse(): this cannot fail. */
+  return tm_sprinter_new (cli->format, stdout, "standard output", options, NULL);
+}
+
+static void
+cli_clear (TmCli *cli)
+{
+  g_clear_pointer (&cli->analyzer, tm_analyzer_free);
+  g_clear_pointer (&cli->index, tm_index_free);
+  if (cli->config != NULL)
+    tm_config_clear (cli->config);
+  g_clear_pointer (&cli->config, g_free);
+  g_clear_pointer (&cli->index_path, g_free);
+  g_clear_pointer (&cli->opt_index, g_free);
+  g_clear_pointer (&cli->opt_format, g_free);
 }
 
 void
@@ -250,7 +346,10 @@ main (int argc, char **argv)
     {
       if (strcmp (name, commands[i].name) != 0)
         continue;
-      status = commands[i].fn (argc - 1, argv + 1, &error);
+      TmCli cli = { &commands[i] };
+
+      status = commands[i].fn (&cli, argc - 1, argv + 1, &error);
+      cli_clear (&cli);
       if (error != NULL)
         {
           fprintf (stderr, "techmatch: error: %s\n", error->message);

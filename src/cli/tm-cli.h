@@ -10,8 +10,6 @@
 
 #include <glib.h>
 
-#include <json-glib/json-glib.h>
-
 #include "tm-analyzer.h"
 #include "tm-decisions.h"
 #include "tm-index.h"
@@ -32,19 +30,43 @@ typedef enum {
   TM_EXIT_INTERRUPTED = 130, /* stopped by SIGINT or SIGTERM (128 + SIGINT) */
 } TmExitStatus;
 
+/* What a command needs main() to provide, in the command table. */
+typedef enum {
+  TM_COMMAND_CONFIG = 1 << 0,      /* reads techmatch.conf(5) */
+  TM_COMMAND_INDEX_PATH = 1 << 1,  /* takes -i INDEX (default: see techmatch(1)) */
+  TM_COMMAND_INDEX = 1 << 2,       /* opens that index */
+  TM_COMMAND_ANALYZER = 1 << 3,    /* and builds the analyzer it was made with */
+  TM_COMMAND_JOBS = 1 << 4,        /* takes -j N, 0 to TM_MAX_JOBS */
+} TmCommandFlags;
+
+typedef struct _TmCli TmCli;
+typedef struct _TmCommand TmCommand;
+
 /* A subcommand: returns an exit status.  When it sets @error, main()
  * prints the message; a status of TM_EXIT_FAILURE is then refined from
- * the error's code (tm_cli_exit_status()), any other is kept. */
-typedef int (*TmCommandFunc) (int argc, char **argv, GError **error);
+ * the error's code (tm_cli_exit_status()), any other is kept.  It parses
+ * its options with tm_cli_parse() and gets the configuration, the index
+ * and the analyzer from tm_cli_open(); main() frees them. */
+typedef int (*TmCommandFunc) (TmCli *cli, int argc, char **argv, GError **error);
 
-typedef struct {
+struct _TmCommand {
   const char *name;
   TmCommandFunc fn;
   const char *summary;
-} TmCommand;
+  TmCommandFlags flags;
+  /* The values --format takes, the default first; NULL: no --format. */
+  const char * const *formats;
+  char format_short;               /* a short name for --format, or 0 */
+};
 
-/* The largest --top: beyond it a request is a mistake, not a wish. */
-#define TM_MAX_TOP 100000
+
+/* Limits of the command line: beyond them a request is a mistake, not a
+ * wish.  The defaults are the engine's (TM_DEFAULT_TOP, TM_DEFAULT_TERMS
+ * in tm-match.h). */
+#define TM_MAX_TOP 100000       /* --top, [scoring] top */
+#define TM_MAX_QUERY_TERMS 100000  /* --terms, [scoring] terms */
+#define TM_MAX_JOBS 1024        /* --jobs */
+#define TM_MAX_SHARDS 1000000   /* --shard K/N */
 
 /* techmatch.conf(5), as tm-config.c reads it. */
 typedef struct {
@@ -58,6 +80,20 @@ typedef struct {
   guint top, terms;
   double min_score;
 } TmConfig;
+
+/* What main() prepares for one command, owned by main(). */
+struct _TmCli {
+  const TmCommand *command;
+  const char *format;        /* --format, checked against the command's */
+  guint jobs;                /* -j: 0 is one per core */
+  TmConfig *config;          /* tm_cli_config() */
+  char *index_path;          /* TM_COMMAND_INDEX_PATH: by tm_cli_config() */
+  TmIndex *index;            /* TM_COMMAND_INDEX: by tm_cli_open() */
+  TmAnalyzer *analyzer;      /* TM_COMMAND_ANALYZER: by tm_cli_open() */
+  /* the shared options' values */
+  char *opt_index, *opt_format;
+  int opt_jobs;
+};
 
 gboolean tm_config_load (TmConfig *config, GError **error);
 void     tm_config_clear (TmConfig *config);
@@ -74,18 +110,18 @@ char    *tm_config_decisions_path (const TmConfig *config, const char *option,
  * hanging. */
 #define TM_DECISIONS_BUSY_MS 10000
 
-int tm_cmd_check (int argc, char **argv, GError **error);
-int tm_cmd_index (int argc, char **argv, GError **error);
-int tm_cmd_match (int argc, char **argv, GError **error);
-int tm_cmd_explain (int argc, char **argv, GError **error);
-int tm_cmd_batch (int argc, char **argv, GError **error);
-int tm_cmd_stats (int argc, char **argv, GError **error);
-int tm_cmd_show (int argc, char **argv, GError **error);
-int tm_cmd_help (int argc, char **argv, GError **error);
-int tm_cmd_tokenize (int argc, char **argv, GError **error);
-int tm_cmd_decide (int argc, char **argv, GError **error);
-int tm_cmd_decisions (int argc, char **argv, GError **error);
-int tm_cmd_check_decisions (int argc, char **argv, GError **error);
+int tm_cmd_check (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_show (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_help (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_tokenize (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_decide (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_decisions (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_check_decisions (TmCli *cli, int argc, char **argv, GError **error);
 
 /* The current decisions of the database at @path as a table
  * "demand\tachievement" → TmDecisionState (GINT_TO_POINTER); an empty
@@ -117,30 +153,30 @@ char      *tm_cli_format_time (gint64 time);
 /* The exit status for an engine error. */
 int tm_cli_exit_status (const GError *error);
 
-/* Parses the options of a subcommand; on a usage error prints it with a
- * hint and returns FALSE.  @parameter describes the arguments. */
-gboolean tm_cli_parse (GOptionContext *context, const char *command,
-                       int *argc, char ***argv);
+/* Parses the options of @cli's command: its own @context plus the
+ * shared ones its flags and formats call for (-i, --format, -j), which
+ * are checked here, once, for every command.  On a usage error prints it
+ * with a hint and returns FALSE. */
+gboolean tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv);
 
-/* Opens the index at @path (see tm_config_index_path()) and builds the
- * analyzer it was built with.  Errors name the path. */
-gboolean tm_cli_open_index (const char *path, TmIndex **index, TmAnalyzer **analyzer,
-                            GError **error);
-/* The index alone, with the same message for a missing one.
- * transfer full */
-TmIndex *tm_cli_open_index_only (const char *path, GError **error);
+/* The configuration (loaded once; with TM_COMMAND_INDEX_PATH also
+ * cli->index_path).  NULL with TM_ERROR_PARSE for a bad file; the
+ * command then exits TM_EXIT_DATA.  Owned by @cli. */
+const TmConfig *tm_cli_config (TmCli *cli, GError **error);
 
-/* Prints a JSON document built with @builder to stdout.  Going away:
- * decisions and check-decisions are its last users (tm-sprinter.h). */
-void tm_cli_print_json (JsonBuilder *builder);
+/* Opens what the command's flags ask for, once: the configuration, the
+ * index at cli->index_path, its analyzer.  Errors name the path; FALSE
+ * with the status to exit with in @status. */
+gboolean tm_cli_open (TmCli *cli, int *status, GError **error);
 
-/* The output format named by --format (@value; NULL: the first of
- * @formats), when @formats (NULL-terminated) holds it; else NULL after
- * printing a usage error naming @command. */
-const char *tm_cli_format (const char *command, const char *value, const char * const *formats);
+/* Parses @value of @option as one of @names (NULL-terminated): its
+ * position in @out.  Prints "--OPTION is A, B or C, not 'VALUE'" naming
+ * the command and returns FALSE otherwise. */
+gboolean tm_cli_parse_enum (const TmCli *cli, const char *option, const char *value,
+                            const char * const *names, int *out);
 
-/* A printer of @format on standard output.  transfer full */
-TmSprinter *tm_cli_sprinter_stdout (const char *format, const TmSprinterOptions *options);
+/* A printer of the command's --format on standard output.  transfer full */
+TmSprinter *tm_cli_sprinter_stdout (const TmCli *cli, const TmSprinterOptions *options);
 
 /* tm-output.c: what several commands print. */
 /* @score rounded to 4 decimals (TM_SPRINTER_SCORE_DECIMALS). */

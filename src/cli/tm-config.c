@@ -152,7 +152,7 @@ load (TmConfig *c, GError **error)
   g_autoptr(GError) local = NULL;
   g_autofree char *mode = NULL, *model = NULL;
   const char *env = g_getenv ("TECHMATCH_CONFIG");
-  double top = 10, terms = 50, busy = TM_DECISIONS_BUSY_MS;
+  double top = TM_DEFAULT_TOP, terms = TM_DEFAULT_TERMS, busy = TM_DECISIONS_BUSY_MS;
 
   if (env != NULL && env[0] == '\0')
     env = NULL;  /* empty: unset, as for TECHMATCH_INDEX */
@@ -160,8 +160,8 @@ load (TmConfig *c, GError **error)
   memset (c, 0, sizeof *c);
   tm_analyzer_options_init (&c->analyzer);
   tm_score_params_init (&c->score);
-  c->top = 10;
-  c->terms = 50;
+  c->top = TM_DEFAULT_TOP;
+  c->terms = TM_DEFAULT_TERMS;
   c->busy_ms = TM_DECISIONS_BUSY_MS;
   c->path = env != NULL ? g_strdup (env)
                         : g_build_filename (g_get_user_config_dir (), "techmatch", "techmatch.conf", NULL);
@@ -229,10 +229,10 @@ load (TmConfig *c, GError **error)
                    c->path, TM_MAX_TOP);
       return FALSE;
     }
-  if (terms != floor (terms) || terms > 100000)
+  if (terms != floor (terms) || terms > TM_MAX_QUERY_TERMS)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] terms: a whole number from 0 to 100000",
-                   c->path);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] terms: a whole number from 0 to %d",
+                   c->path, TM_MAX_QUERY_TERMS);
       return FALSE;
     }
   c->top = (guint) top;

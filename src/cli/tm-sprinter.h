@@ -62,6 +62,10 @@ typedef struct {
   gboolean header;
   /* csv: start with a UTF-8 byte order mark (for spreadsheets). */
   gboolean bom;
+  /* tsv: write a tab, line break, carriage return or backslash in a cell
+   * as \t, \n, \r or \\ (a table meant to be read back), instead of
+   * making the first three a space. */
+  gboolean escape;
 } TmSprinterOptions;
 
 /* TRUE when @format names a back-end ("tsv", "csv", "json", "xml"). */

@@ -55,12 +55,12 @@ tm_match_options_init (TmMatchOptions *o)
 {
   memset (o, 0, sizeof *o);
   tm_score_params_init (&o->score);
-  o->top = 10;
+  o->top = TM_DEFAULT_TOP;
   /* In words mode quality rises with the terms kept up to about 50 and
    * is flat after (tests/eval, quick: nDCG@10 0.923 at 30, 0.933 at 40,
    * 0.937 at 50, 60 and 100; category agreement 0.626 at 50, 0.633 at
    * 100), while batch time grows with every term: 50. */
-  o->max_terms = 50;
+  o->max_terms = TM_DEFAULT_TERMS;
   o->only_doc = G_MAXUINT32;
 }
 

@@ -29,6 +29,12 @@
 
 G_BEGIN_DECLS
 
+/* The defaults of tm_match_options_init(), which the CLI shows and
+ * techmatch.conf(5) overrides: ten results, a query's 50 strongest terms
+ * (why 50: tm-match.c). */
+#define TM_DEFAULT_TOP 10
+#define TM_DEFAULT_TERMS 50
+
 typedef struct {
   TmScoreParams score;
   guint top;               /* K; 0 = every document that scores */

@@ -254,6 +254,30 @@ test_tsv (void)
 }
 
 static void
+emit_awkward (TmSprinter *sp, gpointer data)
+{
+  tm_sprinter_begin_document (sp, "t", 1);
+  tm_sprinter_key (sp, "rows");
+  tm_sprinter_begin_list (sp, "row");
+  tm_sprinter_begin_row (sp);
+  tm_sprinter_string (sp, "a\tb\nc\rd\\e");
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+}
+
+static void
+test_tsv_escape (void)
+{
+  g_autofree char *spaced = print ("tsv", NULL, emit_awkward, NULL);
+  g_autofree char *escaped = print ("tsv", &(TmSprinterOptions) { .escape = TRUE }, emit_awkward, NULL);
+
+  /* A cell never breaks its line; escaped, it reads back exactly. */
+  CU_ASSERT_STRING_EQUAL (spaced, "a b c d\\e\n");
+  CU_ASSERT_STRING_EQUAL (escaped, "a\\tb\\nc\\rd\\\\e\n");
+}
+
+static void
 test_csv (void)
 {
   g_autofree char *got = print ("csv", &(TmSprinterOptions) { .bom = TRUE }, emit_everything, NULL);
@@ -525,6 +549,7 @@ main (void)
   CU_add_test (s, "json: json-glib's layout", test_json_layout);
   CU_add_test (s, "json: numbers and escapes", test_json_numbers);
   CU_add_test (s, "tsv: the table rules", test_tsv);
+  CU_add_test (s, "tsv: tabs and line breaks in a cell", test_tsv_escape);
   CU_add_test (s, "csv: quoting, header, bom", test_csv);
   CU_add_test (s, "json and xml: the same calls", test_tree_formats);
   CU_add_test (s, "errors: unknown format, full disk", test_errors);
