@@ -28,6 +28,7 @@ static const char * const batch_formats[] = { "tsv", "csv", "json", "xml", NULL 
  * holds its own options; its man page is man/techmatch-<name>.1. */
 static const TmCommand commands[] = {
   { "check", tm_cmd_check, "validate corpus files and summarise both libraries", 0, NULL, 0 },
+  { "import", tm_cmd_import, "turn CSV, XLSX and JSON Lines files into a corpus file", 0, NULL, 0 },
   { "index", tm_cmd_index, "build the index of both libraries", P | TM_COMMAND_JOBS, NULL, 0 },
   { "match", tm_cmd_match, "rank one library against a record or a text", A, tsv_json, 0 },
   { "batch", tm_cmd_batch, "match every demand and every achievement: the nightly job",
@@ -290,6 +291,8 @@ tm_cli_print_problem (const TmProblem *problem, gpointer user_data)
         g_string_append_printf (line, ":%u:%u", problem->line, problem->column);
       g_string_append (line, ": ");
     }
+  if (problem->note)
+    g_string_append (line, "note: ");
   if (problem->record_id != NULL)
     g_string_append_printf (line, "%s: ", problem->record_id);
   g_string_append (line, problem->message);

@@ -111,6 +111,7 @@ char    *tm_config_decisions_path (const TmConfig *config, const char *option,
 #define TM_DECISIONS_BUSY_MS 10000
 
 int tm_cmd_check (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error);

@@ -8,6 +8,7 @@
 
 #include "tm-corpus.h"
 #include "tm-error.h"
+#include "tm-import.h"
 #include "tm-limits.h"
 #include "tm-private.h"
 
@@ -148,7 +149,8 @@ count_problem (const TmProblem *problem, gpointer data)
 {
   Counter *c = data;
 
-  c->stats->problems++;
+  if (!problem->note)
+    c->stats->problems++;
   if (c->problem_func != NULL)
     c->problem_func (problem, c->user_data);
 }
@@ -175,6 +177,7 @@ typedef struct {
   TmRecordFunc record_func;
   gpointer user_data;
   GHashTable *locators;    /* "first"/"again" and a file → TmLocator */
+  const TmImportOptions *import;
 } Walk;
 
 /* Duplicates' columns: the first places and the repeated ones each move
@@ -254,6 +257,7 @@ accept_record (Walk *w, TmRecord *record, GError **error)
  * in file order by the walk. */
 typedef struct {
   char *path;
+  const TmImportOptions *import;
   gboolean opened;
   TmLibrary library;
   GPtrArray *records;      /* TmRecord */
@@ -275,6 +279,7 @@ keep_problem (const TmProblem *p, gpointer data)
   copy->column = p->column;
   copy->record_id = g_strdup (p->record_id);
   copy->message = g_strdup (p->message);
+  copy->note = p->note;
   g_ptr_array_add (f->problems, copy);
 }
 
@@ -294,7 +299,7 @@ prefetch_file (gpointer data, gpointer unused)
 {
   Prefetch *f = data;
   g_autoptr(GError) local = NULL;
-  g_autoptr(TmReader) reader = tm_reader_open (f->path, keep_problem, f, &local);
+  g_autoptr(TmReader) reader = tm_reader_open_full (f->path, f->import, keep_problem, f, &local);
   TmRecord *record;
 
   if (reader != NULL)
@@ -364,7 +369,7 @@ walk_file (Walk *w, const char *path, Prefetch *f, GError **error)
       return TRUE;
     }
 
-  reader = tm_reader_open (path, count_problem, &w->counter, &local);
+  reader = tm_reader_open_full (path, w->import, count_problem, &w->counter, &local);
   if (reader == NULL)
     {
       /* The message starts with the location already. */
@@ -406,6 +411,19 @@ tm_corpus_read_parallel (const char * const *paths,
                          TmCorpusStats *stats,
                          GError **error)
 {
+  return tm_corpus_read_with (paths, jobs, NULL, problem_func, record_func, user_data, stats, error);
+}
+
+gboolean
+tm_corpus_read_with (const char * const *paths,
+                     guint jobs,
+                     const TmImportOptions *import,
+                     TmProblemFunc problem_func,
+                     TmRecordFunc record_func,
+                     gpointer user_data,
+                     TmCorpusStats *stats,
+                     GError **error)
+{
   g_autoptr(GHashTable) seen_demand = NULL;
   g_autoptr(GHashTable) seen_achievement = NULL;
   g_autoptr(GHashTable) locators =
@@ -426,6 +444,7 @@ tm_corpus_read_parallel (const char * const *paths,
   w.record_func = record_func;
   w.user_data = user_data;
   w.locators = locators;
+  w.import = import;
   w.seen[TM_LIBRARY_DEMAND] = seen_demand =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, place_free);
   w.seen[TM_LIBRARY_ACHIEVEMENT] = seen_achievement =
@@ -476,6 +495,7 @@ tm_corpus_read_parallel (const char * const *paths,
             {
               f = g_new0 (Prefetch, 1);
               f->path = g_strdup (plan->pdata[i]);
+              f->import = import;
               f->records = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
               f->problems = g_ptr_array_new_with_free_func (owned_problem_free);
               g_mutex_init (&f->lock);

@@ -51,6 +51,19 @@ gboolean tm_corpus_read_parallel (const char * const *paths,
                                   TmCorpusStats *stats,
                                   GError **error);
 
+/* The same, with files read as @import says (NULL: each file's format
+ * and library told from the file itself): corpus XML, or the CSV, TSV,
+ * XLSX and JSON Lines files of tm-import.h when they are named on their
+ * own.  Notes (problem->note) are handed on but not counted. */
+gboolean tm_corpus_read_with (const char * const *paths,
+                              guint jobs,
+                              const struct _TmImportOptions *import,
+                              TmProblemFunc problem_func,
+                              TmRecordFunc record_func,
+                              gpointer user_data,
+                              TmCorpusStats *stats,
+                              GError **error);
+
 /* The corpus files under @path, sorted: @path itself if it is a file,
  * every *.xml below it if it is a folder (hidden entries skipped).
  * Entries that cannot be read without harm (FIFOs, devices, symlink

@@ -72,3 +72,12 @@
  * updated, unit) plus namespace declarations; libxml2 checks attributes
  * for duplicates pairwise, so 64,000 of them took a minute. */
 #define TM_MAX_ATTRIBUTES 64
+
+/* One file to import (CSV, TSV, JSON Lines), read whole: a province's
+ * library of 10^5 records exports to a few hundred megabytes at most. */
+#define TM_MAX_IMPORT_FILE_BYTES (1u << 30)
+
+/* One part of an XLSX workbook once unzipped (a sheet, its shared
+ * strings): a sheet of 10^5 records is about 100 MB; the bound stops a
+ * zip bomb from filling the memory. */
+#define TM_MAX_XLSX_PART_BYTES (1u << 30)

@@ -24,6 +24,7 @@
 #include <libxml/xmlreader.h>
 
 #include "tm-error.h"
+#include "tm-import.h"
 #include "tm-limits.h"
 #include "tm-private.h"
 #include "tm-reader.h"
@@ -84,6 +85,9 @@ struct _TmReader {
 
   guint n_bad;
   gboolean done;
+
+  /* A file of the importer's (CSV, XLSX ...): everything goes to it. */
+  TmImport *import;
 };
 
 typedef struct {
@@ -508,7 +512,7 @@ report (TmReader *reader, guint line, guint column, const char *record_id,
         const char *format, ...)
 {
   g_autofree char *message = NULL;
-  TmProblem problem;
+  TmProblem problem = { 0 };
   va_list args;
 
   va_start (args, format);
@@ -751,7 +755,20 @@ TmReader *
 tm_reader_open (const char *path, TmProblemFunc problem_func, gpointer user_data,
                 GError **error)
 {
+  TmImportOptions options;
+
+  tm_import_options_init (&options);
+  options.format = TM_IMPORT_FORMAT_XML;
+  return tm_reader_open_full (path, &options, problem_func, user_data, error);
+}
+
+/* transfer full */
+TmReader *
+tm_reader_open_full (const char *path, const TmImportOptions *options,
+                     TmProblemFunc problem_func, gpointer user_data, GError **error)
+{
   g_autoptr(TmReader) reader = NULL;
+  TmImportFormat format;
   struct stat st;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -763,6 +780,19 @@ tm_reader_open (const char *path, TmProblemFunc problem_func, gpointer user_data
   reader->problem_func = problem_func;
   reader->user_data = user_data;
   reader->record_messages = g_ptr_array_new_with_free_func (reader_message_free);
+
+  if (options != NULL && options->format != TM_IMPORT_FORMAT_AUTO)
+    format = options->format;
+  else
+    format = tm_import_detect (path);
+  if (format != TM_IMPORT_FORMAT_XML && format != TM_IMPORT_FORMAT_AUTO)
+    {
+      reader->import = tm_import_open (path, options, problem_func, user_data, error);
+      if (reader->import == NULL)
+        return NULL;
+      reader->library = tm_import_get_library (reader->import);
+      return g_steal_pointer (&reader);
+    }
 
   /* O_NONBLOCK: a FIFO put in place of a file must not block the open. */
   reader->fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -819,6 +849,13 @@ tm_reader_open (const char *path, TmProblemFunc problem_func, gpointer user_data
 
   if (!read_root (reader, error))
     return NULL;
+  if (options != NULL && options->library_set && options->library != reader->library)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                   "%s: holds the %s library, not the %s library", path,
+                   tm_library_name (reader->library), tm_library_name (options->library));
+      return NULL;
+    }
   return g_steal_pointer (&reader);
 }
 
@@ -831,7 +868,7 @@ tm_reader_get_library (TmReader *reader)
 guint
 tm_reader_get_n_bad (TmReader *reader)
 {
-  return reader->n_bad;
+  return reader->import != NULL ? tm_import_get_n_bad (reader->import) : reader->n_bad;
 }
 
 void
@@ -839,6 +876,7 @@ tm_reader_free (TmReader *reader)
 {
   if (reader == NULL)
     return;
+  tm_import_free (reader->import);
   if (reader->xr != NULL)
     xmlFreeTextReader (reader->xr);
   if (reader->fd >= 0)
@@ -1194,6 +1232,8 @@ tm_reader_next (TmReader *reader, GError **error)
   xmlTextReaderPtr xr = reader->xr;
   const char *record_name = tm_library_name (reader->library);
 
+  if (reader->import != NULL)
+    return tm_import_next (reader->import, error);
   while (!reader->done)
     {
       int ret = xmlTextReaderRead (xr);

@@ -27,11 +27,14 @@ typedef struct {
   guint column;        /* 1-based, in characters; 0 when unknown */
   const char *record_id; /* NULL when not inside a record or not known */
   const char *message;
+  gboolean note;       /* TRUE for a remark that is no problem (an ignored
+                        * column, ids made from the content): not counted */
 } TmProblem;
 
 typedef void (*TmProblemFunc) (const TmProblem *problem, gpointer user_data);
 
 typedef struct _TmReader TmReader;
+struct _TmImportOptions; /* tm-import.h */
 
 /* Opens @path and reads up to its root element, which must be a
  * <corpus> of the techmatch namespace naming its library.  Problems in
@@ -43,6 +46,17 @@ TmReader  *tm_reader_open (const char *path,
                            TmProblemFunc problem_func,
                            gpointer user_data,
                            GError **error);
+
+/* The same for any file the importer reads too (tm-import.h): corpus XML
+ * goes to the XML reader, CSV, TSV, XLSX and JSON Lines to the importer,
+ * as @options (NULL: the defaults, format and library told from the
+ * file) says.  With options->library_set, a corpus file of the other
+ * library is refused with TM_ERROR_INVALID.  transfer full */
+TmReader  *tm_reader_open_full (const char *path,
+                                const struct _TmImportOptions *options,
+                                TmProblemFunc problem_func,
+                                gpointer user_data,
+                                GError **error);
 
 TmLibrary  tm_reader_get_library (TmReader *reader);
 
