@@ -1880,9 +1880,9 @@ build_record (TmImport *import, Row *row)
   if (r->id != NULL && !made_id)
     {
       c = find_cell (row, F_ID);
-      if (strlen (r->id) > TM_MAX_ID_BYTES)
-        row_problem (&b, c, "the id is %zu bytes long; the limit (TM_MAX_ID_BYTES) is %d",
-                     strlen (r->id), TM_MAX_ID_BYTES);
+      if (g_utf8_strlen (r->id, -1) > TM_MAX_ID_CHARS)
+        row_problem (&b, c, "the id is %ld characters long; the limit (TM_MAX_ID_CHARS) is %d",
+                     g_utf8_strlen (r->id, -1), TM_MAX_ID_CHARS);
       else if (strpbrk (r->id, " \t") != NULL)
         row_problem (&b, c, "the id \"%s\" has white space in it", r->id);
     }
@@ -1896,6 +1896,9 @@ build_record (TmImport *import, Row *row)
       c = find_cell (row, F_BODY);
       row_problem (&b, c, "no %s: every record needs one", field_name (F_BODY, import->library));
     }
+  if (r->keywords->len > TM_MAX_KEYWORDS)
+    row_problem (&b, find_cell (row, F_KEYWORDS), "%u keywords; the limit (TM_MAX_KEYWORDS) is %u",
+                 r->keywords->len, TM_MAX_KEYWORDS);
   if (b.bytes > TM_MAX_RECORD_BYTES)
     row_problem (&b, NULL, "the record holds %" G_GSIZE_FORMAT " bytes of text; "
                  "the limit (TM_MAX_RECORD_BYTES) is %u", b.bytes, TM_MAX_RECORD_BYTES);
