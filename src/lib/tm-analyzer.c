@@ -990,5 +990,5 @@ const TmWordList *
 tm_analyzer_get_word_lists (const TmAnalyzer *z, guint *n_lists)
 {
   *n_lists = z->lists->len;
-  return (const TmWordList *) z->lists->data;
+  return (const TmWordList *) (void *) z->lists->data;
 }

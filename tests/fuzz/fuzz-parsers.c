@@ -1,4 +1,5 @@
-/* fuzz-parsers.c — any bytes as a --since file and as techmatch.conf. */
+/* fuzz-parsers.c — any bytes as a --since file, as techmatch.conf and as
+ * a number option. */
 #include "config.h"
 
 #include <unistd.h>
@@ -24,6 +25,14 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       tm_since_free (since);
     }
   g_clear_error (&error);
+
+  {
+    g_autofree char *text = g_strndup ((const char *) data, size);
+    double v;
+
+    if (tm_cli_number (text, 0, 1e6, &v) && !(v >= 0 && v <= 1e6))
+      __builtin_trap ();  /* a number outside its range got through */
+  }
 
   if (path == NULL)
     {

@@ -476,6 +476,33 @@ test_batch (void)
   CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_CANCELLED));
 }
 
+/* Weights the command line now refuses, given to the engine directly:
+ * every score stays finite, and the check names what is wrong. */
+static void
+test_hostile_weights (void)
+{
+  static const double bad[][3] = {
+    { 1e-320, 1e-320, 1e-320 }, { 1e308, 1, 1 }, { 0, 0, 0 }, { 1, 1, 0 },
+  };
+  g_autoptr(TmMatcher) m = tm_matcher_new (idx, analyzer);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TmResults) r = NULL;
+      TmMatchOptions o;
+
+      tm_match_options_init (&o);
+      memcpy (o.score.weights, bad[i], sizeof o.score.weights);
+      CU_ASSERT_EQUAL (tm_score_params_check (&o.score, &error), i == 3);
+      g_clear_error (&error);
+      r = tm_matcher_run_text (m, "alpha beta delta", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+      for (guint j = 0; j < r->results->len; j++)
+        CU_ASSERT (isfinite (RESULT (r, j)->score));
+    }
+}
+
 int
 main (void)
 {
@@ -493,5 +520,6 @@ main (void)
   CU_add_test (suite, "text queries", test_text_queries);
   CU_add_test (suite, "stored queries are analyzed queries", test_run_doc_is_run_record);
   CU_add_test (suite, "batch: threads, shards, cancel", test_batch);
+  CU_add_test (suite, "hostile weights", test_hostile_weights);
   return tm_test_run ();
 }
