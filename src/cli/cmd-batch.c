@@ -212,6 +212,8 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
       fprintf (stderr, "techmatch batch: unexpected argument '%s'\n", argv[1]);
       return TM_EXIT_USAGE;
     }
+  if (!tm_cli_binary_output ("batch", cli->format, opt_output))
+    return TM_EXIT_USAGE;
   if (opt_direction != NULL)
     {
       int d;

@@ -10,12 +10,13 @@
 #include <string.h>
 
 #include "tm-cli.h"
+#include "tm-commit.h"
 #include "tm-error.h"
 #include "tm-limits.h"
 
 static char *opt_demand, *opt_achievement, *opt_text, *opt_file;
 static char *opt_top, *opt_terms, *opt_min_trl, *opt_min_score;
-static char *opt_model, *opt_weights, *opt_target;
+static char *opt_model, *opt_weights, *opt_target, *opt_output;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_explain, opt_header;
 
@@ -37,6 +38,8 @@ static GOptionEntry entries[] = {
   { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, "Only results with this kind of IP (repeatable)", "KIND" },
   { "explain", 'e', 0, G_OPTION_ARG_NONE, &opt_explain, "Show each result's matched and missing terms", NULL },
   { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "Print a header line before TSV rows", NULL },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+    "Write to FILE (replaced only when complete)", "FILE" },
   { NULL }
 };
 
@@ -134,6 +137,8 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   g_autoptr(TmMatcher) matcher = NULL;
   g_autoptr(TmResults) results = NULL;
   g_autoptr(TmSprinter) sp = NULL;
+  g_autoptr(TmCommitGroup) group = tm_commit_group_new ();
+  FILE *out = stdout;
   g_autofree char *text = NULL;
   const TmConfig *config;
   TmIndex *index;
@@ -148,6 +153,8 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
     "achievement.  Prints rank, id, score and title, one result a line.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
+    return TM_EXIT_USAGE;
+  if (!tm_cli_binary_output ("match", cli->format, opt_output))
     return TM_EXIT_USAGE;
   from_stdin = argc == 2 && strcmp (argv[1], "-") == 0;
   if (argc > 2 || (argc == 2 && !from_stdin))
@@ -235,7 +242,13 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   if (results == NULL)
     return TM_EXIT_FAILURE;
 
-  sp = tm_cli_sprinter_stdout (cli, &(TmSprinterOptions) { .header = opt_header });
+  /* A file is written whole or not at all (tm-commit.h). */
+  if (opt_output != NULL && (out = tm_commit_group_open (group, opt_output, error)) == NULL)
+    return TM_EXIT_FAILURE;
+  sp = tm_sprinter_new (cli->format, out, opt_output != NULL ? opt_output : "standard output",
+                        &(TmSprinterOptions) { .header = opt_header }, error);
+  if (sp == NULL)
+    return TM_EXIT_FAILURE;
   tm_sprinter_begin_document (sp, "match", 1);
   /* What was asked: tree formats only (a line format's lines are the
    * results). */
@@ -259,7 +272,7 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   tm_sprinter_only (sp, TM_SPRINTER_ALL);
   tm_output_results (sp, index, results, opt_explain);
   tm_sprinter_end (sp);
-  if (!tm_sprinter_finish (sp, error))
+  if (!tm_sprinter_finish (sp, error) || !tm_commit_group_commit (group, error))
     return TM_EXIT_FAILURE;
   return TM_EXIT_OK;
 }

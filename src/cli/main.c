@@ -16,7 +16,8 @@
 /* The formats of each command, the default first. */
 static const char * const tsv_json[] = { "tsv", "json", NULL };
 static const char * const tsv_csv_json[] = { "tsv", "csv", "json", NULL };
-static const char * const batch_formats[] = { "tsv", "csv", "json", "xml", NULL };
+static const char * const match_formats[] = { "tsv", "json", "xlsx", NULL };
+static const char * const batch_formats[] = { "tsv", "csv", "json", "xml", "xlsx", NULL };
 
 #define C TM_COMMAND_CONFIG
 #define P (TM_COMMAND_CONFIG | TM_COMMAND_INDEX_PATH)
@@ -30,7 +31,7 @@ static const TmCommand commands[] = {
   { "check", tm_cmd_check, "validate corpus files and summarise both libraries", 0, NULL, 0 },
   { "import", tm_cmd_import, "turn CSV, XLSX and JSON Lines files into a corpus file", 0, NULL, 0 },
   { "index", tm_cmd_index, "build the index of both libraries", P | TM_COMMAND_JOBS, NULL, 0 },
-  { "match", tm_cmd_match, "rank one library against a record or a text", A, tsv_json, 0 },
+  { "match", tm_cmd_match, "rank one library against a record or a text", A, match_formats, 0 },
   { "batch", tm_cmd_batch, "match every demand and every achievement: the nightly job",
     A | TM_COMMAND_JOBS, batch_formats, 0 },
   { "explain", tm_cmd_explain, "show how one demand and one achievement score", A, tsv_json, 0 },
@@ -256,6 +257,16 @@ tm_cli_parse_int (const char *command, const char *option, const char *value,
     return TRUE;
   fprintf (stderr, "techmatch %s: %s takes a whole number from %" G_GINT64_FORMAT " to %"
            G_GINT64_FORMAT ", not '%s'\n", command, option, min, max, value);
+  return FALSE;
+}
+
+gboolean
+tm_cli_binary_output (const char *command, const char *format, const char *output)
+{
+  if (strcmp (format, "xlsx") != 0 || output != NULL || !isatty (STDOUT_FILENO))
+    return TRUE;
+  fprintf (stderr, "techmatch %s: --format xlsx writes a workbook: give -o FILE.xlsx "
+           "or send the output to a file\n", command);
   return FALSE;
 }
 

@@ -177,6 +177,9 @@ gboolean tm_cli_parse_enum (const TmCli *cli, const char *option, const char *va
                             const char * const *names, int *out);
 
 /* A printer of the command's --format on standard output.  transfer full */
+/* FALSE, after a usage error, when @format is a binary one (xlsx) that
+ * would go to a terminal: it wants -o FILE or a redirection. */
+gboolean tm_cli_binary_output (const char *command, const char *format, const char *output);
 TmSprinter *tm_cli_sprinter_stdout (const TmCli *cli, const TmSprinterOptions *options);
 
 /* tm-output.c: what several commands print. */

@@ -126,5 +126,6 @@ TmSprinter *_tm_sprinter_tsv_new (void);
 TmSprinter *_tm_sprinter_csv_new (void);
 TmSprinter *_tm_sprinter_json_new (void);
 TmSprinter *_tm_sprinter_xml_new (void);
+TmSprinter *_tm_sprinter_xlsx_new (void);
 
 G_END_DECLS

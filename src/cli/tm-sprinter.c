@@ -18,6 +18,7 @@ static const struct {
   { "csv", _tm_sprinter_csv_new },
   { "json", _tm_sprinter_json_new },
   { "xml", _tm_sprinter_xml_new },
+  { "xlsx", _tm_sprinter_xlsx_new },
 };
 
 gboolean

@@ -9,7 +9,7 @@
  *
  *   tree formats (json, xml) write it as it is: maps, lists, keys.
  *
- *   table formats (tsv, csv; an xlsx back-end would be one) write lines of
+ *   table formats (tsv, csv, xlsx) write lines of
  *   cells.  Keys are never cells, except in a map:
  *     - a map (tm_sprinter_begin_map(), tm_sprinter_begin_document()) is a
  *       record: every member with a scalar value is a line "key value",
@@ -68,7 +68,8 @@ typedef struct {
   gboolean escape;
 } TmSprinterOptions;
 
-/* TRUE when @format names a back-end ("tsv", "csv", "json", "xml"). */
+/* TRUE when @format names a back-end ("tsv", "csv", "json", "xml",
+ * "xlsx"). */
 gboolean tm_sprinter_format_exists (const char *format);
 
 /* A printer of @format writing to @out, which stays the caller's (it is
