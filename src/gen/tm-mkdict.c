@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,13 +172,13 @@ main (int argc, char **argv)
         continue;
       if (fields[1] == NULL || !g_utf8_validate (fields[0], -1, NULL))
         {
-          fprintf (stderr, "%s:%u: expected WORD FREQ [TAG]\n", argv[1], i + 1);
+          fprintf (stderr, "tm-mkdict: %s:%u: expected WORD FREQ [TAG]\n", argv[1], i + 1);
           return 1;
         }
       freq = g_ascii_strtoull (fields[1], &end, 10);
       if (*end != '\0' || freq > G_MAXUINT32)
         {
-          fprintf (stderr, "%s:%u: bad frequency \"%s\"\n", argv[1], i + 1, fields[1]);
+          fprintf (stderr, "tm-mkdict: %s:%u: bad frequency \"%s\"\n", argv[1], i + 1, fields[1]);
           return 1;
         }
       for (const char *p = fields[0]; *p != '\0'; p = g_utf8_next_char (p))
@@ -236,10 +237,12 @@ main (int argc, char **argv)
       || fwrite (labels, sizeof *labels, nodes->len + (nodes->len & 1), f) != nodes->len + (nodes->len & 1)
       || fclose (f) != 0)
     {
-      fprintf (stderr, "tm-mkdict: writing %s failed\n", argv[2]);
+      fprintf (stderr, "tm-mkdict: writing %s failed: %s\n", argv[2], g_strerror (errno));
       return 1;
     }
-  fprintf (stderr, "tm-mkdict: %u words, %u trie nodes, total frequency %" G_GUINT64_FORMAT "\n",
+  /* The build shows what goes wrong, not what goes right: the figures
+   * with G_MESSAGES_DEBUG=all. */
+  g_debug ("tm-mkdict: %u words, %u trie nodes, total frequency %" G_GUINT64_FORMAT,
            n_words, nodes->len, total);
   return 0;
 }

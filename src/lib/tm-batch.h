@@ -22,8 +22,8 @@ typedef struct {
   guint jobs;             /* worker threads; 0 = one per core */
   guint shard, n_shards;  /* this run's shard, 1..n_shards; n_shards 0 or 1: all */
   gint *cancel;           /* when set (atomically) non-zero, the run stops */
-  /* Called on the calling thread about five times a second and at the
-   * end; may be NULL. */
+  /* Called on the calling thread every 50 ms (twenty times a second)
+   * while the workers run, and once at the end; may be NULL. */
   void (*progress) (guint done, guint total, gpointer user_data);
   gpointer user_data;
 } TmBatchOptions;

@@ -16,8 +16,10 @@
  *                     with field-weighted lengths L' (BM25F); unbounded.
  *
  * Results are the top K by score, ties broken by id, so output is
- * deterministic.  match, explain and batch all go through
- * tm_matcher_run(); explaining only keeps the per-term breakdown.
+ * deterministic.  tm_matcher_run_record(), tm_matcher_run_doc() (what
+ * match --demand/--achievement and batch use) and tm_matcher_run_text()
+ * build the query their way and then share one scoring function, which
+ * explain runs too: explaining only keeps the per-term breakdown.
  */
 #pragma once
 

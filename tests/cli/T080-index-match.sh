@@ -15,6 +15,11 @@ check "no temporary file is left" sh -c "! ls '$idx'.tmp.* 2>/dev/null | grep -q
 run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --top 5
 check "match exits 0" expect_status 0
 check "match golden tsv" same "$TEST_TMP/out" "$g/match-D-2025-2001.tsv"
+# The README's example is what the program prints.
+run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --top 3
+sed -n '/^    \$ techmatch match -i techmatch.idx --demand D-2025-2001 --top 3$/,/^$/p' README \
+	| sed -e '1d' -e '/^$/d' -e 's/^    //' >"$TEST_TMP/readme.tsv"
+check "the README's match example is real output" sh -c "[ -s '$TEST_TMP/readme.tsv' ] && diff -u '$TEST_TMP/readme.tsv' '$TEST_TMP/out'"
 run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --top 3 --format json
 check "match golden json" same "$TEST_TMP/out" "$g/match-D-2025-2001.json"
 run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --top 2 --explain

@@ -240,7 +240,7 @@ nth_varint (const guint8 *data, guint64 offset, guint k)
 static guint64
 first_forward (const guint8 *data, gsize len)
 {
-  guint64 off, size;
+  guint64 off = 0, size = 0;
 
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_FORWARD, &off, &size));
   return off;
@@ -249,7 +249,7 @@ first_forward (const guint8 *data, gsize len)
 static guint64
 postings_of (guint8 *data, gsize len)
 {
-  guint64 off, size;
+  guint64 off = 0, size = 0;
 
   CU_ASSERT_FATAL (tm_mutate_term_postings (data, len, "质子交换膜", TM_LIBRARY_ACHIEVEMENT, &off, &size));
   return off;
@@ -310,7 +310,7 @@ forward_zero_delta (guint8 *data, gsize len)
 static void
 trl_past_9 (guint8 *data, gsize len)
 {
-  guint64 off, size;
+  guint64 off = 0, size = 0;
 
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_DOCS_ACHIEVEMENT, &off, &size));
   TmIndexDoc d;
@@ -323,7 +323,7 @@ trl_past_9 (guint8 *data, gsize len)
 static void
 norm_not_a_number (guint8 *data, gsize len)
 {
-  guint64 off, size;
+  guint64 off = 0, size = 0;
   TmIndexDoc d;
 
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_DOCS_DEMAND, &off, &size));
@@ -335,7 +335,7 @@ norm_not_a_number (guint8 *data, gsize len)
 static void
 stored_size_wrong (guint8 *data, gsize len)
 {
-  guint64 off, size;
+  guint64 off = 0, size = 0;
 
   CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_STORED, &off, &size));
   data[off]++;
@@ -352,7 +352,7 @@ tf_raised (guint8 *data, gsize len)
 static void
 terms_swapped (guint8 *data, gsize len)
 {
-  guint64 off, size;
+  guint64 off = 0, size = 0;
   TmIndexTerm t[2];
   guint32 text;
 
@@ -369,7 +369,7 @@ terms_swapped (guint8 *data, gsize len)
 static void
 forward_dropped (guint8 *data, gsize len)
 {
-  guint64 off, size;
+  guint64 off = 0, size = 0;
 
   /* The first document's list ends one entry early: the second starts
    * there, and the entries it loses belong to no document. */
@@ -378,6 +378,12 @@ forward_dropped (guint8 *data, gsize len)
 }
 
 typedef void (*Mutation) (guint8 *data, gsize len);
+
+/* No change: damage_is_caught() recomputes the checksums all the same. */
+static void
+unchanged (guint8 *data, gsize len)
+{
+}
 
 /* Opens a copy of @orig damaged by @mutate with its checksums made right
  * again, and reads it the ways the commands do (or verifies it, when
@@ -460,8 +466,8 @@ test_structural_damage (void)
 
   CU_ASSERT_FATAL (g_file_get_contents (path, (char **) &data, &len, NULL));
   /* Unchanged but rechecksummed, it is clean both ways. */
-  CU_ASSERT_FALSE (damage_is_caught (data, len, (Mutation) tm_mutate_rechecksum, FALSE));
-  CU_ASSERT_FALSE (damage_is_caught (data, len, (Mutation) tm_mutate_rechecksum, TRUE));
+  CU_ASSERT_FALSE (damage_is_caught (data, len, unchanged, FALSE));
+  CU_ASSERT_FALSE (damage_is_caught (data, len, unchanged, TRUE));
   for (gsize i = 0; i < G_N_ELEMENTS (readers); i++)
     {
       gboolean read = damage_is_caught (data, len, readers[i].mutate, FALSE);
@@ -671,7 +677,7 @@ test_blocks_and_bounds (void)
       g_autofree char *bad = g_build_filename (tmpdir, "blocks-bad.idx", NULL);
       g_autoptr(TmIndex) damaged = NULL;
       g_autoptr(GError) local = NULL;
-      guint64 off, size, at;
+      guint64 off = 0, size = 0, at;
       gsize len;
       TmIndexSkip skip;
       TmIndexTerm e;
