@@ -23,6 +23,8 @@ values_MODE='words bigrams mixed'
 values_MODEL='tfidf bm25'
 values_DIR='d2a a2d both'
 values_STATE='accepted contacted rejected cleared'
+values_WHAT='institution'
+values_HOW='sum max'
 
 commands=$("$techmatch" --help | awk '/^Commands:/ { on = 1; next } on && !NF { exit } on { print $1 }')
 
@@ -43,7 +45,8 @@ for cmd in $commands; do
 	fi
 	"$techmatch" "$cmd" --help | awk -v fn="$fn" -v file_args="$file_args" -v free_args="$free_args" \
 		-v values_LIBRARY="$values_LIBRARY" -v values_MODE="$values_MODE" -v values_MODEL="$values_MODEL" \
-		-v values_DIR="$values_DIR" -v values_STATE="$values_STATE" '
+		-v values_DIR="$values_DIR" -v values_STATE="$values_STATE" \
+		-v values_WHAT="$values_WHAT" -v values_HOW="$values_HOW" '
 	function words_of(desc,    s, n, items, i, out, w, m) {
 		# "tsv (default), csv, json or xml" -> "tsv csv json xml"
 		s = desc
@@ -86,6 +89,8 @@ for cmd in $commands; do
 		else if (arg == "MODEL") kind = "words:" values_MODEL
 		else if (arg == "DIR") kind = "words:" values_DIR
 		else if (arg == "STATE") kind = "words:" values_STATE
+		else if (arg == "WHAT") kind = "words:" values_WHAT
+		else if (arg == "HOW") kind = "words:" values_HOW
 		else kind = "unknown:" arg
 		cases = cases "\t\t" long (short != "" ? "|" short : "") ") echo \"" kind "\" ;;\n"
 	}

@@ -19,8 +19,9 @@
 
 static char *opt_direction, *opt_top, *opt_min_score, *opt_model, *opt_weights;
 static char *opt_terms, *opt_shard, *opt_since, *opt_output, *opt_min_trl, *opt_html;
+static char *opt_decisions, *opt_strong;
 static char **opt_domains, **opt_regions, **opt_ips;
-static gboolean opt_only_new, opt_bom, opt_quiet, opt_header;
+static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected, opt_summary;
 
 static GOptionEntry entries[] = {
   { "direction", 0, 0, G_OPTION_ARG_STRING, &opt_direction,
@@ -42,6 +43,14 @@ static GOptionEntry entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write to FILE (replaced only when complete)", "FILE" },
   { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
     "Also write a self-contained HTML report for technology managers", "FILE" },
+  { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
+    "The decisions database (default: INDEX.decisions)", "DB" },
+  { "show-rejected", 0, 0, G_OPTION_ARG_NONE, &opt_show_rejected,
+    "Keep the pairs a manager rejected (marked rejected)", NULL },
+  { "summary", 0, 0, G_OPTION_ARG_NONE, &opt_summary,
+    "Print the summary per domain and the unmatched demands instead of the pairs", NULL },
+  { "strong", 0, 0, G_OPTION_ARG_STRING, &opt_strong,
+    "The score of a strong match, for --summary and --html (default 0.15)", "S" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress on stderr", NULL },
   { NULL }
 };
@@ -95,13 +104,86 @@ status_of (const TmSince *since, const char *dir, const char *source, const char
   return prev == rank ? "same" : "down";
 }
 
+/* ---- decisions ------------------------------------------------------------------ */
+
+/* The decisions as seen by the run: the state of each pair by its ids,
+ * and the rejected pairs by document numbers (demand << 32 | achievement)
+ * for the matcher's exclude callback, which worker threads read. */
+typedef struct {
+  GHashTable *states;       /* "demand\tachievement" → TmDecisionState */
+  GHashTable *rejected;     /* guint64 * → itself */
+} Decisions;
+
+static gboolean
+exclude_rejected (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer data)
+{
+  const Decisions *dec = data;
+  guint64 key = target == TM_LIBRARY_ACHIEVEMENT ? (guint64) source_doc << 32 | target_doc
+                                                 : (guint64) target_doc << 32 | source_doc;
+
+  return source_doc != G_MAXUINT32 && g_hash_table_contains (dec->rejected, &key);
+}
+
+static void
+rejected_pairs (Decisions *dec, const TmIndex *index)
+{
+  GHashTableIter it;
+  gpointer key, value;
+
+  dec->rejected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_iter_init (&it, dec->states);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      g_auto(GStrv) ids = g_strsplit (key, "\t", 2);
+      guint32 d, a;
+      guint64 *k;
+
+      if (GPOINTER_TO_INT (value) != TM_DECISION_REJECTED
+          || !tm_index_find_doc (index, TM_LIBRARY_DEMAND, ids[0], &d)
+          || !tm_index_find_doc (index, TM_LIBRARY_ACHIEVEMENT, ids[1], &a))
+        continue;
+      k = g_new (guint64, 1);
+      *k = (guint64) d << 32 | a;
+      g_hash_table_add (dec->rejected, k);
+    }
+}
+
+const char *
+tm_cli_decision_of (GHashTable *states, const char *demand, const char *achievement)
+{
+  g_autofree char *key = NULL;
+  int state;
+
+  if (states == NULL)
+    return NULL;
+  key = g_strconcat (demand, "\t", achievement, NULL);
+  state = GPOINTER_TO_INT (g_hash_table_lookup (states, key));
+  return state == TM_DECISION_NONE ? NULL : tm_decision_state_name ((TmDecisionState) state);
+}
+
+void
+tm_cli_print_decision (TmSprinter *sp, const char *decision)
+{
+  /* Tables have the column on every line ("none" when none, batch and
+   * match format 2); trees a member only when there is one. */
+  tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+  tm_sprinter_string (sp, decision != NULL ? decision : "none");
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  if (decision != NULL)
+    {
+      tm_sprinter_key (sp, "decision");
+      tm_sprinter_string (sp, decision);
+    }
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+}
+
 /* ---- output ------------------------------------------------------------------- */
 
 /* A source with the matches it shows: a row (direction, source) holding
  * a row per match (rank, target, score, status), so that table formats
  * print a line per match; nothing when no match is shown. */
 static void
-write_source (TmSprinter *sp, const TmSince *since, const TmIndex *index, const char *dir,
+write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *index, const char *dir,
               const char *source, const TmResults *r)
 {
   g_autofree const char **status = g_new0 (const char *, r->results->len + 1);
@@ -145,6 +227,12 @@ write_source (TmSprinter *sp, const TmSince *since, const TmIndex *index, const 
           tm_sprinter_key (sp, "status");
           tm_sprinter_string (sp, status[i]);
         }
+      {
+        const char *target = tm_index_doc_id (index, r->target, m->doc);
+        gboolean d2a = r->target == TM_LIBRARY_ACHIEVEMENT;
+
+        tm_cli_print_decision (sp, tm_cli_decision_of (states, d2a ? source : target, d2a ? target : source));
+      }
       tm_sprinter_end (sp);
     }
   tm_sprinter_end (sp);
@@ -152,18 +240,17 @@ write_source (TmSprinter *sp, const TmSince *since, const TmIndex *index, const 
 }
 
 static void
-write_batch (TmSprinter *sp, const TmSince *since, const TmIndex *index, TmBatch *const batches[2])
+write_batch (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *index,
+             TmBatch *const batches[2])
 {
-  static const char * const columns[] = { "direction", "source_id", "rank", "target_id", "score", "status", NULL };
-  g_autofree char **names = g_strdupv ((char **) columns);
+  static const char * const with_status[] = { "direction", "source_id", "rank", "target_id", "score", "status",
+                                              "decision", NULL };
+  static const char * const columns[] = { "direction", "source_id", "rank", "target_id", "score", "decision", NULL };
 
-  if (since == NULL)
-    {
-      g_free (names[5]);
-      names[5] = NULL;
-    }
+  /* Tables: format 2, with the decision column (techmatch-batch(1));
+   * trees only gained an optional member: still version 1. */
   tm_sprinter_begin_document (sp, "batch", 1);
-  tm_sprinter_columns (sp, (const char * const *) names);
+  tm_sprinter_columns (sp, since != NULL ? with_status : columns);
   tm_sprinter_key (sp, "sources");
   tm_sprinter_begin_stream (sp, "source");
   for (int d = 0; d < 2; d++)
@@ -171,11 +258,102 @@ write_batch (TmSprinter *sp, const TmSince *since, const TmIndex *index, TmBatch
       TmBatch *b = batches[d];
 
       for (guint i = 0; b != NULL && i < b->docs->len; i++)
-        write_source (sp, since, index, d == 0 ? "d2a" : "a2d",
+        write_source (sp, since, states, index, d == 0 ? "d2a" : "a2d",
                       tm_index_doc_id (index, b->source, g_array_index (b->docs, guint32, i)),
                       b->results->pdata[i]);
     }
   tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+}
+
+/* The summary (tm-summary.h): a line per domain and one for the total,
+ * then a line per unmatched demand and per unwanted achievement; each
+ * line's first cell says which. */
+static void
+write_summary (TmSprinter *sp, const TmIndex *index, const TmSummary *s)
+{
+  static const char * const columns[] = { "kind", "domain", "demands", "achievements", "strong",
+                                          "unmatched", "unwanted", NULL };
+
+  tm_sprinter_begin_document (sp, "summary", 1);
+  tm_sprinter_columns (sp, columns);
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  tm_sprinter_key (sp, "threshold");
+  tm_sprinter_number (sp, s->threshold, 2);
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      guint n = pass == 0 ? s->domains->len : 1;
+
+      tm_sprinter_key (sp, pass == 0 ? "domains" : "total");
+      if (pass == 0)
+        tm_sprinter_begin_list (sp, "domain");
+      for (guint i = 0; i < n; i++)
+        {
+          const TmDomainSummary *d = pass == 0 ? &g_array_index (s->domains, TmDomainSummary, i) : &s->total;
+
+          tm_sprinter_begin_row (sp);
+          tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+          tm_sprinter_string (sp, pass == 0 ? "domain" : "total");
+          tm_sprinter_only (sp, TM_SPRINTER_ALL);
+          if (pass == 0)
+            {
+              tm_sprinter_key (sp, "domain");
+              tm_sprinter_string (sp, d->domain);
+            }
+          else
+            {
+              tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+              tm_sprinter_string (sp, "-");
+              tm_sprinter_only (sp, TM_SPRINTER_ALL);
+            }
+          tm_sprinter_key (sp, "demands");
+          tm_sprinter_integer (sp, d->demands);
+          tm_sprinter_key (sp, "achievements");
+          tm_sprinter_integer (sp, d->achievements);
+          tm_sprinter_key (sp, "strong");
+          tm_sprinter_integer (sp, d->strong);
+          tm_sprinter_key (sp, "unmatched");
+          tm_sprinter_integer (sp, d->unmatched);
+          tm_sprinter_key (sp, "unwanted");
+          tm_sprinter_integer (sp, d->unwanted);
+          tm_sprinter_end (sp);
+        }
+      if (pass == 0)
+        tm_sprinter_end (sp);
+    }
+  for (int pass = 0; pass < 2; pass++)
+    {
+      GArray *docs = pass == 0 ? s->unmatched : s->unwanted;
+      TmLibrary lib = pass == 0 ? TM_LIBRARY_DEMAND : TM_LIBRARY_ACHIEVEMENT;
+
+      tm_sprinter_key (sp, pass == 0 ? "unmatched" : "unwanted");
+      tm_sprinter_begin_list (sp, pass == 0 ? "demand" : "achievement");
+      for (guint i = 0; i < docs->len; i++)
+        {
+          guint32 doc = g_array_index (docs, guint32, i);
+
+          tm_sprinter_begin_row (sp);
+          tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+          tm_sprinter_string (sp, pass == 0 ? "unmatched" : "unwanted");
+          tm_sprinter_only (sp, TM_SPRINTER_ALL);
+          tm_sprinter_key (sp, "id");
+          tm_sprinter_string (sp, tm_index_doc_id (index, lib, doc));
+          if (pass == 0)
+            {
+              tm_sprinter_key (sp, "best");
+              tm_sprinter_score (sp, g_array_index (s->best, double, doc));
+            }
+          tm_sprinter_key (sp, "domain");
+          tm_sprinter_string (sp, tm_index_doc_domain (index, lib, doc));
+          tm_sprinter_key (sp, pass == 0 ? "org" : "institution");
+          tm_sprinter_string (sp, tm_index_doc_org (index, lib, doc));
+          tm_sprinter_key (sp, "title");
+          tm_sprinter_string (sp, tm_index_doc_title (index, lib, doc));
+          tm_sprinter_end (sp);
+        }
+      tm_sprinter_end (sp);
+    }
   tm_sprinter_end (sp);
 }
 
@@ -193,6 +371,11 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   const char *path;
   TmIndex *index;
   TmAnalyzer *analyzer;
+  g_autofree char *db_path = NULL, *abs_index = NULL;
+  g_autoptr(TmSummary) summary = NULL;
+  g_autoptr(GHashTable) states = NULL, rejected = NULL;
+  Decisions dec = { NULL, NULL };
+  double strong = TM_STRONG_SCORE;
   FILE *out = stdout, *html = NULL;
   TmBatch *batches[2] = { NULL, NULL };
   TmBatchOptions o;
@@ -203,7 +386,8 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   g_option_context_set_summary (context,
     "Match every demand against the achievements and every achievement\n"
     "against the demands.  Rows: direction, source id, rank, target id,\n"
-    "score (and the status against --since).");
+    "score (the status against --since), decision.  Pairs a manager\n"
+    "rejected (techmatch decide) are left out unless --show-rejected.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
@@ -226,6 +410,11 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   if (opt_only_new && opt_since == NULL)
     {
       fprintf (stderr, "techmatch batch: --only-new needs --since\n");
+      return TM_EXIT_USAGE;
+    }
+  if (opt_strong != NULL && !tm_cli_number (opt_strong, 0, G_MAXDOUBLE, &strong))
+    {
+      fprintf (stderr, "techmatch batch: --strong takes a score of at least 0, not '%s'\n", opt_strong);
       return TM_EXIT_USAGE;
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
@@ -277,6 +466,20 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   index = cli->index;
   analyzer = cli->analyzer;
   path = cli->index_path;
+  db_path = tm_config_decisions_path (config, opt_decisions, path);
+
+  /* The decisions as they stand now: a decide during the run changes
+   * the next run, never half of this one. */
+  dec.states = states = tm_cli_load_decisions (db_path, config->busy_ms, error);
+  if (dec.states == NULL)
+    return TM_EXIT_FAILURE;
+  rejected_pairs (&dec, index);
+  rejected = dec.rejected;
+  if (!opt_show_rejected && g_hash_table_size (dec.rejected) > 0)
+    {
+      o.match.exclude = exclude_rejected;
+      o.match.exclude_data = &dec;
+    }
 
   /* Every file is written to a temporary and put in place only when the
    * whole run succeeded (tm-commit.h). */
@@ -311,9 +514,19 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
         }
     }
 
-  write_batch (sp, since, index, batches);
+  if (opt_summary || html != NULL)
+    summary = tm_summary_new (index, batches, strong);
+  if (opt_summary)
+    write_summary (sp, index, summary);
+  else
+    write_batch (sp, since, states, index, batches);
+  abs_index = g_canonicalize_filename (path, NULL);
   if (!tm_sprinter_finish (sp, error)
-      || (html != NULL && !tm_html_write (html, opt_html, index, analyzer, batches, path, error)))
+      || (html != NULL
+          && !tm_html_write (html, opt_html,
+                             &(TmHtmlReport) { index, analyzer, batches, abs_index,
+                                               opt_decisions != NULL ? db_path : NULL, states, summary },
+                             error)))
     {
       status = TM_EXIT_FAILURE;
       goto out;

@@ -12,13 +12,15 @@
 #include "tm-cli.h"
 #include "tm-commit.h"
 #include "tm-error.h"
+#include "tm-group.h"
 #include "tm-limits.h"
 
 static char *opt_demand, *opt_achievement, *opt_text, *opt_file;
 static char *opt_top, *opt_terms, *opt_min_trl, *opt_min_score;
 static char *opt_model, *opt_weights, *opt_target, *opt_output;
+static char *opt_decisions, *opt_by, *opt_group;
 static char **opt_domains, **opt_regions, **opt_ips;
-static gboolean opt_explain, opt_header;
+static gboolean opt_explain, opt_header, opt_show_rejected;
 
 static GOptionEntry entries[] = {
   { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "Rank the achievements for this demand", "ID" },
@@ -40,6 +42,14 @@ static GOptionEntry entries[] = {
   { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "Print a header line before TSV rows", NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
     "Write to FILE (replaced only when complete)", "FILE" },
+  { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
+    "The decisions database (default: INDEX.decisions)", "DB" },
+  { "show-rejected", 0, 0, G_OPTION_ARG_NONE, &opt_show_rejected,
+    "Keep the pairs a manager rejected (marked rejected)", NULL },
+  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by,
+    "institution: rank the institutions (enterprises, for an achievement) instead", "WHAT" },
+  { "group", 0, 0, G_OPTION_ARG_STRING, &opt_group,
+    "With --by: score an institution by the sum (default) or the max of its records", "HOW" },
   { NULL }
 };
 
@@ -103,6 +113,64 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
   return TRUE;
 }
 
+/* The pair (@source_doc of the query's library, @target_doc) was
+ * rejected: @data is the query's rejected targets. */
+static gboolean
+exclude_target (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer data)
+{
+  return g_hash_table_contains (data, GUINT_TO_POINTER (target_doc));
+}
+
+/* The institutions of @results, best first: rank, name, score, how many
+ * of its records scored, its best record; in trees, every record. */
+static void
+print_groups (TmSprinter *sp, const TmIndex *index, const TmResults *results, TmGroupScore how, guint top)
+{
+  static const char * const columns[] = { "rank", "institution", "score", "records", "best", NULL };
+  g_autoptr(GArray) groups = tm_results_group (index, results, how);
+
+  tm_sprinter_columns (sp, columns);
+  tm_sprinter_key (sp, "institutions");
+  tm_sprinter_begin_list (sp, "institution");
+  for (guint i = 0; i < groups->len && (top == 0 || i < top); i++)
+    {
+      const TmGroup *g = &g_array_index (groups, TmGroup, i);
+      const TmResult *best = &g_array_index (results->results, TmResult, g_array_index (g->results, guint, 0));
+
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_key (sp, "rank");
+      tm_sprinter_integer (sp, i + 1);
+      tm_sprinter_key (sp, "institution");
+      tm_sprinter_string (sp, g->name);
+      tm_sprinter_key (sp, "score");
+      tm_sprinter_score (sp, g->score);
+      tm_sprinter_key (sp, "records");
+      tm_sprinter_integer (sp, g->results->len);
+      tm_sprinter_key (sp, "best");
+      tm_sprinter_string (sp, tm_index_doc_id (index, results->target, best->doc));
+      tm_sprinter_only (sp, TM_SPRINTER_TREE);
+      tm_sprinter_key (sp, "results");
+      tm_sprinter_begin_list (sp, "result");
+      for (guint k = 0; k < g->results->len; k++)
+        {
+          const TmResult *r = &g_array_index (results->results, TmResult, g_array_index (g->results, guint, k));
+
+          tm_sprinter_begin_row (sp);
+          tm_sprinter_key (sp, "id");
+          tm_sprinter_string (sp, tm_index_doc_id (index, results->target, r->doc));
+          tm_sprinter_key (sp, "score");
+          tm_sprinter_score (sp, r->score);
+          tm_sprinter_key (sp, "title");
+          tm_sprinter_string_or_null (sp, tm_index_doc_title (index, results->target, r->doc));
+          tm_sprinter_end (sp);
+        }
+      tm_sprinter_end (sp);
+      tm_sprinter_only (sp, TM_SPRINTER_ALL);
+      tm_sprinter_end (sp);
+    }
+  tm_sprinter_end (sp);
+}
+
 static char *
 read_stream (FILE *f, const char *name, gsize *len, GError **error)
 {
@@ -139,9 +207,12 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   g_autoptr(TmSprinter) sp = NULL;
   g_autoptr(TmCommitGroup) group = tm_commit_group_new ();
   FILE *out = stdout;
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *db_path = NULL;
+  g_autoptr(GHashTable) states = NULL, rejected = NULL;
   const TmConfig *config;
   TmIndex *index;
+  TmGroupScore how = TM_GROUP_SUM;
+  guint top;
   gboolean from_stdin = argc >= 2 && strcmp (argv[argc - 1], "-") == 0;
   TmMatchOptions o;
   TmLibrary target = TM_LIBRARY_ACHIEVEMENT;
@@ -150,7 +221,8 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
 
   g_option_context_set_summary (context,
     "Rank the achievements for a demand (or a text), or the demands for an\n"
-    "achievement.  Prints rank, id, score and title, one result a line.");
+    "achievement.  Prints rank, id, score, title and decision, one result\n"
+    "a line; with --by institution, the institutions ranked instead.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
@@ -176,6 +248,21 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
         return TM_EXIT_USAGE;
       target = t == 0 ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
     }
+  if (opt_by != NULL && strcmp (opt_by, "institution") != 0)
+    {
+      fprintf (stderr, "techmatch match: --by takes institution, not '%s'\n", opt_by);
+      return TM_EXIT_USAGE;
+    }
+  if (opt_group != NULL && (opt_by == NULL || !tm_group_score_from_name (opt_group, &how)))
+    {
+      fprintf (stderr, "techmatch match: --group takes sum or max, with --by institution\n");
+      return TM_EXIT_USAGE;
+    }
+  if (opt_by != NULL && opt_explain)
+    {
+      fprintf (stderr, "techmatch match: --explain explains records, not institutions: not with --by\n");
+      return TM_EXIT_USAGE;
+    }
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
   if (!tm_cli_match_options ("match", config, &o, opt_top, opt_terms, opt_min_score, opt_model, opt_weights))
@@ -191,6 +278,12 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   o.regions = (const char * const *) opt_regions;
   o.ips = (const char * const *) opt_ips;
   o.explain = opt_explain;
+  db_path = tm_config_decisions_path (config, opt_decisions, cli->index_path);
+  /* Institutions are ranked over every record that scores; --top then
+   * counts institutions. */
+  top = o.top;
+  if (opt_by != NULL)
+    o.top = 0;
 
   /* The query text, before the index: a bad file is reported as such. */
   if (opt_file != NULL)
@@ -237,6 +330,35 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
           return TM_EXIT_NOT_FOUND;
         }
       target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
+
+      /* The decisions about this record's pairs; rejected ones leave
+       * their places to the next results. */
+      states = tm_cli_load_decisions (db_path, config->busy_ms, error);
+      if (states == NULL)
+        return TM_EXIT_FAILURE;
+      rejected = g_hash_table_new (NULL, NULL);
+      {
+        GHashTableIter it;
+        gpointer key, value;
+
+        g_hash_table_iter_init (&it, states);
+        while (g_hash_table_iter_next (&it, &key, &value))
+          {
+            g_auto(GStrv) ids = g_strsplit (key, "\t", 2);
+            const char *other = source == TM_LIBRARY_DEMAND ? ids[1] : ids[0];
+            guint32 t;
+
+            if (GPOINTER_TO_INT (value) == TM_DECISION_REJECTED
+                && strcmp (source == TM_LIBRARY_DEMAND ? ids[0] : ids[1], id) == 0
+                && tm_index_find_doc (index, target, other, &t))
+              g_hash_table_add (rejected, GUINT_TO_POINTER (t));
+          }
+      }
+      if (!opt_show_rejected && g_hash_table_size (rejected) > 0)
+        {
+          o.exclude = exclude_target;
+          o.exclude_data = rejected;
+        }
       results = tm_matcher_run_doc (matcher, source, doc, target, &o, error);
     }
   if (results == NULL)
@@ -269,8 +391,19 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   tm_sprinter_string (sp, tm_library_name (results->target));
   tm_sprinter_key (sp, "model");
   tm_sprinter_string (sp, tm_model_name (o.score.model));
+  if (opt_by != NULL)
+    {
+      tm_sprinter_key (sp, "by");
+      tm_sprinter_string (sp, opt_by);
+      tm_sprinter_key (sp, "group");
+      tm_sprinter_string (sp, how == TM_GROUP_SUM ? "sum" : "max");
+    }
   tm_sprinter_only (sp, TM_SPRINTER_ALL);
-  tm_output_results (sp, index, results, opt_explain);
+  if (opt_by != NULL)
+    print_groups (sp, index, results, how, top);
+  else
+    tm_output_results (sp, index, results, opt_explain, states,
+                       text == NULL ? (opt_demand ? opt_demand : opt_achievement) : NULL);
   tm_sprinter_end (sp);
   if (!tm_sprinter_finish (sp, error) || !tm_commit_group_commit (group, error))
     return TM_EXIT_FAILURE;

@@ -11,10 +11,13 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
+static char *opt_decisions;
 static gboolean opt_verify;
 
 static GOptionEntry entries[] = {
   { "verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify, "Check every checksum, then decode and cross-check everything first", NULL },
+  { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
+    "The decisions database (default: INDEX.decisions)", "DB" },
   { NULL }
 };
 
@@ -24,7 +27,10 @@ tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error)
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GDateTime) built = NULL;
   g_autoptr(TmSprinter) sp = NULL;
-  g_autofree char *when = NULL;
+  g_autofree char *when = NULL, *db_path = NULL;
+  g_autoptr(TmDecisions) db = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  guint vanished = 0;
   g_autofree char *weights = NULL;
   const TmAnalyzerOptions *a;
   const double *w;
@@ -48,11 +54,23 @@ tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error)
     return status;
   index = cli->index;
   path = cli->index_path;
+  db_path = tm_config_decisions_path (cli->config, opt_decisions, path);
   if (opt_verify && !tm_index_verify (index, error))
     return TM_EXIT_INDEX;
   postings = tm_index_get_n_postings (index);
   if (!tm_index_check (index, error))
     return TM_EXIT_INDEX;
+
+  /* The decisions beside the index, when there are any: how many, and
+   * how many name records the index no longer holds. */
+  db = tm_decisions_open (db_path, TM_DECISIONS_READ, cli->config->busy_ms, error);
+  if (db == NULL && !g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
+    return TM_EXIT_FAILURE;
+  g_clear_error (error);
+  if (db != NULL && (decisions = tm_decisions_list (db, FALSE, error)) == NULL)
+    return TM_EXIT_FAILURE;
+  for (guint i = 0; decisions != NULL && i < decisions->len; i++)
+    vanished += tm_cli_decision_vanished (index, decisions->pdata[i]) != NULL;
 
   a = tm_index_get_analyzer_options (index);
   w = tm_index_get_norm_weights (index);
@@ -79,6 +97,12 @@ tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error)
   BOOL ("stopwords", a->stopwords);
   BOOL ("stem", a->stem);
   STR ("weights", weights);
+  if (decisions != NULL)
+    {
+      STR ("decisions_file", db_path);
+      INT ("decisions", decisions->len);
+      INT ("decisions_vanished", vanished);
+    }
   /* The word lists the index was built with, a line each; tree formats
    * have never carried them (version 1). */
   tm_sprinter_only (sp, TM_SPRINTER_TABLE);

@@ -17,6 +17,7 @@
 #include "tm-reader.h"
 #include "tm-score.h"
 #include "tm-sprinter.h"
+#include "tm-summary.h"
 
 G_BEGIN_DECLS
 
@@ -138,6 +139,13 @@ gboolean tm_cli_check_record (const TmIndex *index, TmLibrary library, const cha
  * "both", or NULL when it holds both.  A static string. */
 const char *tm_cli_decision_vanished (const TmIndex *index, const TmDecision *x);
 
+/* cmd-batch.c: the decision about a pair ("accepted" ...), or NULL;
+ * @states as tm_cli_load_decisions() gives, or NULL. */
+const char *tm_cli_decision_of (GHashTable *states, const char *demand, const char *achievement);
+/* Prints a pair's decision: a last cell ("none" for none) in tables, a
+ * "decision" member when there is one in trees. */
+void        tm_cli_print_decision (TmSprinter *sp, const char *decision);
+
 /* tm-import.c: a table of decisions a manager edited in a spreadsheet,
  * CSV or TSV (the separator of its header line), with a header naming
  * the columns (demand, achievement, state; optionally time, by, note).
@@ -186,10 +194,12 @@ TmSprinter *tm_cli_sprinter_stdout (const TmCli *cli, const TmSprinterOptions *o
 /* @score rounded to 4 decimals (TM_SPRINTER_SCORE_DECIMALS). */
 double tm_output_round (double score);
 /* Match's results: the member "results" of the current map, a row each
- * (rank, id, score, title; in tree formats also the owner, domain, region,
- * TRL and, with @explain, the breakdown).  Column names for the header. */
+ * (rank, id, score, title, decision; in tree formats also the owner,
+ * domain, region, TRL and, with @explain, the breakdown).  Column names
+ * for the header.  The decisions are those of @states about the pairs of
+ * the record @query_id (NULL for a text: none). */
 void   tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults *results,
-                          gboolean explain);
+                          gboolean explain, GHashTable *states, const char *query_id);
 /* The breakdown of @result's score: the members "terms" (a row per
  * matched term, prefix "+") and "missing" (a line per missing term,
  * prefix "-") of the current map. */
@@ -201,12 +211,20 @@ gboolean tm_cli_match_options (const char *command, const TmConfig *config, TmMa
                                const char *top, const char *terms, const char *min_score,
                                const char *model, const char *weights);
 
-/* tm-html.c: the batch report, written to @out (@name in messages; a
- * file of a commit group, tm-commit.h).  FALSE with TM_ERROR_IO when the
- * write fails. */
-struct _TmBatch;
-gboolean tm_html_write (FILE *out, const char *name, const TmIndex *index, const TmAnalyzer *analyzer,
-                        struct _TmBatch *const batches[2], const char *index_path, GError **error);
+/* tm-html.c: the batch report, for technology managers. */
+typedef struct {
+  const TmIndex *index;
+  const TmAnalyzer *analyzer;
+  struct _TmBatch *const *batches;  /* [2]: the d2a and the a2d run, either NULL */
+  const char *index_path;           /* for the page's decide commands */
+  const char *decisions_path;       /* likewise; NULL: the default beside the index */
+  GHashTable *states;               /* "demand\tachievement" → TmDecisionState, or NULL */
+  const TmSummary *summary;         /* or NULL */
+} TmHtmlReport;
+
+/* Writes the report to @out (@name in messages; a file of a commit
+ * group, tm-commit.h).  FALSE with TM_ERROR_IO when the write fails. */
+gboolean tm_html_write (FILE *out, const char *name, const TmHtmlReport *report, GError **error);
 
 /* tm-since.c: a previous batch TSV output, (direction, source, target)
  * → rank.  A file that does not end with a complete line is refused (it

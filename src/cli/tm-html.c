@@ -1,22 +1,30 @@
-/* tm-html.c — the batch report: one self-contained static HTML page.
+/* tm-html.c — the batch report: the one page a technology manager works
+ * from, self-contained (no external file, font or script, no network).
  *
- * No external file, font or script source, no network: styles inline and
- * a few lines of plain JavaScript for the two tabs and the filter box.
- * Per source a card (the enterprise, region and budget of a demand; the
- * institution, TRL and IP of an achievement) with its matches: a score
- * bar, the other side's owner and TRL, and the terms that matched
- * highlighted in the title and in a snippet of the body.  A summary at
- * the top: counts and the distribution of scores.
+ * At the top, the summary of the run (tm-summary.h) per domain, with the
+ * demands that nothing answers (the open challenges) and the
+ * achievements that no demand wants.  Then a tab per direction with a
+ * card per source (the enterprise, region and budget of a demand; the
+ * institution, TRL and IP of an achievement): its matches with a score
+ * bar, the other side's owner and TRL, the terms that matched
+ * highlighted in the title and in a snippet of the body, the pair's
+ * decision, a link to the other record's card, and a copyable `techmatch
+ * decide` command; and the institutions that answer it best.  A search
+ * box, filters (domain, region, TRL, decision state) and a sort order
+ * work in the page with a few lines of plain JavaScript.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tm-batch.h"
 #include "tm-cli.h"
 #include "tm-error.h"
+#include "tm-group.h"
+#include "tm-summary.h"
 
 /* How much body text a match shows around its first matched term. */
 #define SNIPPET_BEFORE 30
@@ -152,22 +160,83 @@ append_facts (GString *out, const TmRecord *r)
   g_string_append (out, "</span>");
 }
 
+/* An HTML attribute value, quoted. */
 static void
-append_match (GString *out, const TmIndex *index, const TmAnalyzer *analyzer, TmAnalysis *analysis,
-              const TmResults *results, const TmResult *m, guint rank)
+append_attr (GString *out, const char *name, const char *value)
 {
-  g_autoptr(TmRecord) r = tm_index_get_record (index, results->target, m->doc);
+  g_string_append_printf (out, " %s=\"", name);
+  append_escaped (out, value);
+  g_string_append_c (out, '"');
+}
+
+/* A word for a shell command line: as it is when it is plainly safe. */
+static void
+append_shell_word (GString *out, const char *word)
+{
+  gboolean plain = word[0] != '\0';
+
+  for (const char *p = word; *p != '\0' && plain; p++)
+    plain = g_ascii_isalnum (*p) || strchr ("-_./:+,=@%", *p) != NULL;
+  if (plain)
+    g_string_append (out, word);
+  else
+    {
+      g_autofree char *q = g_shell_quote (word);
+      g_string_append (out, q);
+    }
+}
+
+static const char *const state_labels[] = {
+  [TM_DECISION_NONE] = "",
+  [TM_DECISION_ACCEPTED] = "已接受 accepted",
+  [TM_DECISION_CONTACTED] = "已联系 contacted",
+  [TM_DECISION_REJECTED] = "已拒绝 rejected",
+};
+
+static TmDecisionState
+state_of (const TmHtmlReport *rep, const char *demand, const char *achievement)
+{
+  g_autofree char *key = NULL;
+
+  if (rep->states == NULL)
+    return TM_DECISION_NONE;
+  key = g_strconcat (demand, "\t", achievement, NULL);
+  return (TmDecisionState) GPOINTER_TO_INT (g_hash_table_lookup (rep->states, key));
+}
+
+/* The data-* attributes the page's filters read. */
+static void
+append_record_data (GString *out, const TmRecord *r, TmLibrary library)
+{
+  append_attr (out, "data-lib", library == TM_LIBRARY_DEMAND ? "d" : "a");
+  append_attr (out, "data-id", r->id);
+  append_attr (out, "data-domain", r->domain != NULL ? r->domain : "");
+  append_attr (out, "data-region", r->region != NULL ? r->region : "");
+  g_string_append_printf (out, " data-trl=\"%d\"", r->trl);
+}
+
+static void
+append_match (GString *out, const TmHtmlReport *rep, TmAnalysis *analysis, const TmRecord *src,
+              TmLibrary source, const TmResults *results, const TmResult *m, guint rank)
+{
+  g_autoptr(TmRecord) r = tm_index_get_record (rep->index, results->target, m->doc);
   g_autoptr(GHashTable) matched = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) title_marks = NULL;
   g_autoptr(GArray) body_marks = NULL;
   const char *body = r->body != NULL ? r->body : "";
+  const char *demand = source == TM_LIBRARY_DEMAND ? src->id : r->id;
+  const char *achievement = source == TM_LIBRARY_DEMAND ? r->id : src->id;
+  TmDecisionState state = state_of (rep, demand, achievement);
+  const char *other_dir = source == TM_LIBRARY_DEMAND ? "a2d" : "d2a";
+  gboolean linked = rep->batches[source == TM_LIBRARY_DEMAND ? 1 : 0] != NULL;
+  double score = isfinite (m->score) ? m->score : 0;
   gsize from = 0, to;
   glong chars = g_utf8_strlen (body, -1);
 
   for (guint j = 0; m->contributions != NULL && j < m->contributions->len; j++)
     g_hash_table_add (matched, (gpointer) g_array_index (m->contributions, TmContribution, j).term);
-  title_marks = find_marks (analyzer, analysis, r->title, matched);
-  body_marks = find_marks (analyzer, analysis, body, matched);
+  title_marks = find_marks (rep->analyzer, analysis, r->title, matched);
+  body_marks = find_marks (rep->analyzer, analysis, body, matched);
 
   /* The snippet: around the first matched term of the body. */
   if (body_marks->len > 0)
@@ -177,12 +246,31 @@ append_match (GString *out, const TmIndex *index, const TmAnalyzer *analyzer, Tm
     }
   to = (gsize) (g_utf8_offset_to_pointer (body, MIN (chars, g_utf8_pointer_to_offset (body, body + from) + SNIPPET_CHARS)) - body);
 
-  g_string_append_printf (out, "<li><div class=head><span class=rank>%u</span>"
+  g_string_append_printf (out, "<li class=\"pair st-%s\"", tm_decision_state_name (state));
+  append_attr (out, "data-state", state == TM_DECISION_NONE ? "none" : tm_decision_state_name (state));
+  append_record_data (out, r, results->target);
+  g_string_append_printf (out, "><div class=head><span class=rank>%u</span>"
                           "<span class=bar><span style='width:%.1f%%'></span></span>"
-                          "<span class=score>%.4f</span><span class=id>", rank,
-                          CLAMP (m->score, 0, 1) * 100, tm_output_round (m->score));
-  append_escaped (out, r->id);
-  g_string_append (out, "</span></div><div class=title>");
+                          "<span class=score>%.4f</span>", rank,
+                          CLAMP (score, 0, 1) * 100, tm_output_round (score));
+  if (linked)
+    {
+      g_autofree char *frag = g_uri_escape_string (r->id, NULL, FALSE);
+      g_string_append_printf (out, "<a class=id href=\"#%s-%s\" onclick=\"return go('%s',this)\">",
+                              other_dir, frag, other_dir);
+      append_escaped (out, r->id);
+      g_string_append (out, "</a>");
+    }
+  else
+    {
+      g_string_append (out, "<span class=id>");
+      append_escaped (out, r->id);
+      g_string_append (out, "</span>");
+    }
+  if (state != TM_DECISION_NONE)
+    g_string_append_printf (out, "<span class=\"state %s\">%s</span>", tm_decision_state_name (state),
+                            state_labels[state]);
+  g_string_append (out, "</div><div class=title>");
   write_marked (out, r->title, 0, strlen (r->title), title_marks);
   g_string_append (out, "</div>");
   append_facts (out, r);
@@ -192,12 +280,131 @@ append_match (GString *out, const TmIndex *index, const TmAnalyzer *analyzer, Tm
   write_marked (out, body, from, to, body_marks);
   if (to < strlen (body))
     g_string_append (out, "…");
-  g_string_append (out, "</div></li>\n");
+  g_string_append (out, "</div>");
+
+  /* The command that records a decision about the pair. */
+  {
+    g_autoptr(GString) cmd = g_string_new ("techmatch decide -i ");
+
+    append_shell_word (cmd, rep->index_path);
+    if (rep->decisions_path != NULL)
+      {
+        g_string_append (cmd, " -D ");
+        append_shell_word (cmd, rep->decisions_path);
+      }
+    g_string_append (cmd, " -d ");
+    append_shell_word (cmd, demand);
+    g_string_append (cmd, " -a ");
+    append_shell_word (cmd, achievement);
+    g_string_append (out, "<div class=decide><code");
+    append_attr (out, "data-cmd", cmd->str);
+    g_string_append (out, ">");
+    append_escaped (out, cmd->str);
+    g_string_append (out, " --accept</code>"
+                     "<button onclick=\"cp(this,'accept')\">接受 accept</button>"
+                     "<button onclick=\"cp(this,'contacted')\">已联系 contacted</button>"
+                     "<button onclick=\"cp(this,'reject')\">拒绝 reject</button>"
+                     "<button onclick=\"cp(this,'clear')\">清除 clear</button></div>");
+  }
+  g_string_append (out, "</li>\n");
+}
+
+/* The institutions (enterprises, for an achievement) that answer a
+ * source best, by the sum of their shown records' scores. */
+static void
+append_groups (GString *out, const TmHtmlReport *rep, const TmResults *r, TmLibrary source)
+{
+  g_autoptr(GArray) groups = tm_results_group (rep->index, r, TM_GROUP_SUM);
+
+  if (groups->len == 0)
+    return;
+  g_string_append_printf (out, "<div class=groups><b>%s</b>",
+                          source == TM_LIBRARY_DEMAND ? "机构 institutions" : "企业 enterprises");
+  for (guint i = 0; i < MIN (groups->len, 3); i++)
+    {
+      const TmGroup *g = &g_array_index (groups, TmGroup, i);
+
+      g_string_append (out, "<span>");
+      append_escaped (out, g->name);
+      g_string_append_printf (out, " <i>%.4f · %u</i></span>", tm_output_round (g->score), g->results->len);
+    }
+  g_string_append (out, "</div>");
+}
+
+static void
+append_record_link (GString *out, const TmHtmlReport *rep, TmLibrary library, guint32 doc, double best)
+{
+  const char *id = tm_index_doc_id (rep->index, library, doc);
+  const char *dir = library == TM_LIBRARY_DEMAND ? "d2a" : "a2d";
+  g_autofree char *frag = g_uri_escape_string (id, NULL, FALSE);
+  const char *org = tm_index_doc_org (rep->index, library, doc);
+
+  g_string_append (out, "<li>");
+  if (rep->batches[library == TM_LIBRARY_DEMAND ? 0 : 1] != NULL)
+    {
+      g_string_append_printf (out, "<a href=\"#%s-%s\" onclick=\"return go('%s',this)\">", dir, frag, dir);
+      append_escaped (out, id);
+      g_string_append (out, "</a> ");
+    }
+  else
+    {
+      append_escaped (out, id);
+      g_string_append_c (out, ' ');
+    }
+  append_escaped (out, tm_index_doc_title (rep->index, library, doc));
+  if (org != NULL && org[0] != '\0')
+    {
+      g_string_append (out, " <span class=org>");
+      append_escaped (out, org);
+      g_string_append (out, "</span>");
+    }
+  if (best >= 0)
+    g_string_append_printf (out, " <i>%.4f</i>", tm_output_round (best));
+  g_string_append (out, "</li>");
+}
+
+static void
+append_summary (GString *out, const TmHtmlReport *rep)
+{
+  const TmSummary *s = rep->summary;
+
+  g_string_append_printf (out, "<section class=overview><h2>概况 Summary "
+                          "<small>强匹配 strong match: score ≥ %.2f</small></h2>"
+                          "<table><tr><th>领域 domain</th><th>需求 demands</th><th>成果 achievements</th>"
+                          "<th>有强匹配的需求 demands with a strong match</th><th>无匹配的需求 unmatched demands</th>"
+                          "<th>无需求的成果 achievements no demand wants</th></tr>", s->threshold);
+  for (guint i = 0; i <= s->domains->len; i++)
+    {
+      const TmDomainSummary *d = i < s->domains->len ? &g_array_index (s->domains, TmDomainSummary, i) : &s->total;
+
+      g_string_append (out, i < s->domains->len ? "<tr><td>" : "<tr class=total><td>");
+      if (i == s->domains->len)
+        g_string_append (out, "合计 total");
+      else if (d->domain[0] == '\0')
+        g_string_append (out, "（未分类 none）");
+      else
+        append_escaped (out, d->domain);
+      g_string_append_printf (out, "</td><td>%u</td><td>%u</td><td>%u</td><td>%u</td><td>%u</td></tr>",
+                              d->demands, d->achievements, d->strong, d->unmatched, d->unwanted);
+    }
+  g_string_append (out, "</table>");
+  g_string_append_printf (out, "<details%s><summary>无匹配的需求（可发布为揭榜挂帅）unmatched demands: %u</summary><ol>",
+                          s->unmatched->len > 0 && s->unmatched->len <= 50 ? " open" : "", s->unmatched->len);
+  for (guint i = 0; i < s->unmatched->len; i++)
+    {
+      guint32 d = g_array_index (s->unmatched, guint32, i);
+      append_record_link (out, rep, TM_LIBRARY_DEMAND, d, g_array_index (s->best, double, d));
+    }
+  g_string_append_printf (out, "</ol></details><details><summary>无需求的成果 achievements no demand wants: %u</summary><ol>",
+                          s->unwanted->len);
+  for (guint i = 0; i < s->unwanted->len; i++)
+    append_record_link (out, rep, TM_LIBRARY_ACHIEVEMENT, g_array_index (s->unwanted, guint32, i), -1);
+  g_string_append (out, "</ol></details></section>\n");
 }
 
 static const char STYLE[] =
-  "body{font:15px/1.5 'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;"
-  "margin:0;background:#f4f6f8;color:#1f2933}"
+  "body{font:15px/1.5 'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','PingFang SC',"
+  "'Microsoft YaHei',sans-serif;margin:0;background:#f4f6f8;color:#1f2933}"
   "header{background:#12355b;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}"
   "header p{margin:4px 0 0;opacity:.8}main{max-width:1100px;margin:0 auto;padding:18px}"
   ".summary{display:flex;gap:14px;flex-wrap:wrap;margin-bottom:16px}"
@@ -207,38 +414,76 @@ static const char STYLE[] =
   "box-shadow:0 1px 2px rgba(0,0,0,.08);flex:1;min-width:260px}"
   ".hist div{flex:1;background:#3e7cb1;border-radius:3px 3px 0 0;position:relative}"
   ".hist div span{position:absolute;bottom:-17px;left:0;font-size:10px;color:#52606d}"
-  ".tabs{margin:8px 0 12px}.tabs button{border:0;background:#d9e2ec;padding:8px 14px;border-radius:6px;"
-  "margin-right:6px;cursor:pointer;font:inherit}.tabs button.on{background:#12355b;color:#fff}"
-  "#filter{padding:8px 10px;border:1px solid #bcccdc;border-radius:6px;width:260px;font:inherit;float:right}"
+  ".overview{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.1);padding:12px 18px;margin-bottom:16px}"
+  ".overview h2{font-size:17px;margin:0 0 8px}.overview small{font-weight:normal;color:#829ab1;margin-left:8px}"
+  "table{border-collapse:collapse;width:100%;font-size:13.5px}th,td{border-bottom:1px solid #e4e7eb;padding:4px 8px;text-align:right}"
+  "th:first-child,td:first-child{text-align:left}th{font-weight:600;color:#334e68;font-size:12.5px}"
+  "tr.total td{font-weight:700}details{margin-top:8px}summary{cursor:pointer;font-weight:600;color:#12355b}"
+  "details ol{list-style:decimal;padding-left:28px;font-size:13.5px}details li{border:0;padding:2px 0}"
+  ".org{color:#52606d}i{color:#829ab1;font-style:normal}"
+  ".tabs{margin:8px 0 12px;display:flex;flex-wrap:wrap;gap:6px;align-items:center}"
+  ".tabs button{border:0;background:#d9e2ec;padding:8px 14px;border-radius:6px;cursor:pointer;font:inherit}"
+  ".tabs button.on{background:#12355b;color:#fff}"
+  ".tabs input,.tabs select{padding:7px 9px;border:1px solid #bcccdc;border-radius:6px;font:inherit;background:#fff}"
+  "#q{flex:1;min-width:200px}"
   ".card{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.1);margin:0 0 14px;padding:14px 18px}"
+  ".card.hit{outline:3px solid #f0b429}"
   ".card h2{margin:0 0 4px;font-size:17px}.card h2 .id{color:#829ab1;font-weight:normal;font-size:13px;margin-left:8px}"
   ".facts span{display:inline-block;background:#eef2f7;color:#334e68;border-radius:4px;padding:0 7px;"
   "margin:2px 6px 2px 0;font-size:12.5px}"
+  ".groups{font-size:13px;margin-top:4px}.groups b{color:#334e68;margin-right:6px}"
+  ".groups span{margin-right:12px}"
   "ol{list-style:none;padding:0;margin:10px 0 0}li{border-top:1px solid #e4e7eb;padding:9px 0}"
   ".head{display:flex;align-items:center;gap:10px}.rank{color:#829ab1;width:20px;text-align:right}"
   ".bar{width:140px;height:9px;background:#e4e7eb;border-radius:5px;overflow:hidden}"
   ".bar span{display:block;height:100%;background:linear-gradient(90deg,#3e7cb1,#2f9e75)}"
-  ".score{font-variant-numeric:tabular-nums;width:52px}.id{color:#829ab1;font-size:13px}"
-  ".title{font-weight:600;margin:3px 0 2px 30px}.li .facts,li .facts{margin-left:30px;display:block}"
+  ".score{font-variant-numeric:tabular-nums;width:52px}.id{color:#829ab1;font-size:13px}a.id{color:#3e7cb1}"
+  ".state{font-size:12px;border-radius:4px;padding:0 7px;color:#fff}.state.accepted{background:#2f9e75}"
+  ".state.contacted{background:#3e7cb1}.state.rejected{background:#c23b3b}"
+  "li.st-rejected .title,li.st-rejected .snippet{text-decoration:line-through;opacity:.6}"
+  ".title{font-weight:600;margin:3px 0 2px 30px}li .facts{margin-left:30px;display:block}"
   ".snippet{margin:4px 0 0 30px;color:#52606d;font-size:13.5px}"
+  ".decide{margin:5px 0 0 30px;display:flex;gap:6px;align-items:center;flex-wrap:wrap}"
+  ".decide code{font-size:12px;background:#f0f4f8;padding:2px 6px;border-radius:4px;user-select:all}"
+  ".decide button{font:inherit;font-size:12px;border:1px solid #bcccdc;background:#fff;border-radius:4px;cursor:pointer}"
+  ".decide button.done{background:#2f9e75;color:#fff}"
   "mark{background:#ffe8a3;color:inherit;border-radius:2px;padding:0 1px}"
   ".none{color:#829ab1;font-style:italic}";
 
+/* Tabs, links between the two directions, search, filters, sorting and
+ * copying a command: plain DOM, nothing loaded. */
 static const char SCRIPT[] =
-  "function show(d){document.querySelectorAll('section').forEach(function(s){s.hidden=s.id!==d});"
+  "function $(i){return document.getElementById(i)}"
+  "function show(d){document.querySelectorAll('section.dir').forEach(function(s){s.hidden=s.id!==d});"
   "document.querySelectorAll('.tabs button').forEach(function(b){b.className=b.dataset.d===d?'on':''})}"
-  "function filt(v){v=v.toLowerCase();document.querySelectorAll('.card').forEach(function(c){"
-  "c.hidden=v&&c.textContent.toLowerCase().indexOf(v)<0})}";
+  "function go(d,a){var t=$(decodeURIComponent(a.getAttribute('href').slice(1)));if(!t)return true;"
+  "show(d);t.hidden=false;document.querySelectorAll('.hit').forEach(function(c){c.classList.remove('hit')});"
+  "t.classList.add('hit');t.scrollIntoView();return false}"
+  "function ok(e,reg,trl){return e.dataset.lib==='d'?(!reg||e.dataset.region.indexOf(reg)>=0):(!trl||+e.dataset.trl>=trl)}"
+  "function apply(){var q=$('q').value.toLowerCase(),dom=$('fdomain').value,reg=$('fregion').value,"
+  "trl=+$('ftrl').value,st=$('fstate').value;"
+  "document.querySelectorAll('.card').forEach(function(c){var any=false,"
+  "v=(!dom||c.dataset.domain===dom)&&ok(c,reg,trl)&&(!q||c.textContent.toLowerCase().indexOf(q)>=0);"
+  "c.querySelectorAll('li.pair').forEach(function(l){var w=ok(l,reg,trl)&&(!st||l.dataset.state===st);"
+  "l.hidden=!w;if(w)any=true});c.hidden=!v||(!any&&(st||reg||trl)>0)})}"
+  "function sortBy(k){document.querySelectorAll('section.dir').forEach(function(s){"
+  "var cs=[].slice.call(s.querySelectorAll('.card'));cs.sort(function(a,b){var x=a.dataset.id,y=b.dataset.id;"
+  "return (k==='score'?(+b.dataset.best)-(+a.dataset.best):0)||(x<y?-1:x>y?1:0)});"
+  "cs.forEach(function(c){s.appendChild(c)})})}"
+  "function cp(b,v){var c=b.parentNode.querySelector('code'),t=c.dataset.cmd+' --'+v;c.textContent=t;"
+  "var r=document.createRange();r.selectNodeContents(c);var s=getSelection();s.removeAllRanges();s.addRange(r);"
+  "try{if(navigator.clipboard&&window.isSecureContext)navigator.clipboard.writeText(t);else document.execCommand('copy')}"
+  "catch(e){}b.parentNode.querySelectorAll('button').forEach(function(x){x.classList.toggle('done',x===b)})}";
 
 gboolean
-tm_html_write (FILE *out_file, const char *name, const TmIndex *index, const TmAnalyzer *analyzer,
-               TmBatch *const batches[2], const char *index_path, GError **error)
+tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(TmAnalysis) analysis = tm_analysis_new (analyzer);
+  g_autoptr(TmAnalysis) analysis = tm_analysis_new (rep->analyzer);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
-  guint hist[10] = { 0 }, pairs = 0, sources = 0, hmax = 1;
+  TmBatch *const *batches = rep->batches;
+  guint hist[10] = { 0 }, pairs = 0, hmax = 1;
   const char *labels[2] = { "需求 → 成果", "成果 → 需求" };
   const char *ids[2] = { "d2a", "a2d" };
 
@@ -247,11 +492,13 @@ tm_html_write (FILE *out_file, const char *name, const TmIndex *index, const TmA
       {
         const TmResults *r = batches[d]->results->pdata[i];
 
-        sources++;
         for (guint k = 0; k < r->results->len; k++)
           {
             double s = g_array_index (r->results, TmResult, k).score;
-            hist[s >= 0 && s < 1 ? (int) (s * 10) : s >= 1 ? 9 : 0]++;  /* NaN-proof */
+
+            if (!isfinite (s) || s < 0)
+              s = 0;
+            hist[MIN (9, (int) (s * 10))]++;
             pairs++;
           }
       }
@@ -265,7 +512,7 @@ tm_html_write (FILE *out_file, const char *name, const TmIndex *index, const TmA
   g_string_append (out, "</style><script>");
   g_string_append (out, SCRIPT);
   g_string_append (out, "</script></head><body><header><h1>techmatch 技术需求与科技成果对接报告</h1><p>");
-  append_escaped (out, index_path);
+  append_escaped (out, rep->index_path);
   g_string_append_printf (out, " · %s</p></header><main><div class=summary>", when);
   for (int d = 0; d < 2; d++)
     if (batches[d] != NULL)
@@ -275,12 +522,39 @@ tm_html_write (FILE *out_file, const char *name, const TmIndex *index, const TmA
   for (int b = 0; b < 10; b++)
     g_string_append_printf (out, "<div style='height:%.0f%%' title='%u'><span>%.1f</span></div>",
                             100.0 * hist[b] / hmax + (hist[b] > 0 ? 2 : 0), hist[b], b / 10.0);
-  g_string_append (out, "</div></div><div class=tabs>");
+  g_string_append (out, "</div></div>\n");
+  if (rep->summary != NULL)
+    append_summary (out, rep);
+
+  /* The tool bar: tabs, search, filters, sort. */
+  g_string_append (out, "<div class=tabs>");
   for (int d = 0; d < 2; d++)
     if (batches[d] != NULL)
       g_string_append_printf (out, "<button data-d=%s onclick=\"show('%s')\"%s>%s</button>", ids[d], ids[d],
                               (d == 0 || batches[0] == NULL) ? " class=on" : "", labels[d]);
-  g_string_append (out, "<input id=filter placeholder='筛选 filter' oninput='filt(this.value)'></div>\n");
+  g_string_append (out, "<input id=q placeholder='搜索 search' oninput='apply()'>"
+                   "<select id=fdomain onchange='apply()'><option value=''>全部领域 all domains</option>");
+  for (guint i = 0; rep->summary != NULL && i < rep->summary->domains->len; i++)
+    {
+      const char *dom = g_array_index (rep->summary->domains, TmDomainSummary, i).domain;
+
+      if (dom[0] == '\0')
+        continue;
+      g_string_append (out, "<option");
+      append_attr (out, "value", dom);
+      g_string_append_c (out, '>');
+      append_escaped (out, dom);
+      g_string_append (out, "</option>");
+    }
+  g_string_append (out, "</select><input id=fregion placeholder='地区 region' oninput='apply()' size=10>"
+                   "<select id=ftrl onchange='apply()'><option value=0>TRL 不限 any</option>");
+  for (int t = 1; t <= 9; t++)
+    g_string_append_printf (out, "<option value=%d>TRL ≥ %d</option>", t, t);
+  g_string_append (out, "</select><select id=fstate onchange='apply()'><option value=''>全部状态 any state</option>"
+                   "<option value=none>未决定 undecided</option><option value=accepted>已接受 accepted</option>"
+                   "<option value=contacted>已联系 contacted</option><option value=rejected>已拒绝 rejected</option>"
+                   "</select><select id=sort onchange='sortBy(this.value)'><option value=id>按编号 by id</option>"
+                   "<option value=score>按最高分 by best score</option></select></div>\n");
 
   for (int d = 0; d < 2; d++)
     {
@@ -288,25 +562,37 @@ tm_html_write (FILE *out_file, const char *name, const TmIndex *index, const TmA
 
       if (b == NULL)
         continue;
-      g_string_append_printf (out, "<section id=%s%s>\n", ids[d], d == 1 && batches[0] != NULL ? " hidden" : "");
+      g_string_append_printf (out, "<section class=dir id=%s%s>\n", ids[d], d == 1 && batches[0] != NULL ? " hidden" : "");
       for (guint i = 0; i < b->docs->len; i++)
         {
           const TmResults *r = b->results->pdata[i];
-          g_autoptr(TmRecord) src = tm_index_get_record (index, b->source, g_array_index (b->docs, guint32, i));
+          g_autoptr(TmRecord) src = tm_index_get_record (rep->index, b->source, g_array_index (b->docs, guint32, i));
+          g_autofree char *anchor = g_strdup_printf ("%s-%s", ids[d], src->id);
+          double best = 0;
 
-          g_string_append (out, "<div class=card><h2>");
+          for (guint k = 0; k < r->results->len; k++)
+            {
+              double s = g_array_index (r->results, TmResult, k).score;
+              if (isfinite (s) && s > best)
+                best = s;
+            }
+          g_string_append (out, "<div class=card");
+          append_attr (out, "id", anchor);
+          append_record_data (out, src, b->source);
+          g_string_append_printf (out, " data-best=\"%.4f\"><h2>", tm_output_round (best));
           append_escaped (out, src->title);
           g_string_append (out, "<span class=id>");
           append_escaped (out, src->id);
           g_string_append (out, "</span></h2>");
           append_facts (out, src);
+          append_groups (out, rep, r, b->source);
           if (r->results->len == 0)
             g_string_append (out, "<p class=none>no match</p>");
           else
             {
               g_string_append (out, "<ol>\n");
               for (guint k = 0; k < r->results->len; k++)
-                append_match (out, index, analyzer, analysis, r, &g_array_index (r->results, TmResult, k), k + 1);
+                append_match (out, rep, analysis, src, b->source, r, &g_array_index (r->results, TmResult, k), k + 1);
               g_string_append (out, "</ol>");
             }
           g_string_append (out, "</div>\n");

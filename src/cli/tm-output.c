@@ -89,9 +89,10 @@ explanation_lines (TmSprinter *sp, const TmResult *r)
 }
 
 void
-tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults *results, gboolean explain)
+tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults *results, gboolean explain,
+                   GHashTable *states, const char *query_id)
 {
-  static const char * const columns[] = { "rank", "id", "score", "title", NULL };
+  static const char * const columns[] = { "rank", "id", "score", "title", "decision", NULL };
   TmLibrary t = results->target;
 
   tm_sprinter_columns (sp, columns);
@@ -111,7 +112,15 @@ tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults *result
       tm_sprinter_score (sp, r->score);
       tm_sprinter_key (sp, "title");
       tm_sprinter_string_or_null (sp, tm_index_doc_title (index, t, r->doc));
-      /* The table lines stop at the title: the rest is for programs. */
+      {
+        const char *id = tm_index_doc_id (index, t, r->doc);
+        gboolean to_a = t == TM_LIBRARY_ACHIEVEMENT;
+
+        /* Format 2: the decision about the pair, when the query is a record. */
+        tm_cli_print_decision (sp, query_id == NULL ? NULL
+                               : tm_cli_decision_of (states, to_a ? query_id : id, to_a ? id : query_id));
+      }
+      /* The table lines stop at the decision: the rest is for programs. */
       tm_sprinter_only (sp, TM_SPRINTER_TREE);
       tm_sprinter_key (sp, t == TM_LIBRARY_DEMAND ? "org" : "institution");
       tm_sprinter_string_or_null (sp, tm_index_doc_org (index, t, r->doc));

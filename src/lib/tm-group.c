@@ -62,7 +62,7 @@ tm_results_group (const TmIndex *index, const TmResults *results, TmGroupScore h
         }
       g = &g_array_index (groups, TmGroup, GPOINTER_TO_UINT (p) - 1);
       g_array_append_val (g->results, i);
-      if (how == TM_GROUP_SUM)
+      if (how == TM_GROUP_SUM && g->results->len <= TM_GROUP_SUM_RECORDS)
         g->score += r->score;
       else if (r->score > g->score)
         g->score = r->score;

@@ -59,11 +59,11 @@ d2a	D-2025-2001	3	A-999999	0.2000
 EOT
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/previous.tsv"
 grep '^d2a	D-2025-2001	' "$TEST_TMP/out" >"$TEST_TMP/d1"
-check "--since marks up, down and new" same_text "$TEST_TMP/d1" "d2a	D-2025-2001	1	A-020001	0.3320	up
-d2a	D-2025-2001	2	A-020002	0.2307	down
-d2a	D-2025-2001	3	A-020004	0.0897	new"
+check "--since marks up, down and new" same_text "$TEST_TMP/d1" "d2a	D-2025-2001	1	A-020001	0.3320	up	none
+d2a	D-2025-2001	2	A-020002	0.2307	down	none
+d2a	D-2025-2001	3	A-020004	0.0897	new	none"
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/previous.tsv" --only-new
-check "--only-new keeps what is new or rose" sh -c "! grep -q '	down\$' '$TEST_TMP/out' && ! grep -q '	same\$' '$TEST_TMP/out' && grep -q '	up\$' '$TEST_TMP/out'"
+check "--only-new keeps what is new or rose" sh -c "! grep -q '	down	none\$' '$TEST_TMP/out' && ! grep -q '	same	none\$' '$TEST_TMP/out' && grep -q '	up	none\$' '$TEST_TMP/out'"
 "$TECHMATCH" batch -i "$idx" --top 3 >"$TEST_TMP/prev2.tsv"
 run "$TECHMATCH" batch -i "$idx" --top 3 --since "$TEST_TMP/prev2.tsv" --only-new
 check "against itself nothing is new" same_text "$TEST_TMP/out" ""
@@ -87,7 +87,7 @@ run "$TECHMATCH" batch -i "$idx" --top 3 --html "$TEST_TMP/report.html" -o "$TES
 check "--html exits 0" expect_status 0
 check "--html leaves the TSV output as it is" sh -c "'$TECHMATCH' batch -i '$idx' --top 3 | cmp - '$TEST_TMP/with-html.tsv'"
 check "the report is an HTML page" grep -q '^<!DOCTYPE html>' "$TEST_TMP/report.html"
-check "the report has a card per source" test "$(grep -o "<div class=card>" "$TEST_TMP/report.html" | wc -l)" -eq $((322 + 84))
+check "the report has a card per source" test "$(grep -o "<div class=card " "$TEST_TMP/report.html" | wc -l)" -eq $((322 + 84))
 check "the report highlights matched terms" grep -q '<mark>' "$TEST_TMP/report.html"
 check "the report loads nothing from elsewhere" sh -c "! grep -Eq '(src|href)=.?(https?:)?//' '$TEST_TMP/report.html'"
 check "the report escapes the text" sh -c "! grep -q '<script>alert' '$TEST_TMP/report.html'"
