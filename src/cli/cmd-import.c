@@ -2,8 +2,8 @@
  *
  * Turns the platforms' spreadsheets (CSV, TSV, XLSX, JSON Lines; corpus
  * XML too) into one corpus file of one library.  The output is written
- * to a temporary file and only then renamed over -o or copied to stdout,
- * so a failed import leaves nothing behind.  Options: change one, change
+ * to a temporary file and only then put in place of -o (tm-commit.h) or
+ * copied to stdout, so a failed import leaves nothing behind.  Options: change one, change
  * man/techmatch-import.1 and the shell completion too.
  */
 #include "config.h"
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tm-cli.h"
+#include "tm-commit.h"
 #include "tm-corpus.h"
 #include "tm-error.h"
 #include "tm-import.h"
@@ -169,6 +170,7 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
   g_auto(GStrv) map = NULL;
   g_autofree char *tmp = NULL;
   g_autoptr(TmCorpusWriter) writer = NULL;
+  g_autoptr(TmCommitGroup) group = tm_commit_group_new ();
   TmImportOptions options;
   TmCorpusStats stats;
   Sink sink = { NULL, 0 };
@@ -223,16 +225,18 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
       options.map = (const char * const *) map;
     }
 
-  /* The corpus goes to a temporary file first: beside -o, so that the
-   * rename is atomic, or in the temporary folder for stdout. */
+  /* -o goes through a commit group (tm-commit.h: a temporary beside it,
+   * renamed when complete; a device such as /dev/null written in place);
+   * stdout gets a temporary file of its own, copied when complete. */
   if (opt_output != NULL)
     {
-      tmp = g_strdup_printf ("%s.tmp-XXXXXX", opt_output);
-      fd = g_mkstemp (tmp);
+      out = tm_commit_group_open (group, opt_output, error);
+      if (out == NULL)
+        return TM_EXIT_FAILURE;
+      fd = -1;
     }
-  else
-    fd = g_file_open_tmp ("techmatch-import-XXXXXX.xml", &tmp, NULL);
-  if (fd < 0 || (out = fdopen (fd, "w")) == NULL)
+  else if ((fd = g_file_open_tmp ("techmatch-import-XXXXXX.xml", &tmp, NULL)) < 0
+           || (out = fdopen (fd, "w")) == NULL)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s",
                    opt_output != NULL ? opt_output : "a temporary file", g_strerror (errno));
@@ -260,6 +264,13 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
     goto out;
   /* The writer flushes into @out as it is freed: before the close. */
   g_clear_pointer (&writer, tm_corpus_writer_free);
+  if (opt_output != NULL)
+    {
+      out = NULL;  /* the group's */
+      if (!tm_commit_group_commit (group, error))
+        goto out;
+      goto written;
+    }
   if (fsync (fileno (out)) != 0 && errno != EINVAL)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", tmp, g_strerror (errno));
@@ -272,17 +283,10 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
       goto out;
     }
   out = NULL;
-  if (opt_output != NULL)
-    {
-      if (rename (tmp, opt_output) != 0)
-        {
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", opt_output, g_strerror (errno));
-          goto out;
-        }
-      g_clear_pointer (&tmp, g_free);
-    }
-  else if (!copy_to_stdout (tmp, error))
+  if (!copy_to_stdout (tmp, error))
     goto out;
+
+written:
 
   if (stats.problems > 0)
     fprintf (stderr, "techmatch import: %u problem%s; %u bad row%s skipped\n",
@@ -297,7 +301,7 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
 
 out:
   g_clear_pointer (&writer, tm_corpus_writer_free);
-  if (out != NULL)
+  if (out != NULL && opt_output == NULL)
     fclose (out);
   if (tmp != NULL)
     unlink (tmp);

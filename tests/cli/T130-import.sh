@@ -38,6 +38,11 @@ done
 run "$TECHMATCH" import --library achievement -q -o "$T/back.xml" "$T/achievement-csv-gb18030.csv"
 check "GB18030: the note says so" grep -q 'note: not UTF-8: read as GB18030 (GBK)' "$T/err"
 
+# -o a device is written in place, never replaced by a file.
+run "$TECHMATCH" import --library demand -q -o /dev/null "$T/demand-jsonl.jsonl"
+check "-o /dev/null exits 0" expect_status 0
+check "-o /dev/null is still a device" test -c /dev/null
+
 # stdout without -o.
 run "$TECHMATCH" import --library demand -q "$T/demand-jsonl.jsonl"
 check "stdout without -o" same "$T/out" "$T/canon-demand.xml"
