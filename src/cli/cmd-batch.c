@@ -25,33 +25,33 @@ static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected,
 
 static GOptionEntry entries[] = {
   { "direction", 0, 0, G_OPTION_ARG_STRING, &opt_direction,
-    "d2a (each demand, its achievements), a2d (each achievement, its demands) or both (default)", "DIR" },
+    N_("d2a (each demand, its achievements), a2d (each achievement, its demands) or both (default)"), "DIR" },
   { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "Matches per source (default " G_STRINGIFY (TM_DEFAULT_TOP) ")", "K" },
-  { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, "Drop matches scoring less", "S" },
-  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default) or bm25", "MODEL" },
-  { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body", "T,K,B" },
+  { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, N_("Drop matches scoring less"), "S" },
+  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, N_("tfidf (default) or bm25"), "MODEL" },
+  { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep each query's N strongest terms; 0 keeps all (default " G_STRINGIFY (TM_DEFAULT_TERMS) ")", "N" },
-  { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, "Only targets of this domain (repeatable)", "DOMAIN" },
-  { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, "Only targets whose region holds TEXT (repeatable)", "TEXT" },
-  { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, "Only targets of at least this TRL", "N" },
-  { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, "Only targets with this kind of IP (repeatable)", "KIND" },
-  { "shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Only the sources of shard K of N (1 <= K <= N)", "K/N" },
-  { "since", 0, 0, G_OPTION_ARG_FILENAME, &opt_since, "A previous TSV output: mark pairs new, up, same or down", "FILE" },
-  { "only-new", 0, 0, G_OPTION_ARG_NONE, &opt_only_new, "With --since: only new pairs and pairs that rose", NULL },
-  { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "A header line before TSV rows", NULL },
-  { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom, "Start CSV with a byte order mark (for spreadsheets)", NULL },
-  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write to FILE (replaced only when complete)", "FILE" },
+  { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only targets of this domain (repeatable)"), "DOMAIN" },
+  { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, N_("Only targets whose region holds TEXT (repeatable)"), "TEXT" },
+  { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, N_("Only targets of at least this TRL"), "N" },
+  { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, N_("Only targets with this kind of IP (repeatable)"), "KIND" },
+  { "shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, N_("Only the sources of shard K of N (1 <= K <= N)"), "K/N" },
+  { "since", 0, 0, G_OPTION_ARG_FILENAME, &opt_since, N_("A previous TSV output: mark pairs new, up, same or down"), "FILE" },
+  { "only-new", 0, 0, G_OPTION_ARG_NONE, &opt_only_new, N_("With --since: only new pairs and pairs that rose"), NULL },
+  { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, N_("A header line before TSV rows"), NULL },
+  { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom, N_("Start CSV with a byte order mark (for spreadsheets)"), NULL },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("Write to FILE (replaced only when complete)"), "FILE" },
   { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
-    "Also write a self-contained HTML report for technology managers", "FILE" },
+    N_("Also write a self-contained HTML report for technology managers"), "FILE" },
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
-    "The decisions database (default: INDEX.decisions)", "DB" },
+    N_("The decisions database (default: INDEX.decisions)"), "DB" },
   { "show-rejected", 0, 0, G_OPTION_ARG_NONE, &opt_show_rejected,
-    "Keep the pairs a manager rejected (marked rejected)", NULL },
+    N_("Keep the pairs a manager rejected (marked rejected)"), NULL },
   { "summary", 0, 0, G_OPTION_ARG_NONE, &opt_summary,
-    "Print the summary per domain and the unmatched demands instead of the pairs", NULL },
+    N_("Print the summary per domain and the unmatched demands instead of the pairs"), NULL },
   { "strong", 0, 0, G_OPTION_ARG_STRING, &opt_strong,
-    "The score of a strong match, for --summary and --html (default 0.15)", "S" },
-  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress on stderr", NULL },
+    N_("The score of a strong match, for --summary and --html (default 0.15)"), "S" },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress on stderr"), NULL },
   { NULL }
 };
 
@@ -84,7 +84,8 @@ show_progress (guint done, guint total, gpointer data)
   if (now - p->last < G_USEC_PER_SEC / 5 && done < total)
     return;
   p->last = now;
-  fprintf (stderr, "\r%s: %u/%u sources, %.0f/s, %.0f s left   ", p->label, done, total, rate,
+  fputc ('\r', stderr);
+  fprintf (stderr, _("%s: %u/%u sources, %.0f/s, %.0f s left   "), p->label, done, total, rate,
            rate > 0 ? (total - done) / rate : 0.0);
   if (done == total)
     fputc ('\n', stderr);
@@ -384,16 +385,16 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   int status = TM_EXIT_OK;
 
   g_option_context_set_summary (context,
-    "Match every demand against the achievements and every achievement\n"
-    "against the demands.  Rows: direction, source id, rank, target id,\n"
-    "score (the status against --since), decision.  Pairs a manager\n"
-    "rejected (techmatch decide) are left out unless --show-rejected.");
+    N_("Match every demand against the achievements and every achievement\n"
+       "against the demands.  Rows: direction, source id, rank, target id,\n"
+       "score (the status against --since), decision.  Pairs a manager\n"
+       "rejected (techmatch decide) are left out unless --show-rejected."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
-      fprintf (stderr, "techmatch batch: unexpected argument '%s'\n", argv[1]);
+      fprintf (stderr, _("techmatch batch: unexpected argument '%s'\n"), argv[1]);
       return TM_EXIT_USAGE;
     }
   if (!tm_cli_binary_output ("batch", cli->format, opt_output))
@@ -409,12 +410,12 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
     }
   if (opt_only_new && opt_since == NULL)
     {
-      fprintf (stderr, "techmatch batch: --only-new needs --since\n");
+      fprintf (stderr, _("techmatch batch: --only-new needs --since\n"));
       return TM_EXIT_USAGE;
     }
   if (opt_strong != NULL && !tm_cli_number (opt_strong, 0, G_MAXDOUBLE, &strong))
     {
-      fprintf (stderr, "techmatch batch: --strong takes a score of at least 0, not '%s'\n", opt_strong);
+      fprintf (stderr, _("techmatch batch: --strong takes a score of at least 0, not '%s'\n"), opt_strong);
       return TM_EXIT_USAGE;
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
@@ -444,7 +445,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
           || !g_ascii_string_to_signed (kn[1], 10, 1, TM_MAX_SHARDS, &n, NULL)
           || !g_ascii_string_to_signed (kn[0], 10, 1, n, &k, NULL))
         {
-          fprintf (stderr, "techmatch batch: --shard takes K/N with 1 <= K <= N, not '%s'\n", opt_shard);
+          fprintf (stderr, _("techmatch batch: --shard takes K/N with 1 <= K <= N, not '%s'\n"), opt_shard);
           return TM_EXIT_USAGE;
         }
       o.shard = (guint) k;
@@ -538,7 +539,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
     }
   if (g_atomic_int_get (&cancelled))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_CANCELLED, "interrupted");
+      g_set_error (error, TM_ERROR, TM_ERROR_CANCELLED, _("interrupted"));
       status = TM_EXIT_INTERRUPTED;
       goto out;
     }

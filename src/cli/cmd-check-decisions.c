@@ -19,7 +19,7 @@ static char *opt_decisions;
 
 static GOptionEntry entries[] = {
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
-    "The decisions database (default: INDEX.decisions)", "DB" },
+    N_("The decisions database (default: INDEX.decisions)"), "DB" },
   { NULL }
 };
 
@@ -51,15 +51,15 @@ tm_cmd_check_decisions (TmCli *cli, int argc, char **argv, GError **error)
   guint vanished = 0;
 
   g_option_context_set_summary (context,
-    "Check the decisions database and report every decision whose demand\n"
-    "or achievement the index no longer holds.  Rows: demand, achievement,\n"
-    "state, missing (demand, achievement or both).");
+    N_("Check the decisions database and report every decision whose demand\n"
+       "or achievement the index no longer holds.  Rows: demand, achievement,\n"
+       "state, missing (demand, achievement or both)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
-      fprintf (stderr, "techmatch check-decisions: unexpected argument '%s'\n", argv[1]);
+      fprintf (stderr, _("techmatch check-decisions: unexpected argument '%s'\n"), argv[1]);
       return TM_EXIT_USAGE;
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
@@ -117,8 +117,8 @@ tm_cmd_check_decisions (TmCli *cli, int argc, char **argv, GError **error)
   if (vanished > 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "%u of %u decisions in %s name records that %s no longer holds "
-                   "(clear them with techmatch decide --clear, or restore the records)",
+                   _("%u of %u decisions in %s name records that %s no longer holds "
+                     "(clear them with techmatch decide --clear, or restore the records)"),
                    vanished, list->len, db_path, path);
       return TM_EXIT_DATA;
     }

@@ -14,7 +14,7 @@ static gboolean opt_quiet;
 
 static GOptionEntry entries[] = {
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
-    "Print problems only, no summary", NULL },
+    N_("Print problems only, no summary"), NULL },
   { NULL }
 };
 
@@ -49,15 +49,15 @@ tm_cmd_check (TmCli *cli, int argc, char **argv, GError **error)
   TmCorpusStats stats;
 
   g_option_context_set_summary (context,
-    "Validate corpus files (or folders of them) against the techmatch corpus\n"
-    "format and summarise both libraries.  Every problem is listed on stderr\n"
-    "as FILE:LINE:COLUMN: ID: MESSAGE.");
+    N_("Validate corpus files (or folders of them) against the techmatch corpus\n"
+       "format and summarise both libraries.  Every problem is listed on stderr\n"
+       "as FILE:LINE:COLUMN: ID: MESSAGE."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc < 2)
     {
-      fprintf (stderr, "techmatch check: no corpus given\nTry 'techmatch check --help'.\n");
+      fprintf (stderr, _("techmatch check: no corpus given\nTry 'techmatch check --help'.\n"));
       return TM_EXIT_USAGE;
     }
 
@@ -69,8 +69,9 @@ tm_cmd_check (TmCli *cli, int argc, char **argv, GError **error)
     print_summary (&stats);
   if (stats.problems > 0)
     {
-      fprintf (stderr, "techmatch check: %u problem%s found\n", stats.problems,
-               stats.problems == 1 ? "" : "s");
+      fprintf (stderr, P_("techmatch check: %u problem found\n",
+                          "techmatch check: %u problems found\n", stats.problems),
+               stats.problems);
       return TM_EXIT_DATA;
     }
   return TM_EXIT_OK;

@@ -19,15 +19,15 @@ static gboolean opt_accept, opt_contacted, opt_reject, opt_clear;
 
 static GOptionEntry entries[] = {
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
-    "The decisions database (default: INDEX.decisions)", "DB" },
-  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "The demand", "ID" },
-  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "The achievement", "ID" },
-  { "accept", 0, 0, G_OPTION_ARG_NONE, &opt_accept, "The pair is worth following up", NULL },
-  { "contacted", 0, 0, G_OPTION_ARG_NONE, &opt_contacted, "The parties have been contacted", NULL },
-  { "reject", 0, 0, G_OPTION_ARG_NONE, &opt_reject, "The pair is wrong: leave it out of later runs", NULL },
-  { "clear", 0, 0, G_OPTION_ARG_NONE, &opt_clear, "Forget the pair's decision (the history keeps it)", NULL },
-  { "note", 'n', 0, G_OPTION_ARG_STRING, &opt_note, "A note kept with the decision", "TEXT" },
-  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, "Who decided (default: the login name)", "NAME" },
+    N_("The decisions database (default: INDEX.decisions)"), "DB" },
+  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, N_("The demand"), "ID" },
+  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, N_("The achievement"), "ID" },
+  { "accept", 0, 0, G_OPTION_ARG_NONE, &opt_accept, N_("The pair is worth following up"), NULL },
+  { "contacted", 0, 0, G_OPTION_ARG_NONE, &opt_contacted, N_("The parties have been contacted"), NULL },
+  { "reject", 0, 0, G_OPTION_ARG_NONE, &opt_reject, N_("The pair is wrong: leave it out of later runs"), NULL },
+  { "clear", 0, 0, G_OPTION_ARG_NONE, &opt_clear, N_("Forget the pair's decision (the history keeps it)"), NULL },
+  { "note", 'n', 0, G_OPTION_ARG_STRING, &opt_note, N_("A note kept with the decision"), "TEXT" },
+  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, N_("Who decided (default: the login name)"), "NAME" },
   { NULL }
 };
 
@@ -41,7 +41,7 @@ tm_cli_check_record (const TmIndex *index, TmLibrary library, const char *id, co
   if (tm_index_find_doc (index, library, id, &doc))
     return TRUE;
   if (tm_index_check (index, error))
-    g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no %s with id %s in %s",
+    g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("no %s with id %s in %s"),
                  tm_library_name (library), id, index_path);
   return FALSE;
 }
@@ -62,22 +62,22 @@ tm_cmd_decide (TmCli *cli, int argc, char **argv, GError **error)
   int n_states = opt_accept + opt_contacted + opt_reject + opt_clear;
 
   g_option_context_set_summary (context,
-    "Record a decision about a demand and an achievement: accepted,\n"
-    "contacted, rejected (left out of later batch and match runs) or\n"
-    "cleared, with its time, who took it and a note.");
+    N_("Record a decision about a demand and an achievement: accepted,\n"
+       "contacted, rejected (left out of later batch and match runs) or\n"
+       "cleared, with its time, who took it and a note."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   n_states = opt_accept + opt_contacted + opt_reject + opt_clear;
   if (opt_demand == NULL || opt_achievement == NULL || argc > 1)
     {
-      fprintf (stderr, "techmatch decide: give --demand ID and --achievement ID\nTry 'techmatch decide --help'.\n");
+      fprintf (stderr, _("techmatch decide: give --demand ID and --achievement ID\nTry 'techmatch decide --help'.\n"));
       return TM_EXIT_USAGE;
     }
   if (n_states != 1)
     {
-      fprintf (stderr, "techmatch decide: give one of --accept, --contacted, --reject or --clear\n"
-               "Try 'techmatch decide --help'.\n");
+      fprintf (stderr, _("techmatch decide: give one of --accept, --contacted, --reject or --clear\n"
+                 "Try 'techmatch decide --help'.\n"));
       return TM_EXIT_USAGE;
     }
   state = opt_accept ? TM_DECISION_ACCEPTED : opt_contacted ? TM_DECISION_CONTACTED

@@ -21,16 +21,16 @@ static gboolean opt_history, opt_header, opt_bom;
 
 static GOptionEntry entries[] = {
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
-    "The decisions database (default: INDEX.decisions)", "DB" },
-  { "history", 0, 0, G_OPTION_ARG_NONE, &opt_history, "Every change, oldest first, not the current state", NULL },
-  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "Only the decisions about this demand", "ID" },
-  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "Only the decisions about this achievement", "ID" },
-  { "state", 0, 0, G_OPTION_ARG_STRING, &opt_state, "Only decisions in this state", "STATE" },
-  { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "A header line before TSV rows", NULL },
-  { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom, "Start CSV with a byte order mark (for spreadsheets)", NULL },
+    N_("The decisions database (default: INDEX.decisions)"), "DB" },
+  { "history", 0, 0, G_OPTION_ARG_NONE, &opt_history, N_("Every change, oldest first, not the current state"), NULL },
+  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, N_("Only the decisions about this demand"), "ID" },
+  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, N_("Only the decisions about this achievement"), "ID" },
+  { "state", 0, 0, G_OPTION_ARG_STRING, &opt_state, N_("Only decisions in this state"), "STATE" },
+  { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, N_("A header line before TSV rows"), NULL },
+  { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom, N_("Start CSV with a byte order mark (for spreadsheets)"), NULL },
   { "import", 0, 0, G_OPTION_ARG_FILENAME, &opt_import,
-    "Record the decisions of a CSV or TSV table (all or none)", "FILE" },
-  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, "With --import: who decided rows that do not say", "NAME" },
+    N_("Record the decisions of a CSV or TSV table (all or none)"), "FILE" },
+  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, N_("With --import: who decided rows that do not say"), "NAME" },
   { NULL }
 };
 
@@ -141,7 +141,7 @@ import (TmCli *cli, const char *index_path, const char *db_path, guint busy_ms, 
           && (!tm_cli_check_record (index, TM_LIBRARY_DEMAND, x->demand, index_path, error)
               || !tm_cli_check_record (index, TM_LIBRARY_ACHIEVEMENT, x->achievement, index_path, error)))
         {
-          g_prefix_error (error, "%s:%u: nothing was recorded: ", opt_import,
+          g_prefix_error (error, _("%s:%u: nothing was recorded: "), opt_import,
                           g_array_index (lines, guint, i));
           return TM_EXIT_NOT_FOUND;
         }
@@ -175,22 +175,22 @@ tm_cmd_decisions (TmCli *cli, int argc, char **argv, GError **error)
   guint busy_ms;
 
   g_option_context_set_summary (context,
-    "List the decisions recorded with techmatch decide (or every change\n"
-    "with --history), or record a table of them edited in a spreadsheet\n"
-    "with --import.  Rows: demand, achievement, state, time, by, note.");
+    N_("List the decisions recorded with techmatch decide (or every change\n"
+       "with --history), or record a table of them edited in a spreadsheet\n"
+       "with --import.  Rows: demand, achievement, state, time, by, note."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
-      fprintf (stderr, "techmatch decisions: unexpected argument '%s'\n", argv[1]);
+      fprintf (stderr, _("techmatch decisions: unexpected argument '%s'\n"), argv[1]);
       return TM_EXIT_USAGE;
     }
   if (opt_state != NULL)
     {
       if (!tm_decision_state_from_name (opt_state, &state))
         {
-          fprintf (stderr, "techmatch decisions: --state is accepted, contacted, rejected or cleared, not '%s'\n",
+          fprintf (stderr, _("techmatch decisions: --state is accepted, contacted, rejected or cleared, not '%s'\n"),
                    opt_state);
           return TM_EXIT_USAGE;
         }
@@ -199,7 +199,7 @@ tm_cmd_decisions (TmCli *cli, int argc, char **argv, GError **error)
     }
   if (opt_import != NULL && (opt_history || opt_demand || opt_achievement || opt_state))
     {
-      fprintf (stderr, "techmatch decisions: --import records; it takes no listing option\n");
+      fprintf (stderr, _("techmatch decisions: --import records; it takes no listing option\n"));
       return TM_EXIT_USAGE;
     }
 

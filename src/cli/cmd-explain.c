@@ -16,13 +16,13 @@ static char *opt_model, *opt_weights, *opt_terms;
 static gboolean opt_reverse;
 
 static GOptionEntry entries[] = {
-  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "The demand", "ID" },
-  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "The achievement", "ID" },
+  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, N_("The demand"), "ID" },
+  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, N_("The achievement"), "ID" },
   { "reverse", 0, 0, G_OPTION_ARG_NONE, &opt_reverse,
-    "Score the demand for the achievement (as match --achievement does)", NULL },
-  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default) or bm25", "MODEL" },
-  { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body", "T,K,B" },
-  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all", "N" },
+    N_("Score the demand for the achievement (as match --achievement does)"), NULL },
+  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, N_("tfidf (default) or bm25"), "MODEL" },
+  { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
+  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep the query's N strongest terms; 0 keeps all"), "N" },
   { NULL }
 };
 
@@ -32,7 +32,7 @@ find (const TmIndex *index, TmLibrary library, const char *id, const char *path,
   if (tm_index_find_doc (index, library, id, doc))
     return TRUE;
   if (tm_index_check (index, error))
-    g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no %s with id %s in %s",
+    g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("no %s with id %s in %s"),
                  tm_library_name (library), id, path);
   return FALSE;
 }
@@ -59,15 +59,15 @@ tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error)
   double score = 0;
 
   g_option_context_set_summary (context,
-    "Show how a demand and an achievement score against each other: every\n"
-    "term they share with its frequencies, idf, weights and share of the\n"
-    "score, and the query's strong terms the other lacks.");
+    N_("Show how a demand and an achievement score against each other: every\n"
+       "term they share with its frequencies, idf, weights and share of the\n"
+       "score, and the query's strong terms the other lacks."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (opt_demand == NULL || opt_achievement == NULL || argc > 1)
     {
-      fprintf (stderr, "techmatch explain: give --demand ID and --achievement ID\nTry 'techmatch explain --help'.\n");
+      fprintf (stderr, _("techmatch explain: give --demand ID and --achievement ID\nTry 'techmatch explain --help'.\n"));
       return TM_EXIT_USAGE;
     }
   if ((config = tm_cli_config (cli, error)) == NULL)

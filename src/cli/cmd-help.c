@@ -16,7 +16,7 @@ tm_cmd_help (TmCli *cli, int argc, char **argv, GError **error)
 
   if (argc > 2)
     {
-      fprintf (stderr, "techmatch help: one command at most\n");
+      fprintf (stderr, _("techmatch help: one command at most\n"));
       return TM_EXIT_USAGE;
     }
   page = argc == 2 ? g_strdup_printf ("techmatch-%s", argv[1]) : g_strdup ("techmatch");
@@ -35,6 +35,6 @@ tm_cmd_help (TmCli *cli, int argc, char **argv, GError **error)
     execlp ("man", "man", "-l", path, NULL);
   else
     execlp ("man", "man", page, NULL);
-  g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "cannot run man: %s", g_strerror (errno));
+  g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("cannot run man: %s"), g_strerror (errno));
   return TM_EXIT_FAILURE;
 }

@@ -30,20 +30,20 @@ static gboolean opt_quiet;
 
 static GOptionEntry entries[] = {
   { "library", 'l', 0, G_OPTION_ARG_STRING, &opt_library,
-    "The library the files hold: achievement or demand (required)", "LIBRARY" },
+    N_("The library the files hold: achievement or demand (required)"), "LIBRARY" },
   { "map", 0, 0, G_OPTION_ARG_FILENAME, &opt_map,
-    "Column names from FILE: lines FIELD = HEADER", "FILE" },
+    N_("Column names from FILE: lines FIELD = HEADER"), "FILE" },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
-    "Write the corpus to FILE, replaced only when complete (default: stdout)", "FILE" },
+    N_("Write the corpus to FILE, replaced only when complete (default: stdout)"), "FILE" },
   { "delimiter", 'd', 0, G_OPTION_ARG_STRING, &opt_delimiter,
-    "CSV delimiter: one character, or tab (default: from the first line)", "CHAR" },
+    N_("CSV delimiter: one character, or tab (default: from the first line)"), "CHAR" },
   { "sheet", 0, 0, G_OPTION_ARG_STRING, &opt_sheet,
-    "XLSX: read the sheet NAME (default: the first)", "NAME" },
+    N_("XLSX: read the sheet NAME (default: the first)"), "NAME" },
   { "from", 0, 0, G_OPTION_ARG_STRING, &opt_from,
-    "Read every file as csv, tsv, xlsx, jsonl or xml (default: from content and name)", "FORMAT" },
+    N_("Read every file as csv, tsv, xlsx, jsonl or xml (default: from content and name)"), "FORMAT" },
   { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
-    "Report bad rows and write the good ones (default: any problem writes nothing)", NULL },
-  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print nothing but problems", NULL },
+    N_("Report bad rows and write the good ones (default: any problem writes nothing)"), NULL },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("Print nothing but problems"), NULL },
   { NULL }
 };
 
@@ -93,7 +93,7 @@ load_map (const char *path, GError **error)
 
   if (!g_file_get_contents (path, &text, &len, &local))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "--map: %s", local->message);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("--map: %s"), local->message);
       return NULL;
     }
   for (p = text; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
@@ -101,13 +101,13 @@ load_map (const char *path, GError **error)
   grouped = *p == '[' ? g_strdup (text) : g_strconcat ("[columns]\n", text, NULL);
   if (!g_key_file_load_from_data (kf, grouped, (gsize) -1, G_KEY_FILE_NONE, &local))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: %s (a map holds lines FIELD = HEADER)",
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: %s (a map holds lines FIELD = HEADER)"),
                    path, local->message);
       return NULL;
     }
   if (!g_key_file_has_group (kf, "columns"))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: no [columns] group", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: no [columns] group"), path);
       return NULL;
     }
   keys = g_key_file_get_keys (kf, "columns", NULL, NULL);
@@ -157,7 +157,7 @@ copy_to_stdout (const char *path, GError **error)
   fclose (in);
   if (fflush (stdout) != 0 || ferror (stdout))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing the output: %s", g_strerror (errno));
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing the output: %s"), g_strerror (errno));
       return FALSE;
     }
   return TRUE;
@@ -178,11 +178,11 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
   int fd, status = TM_EXIT_FAILURE;
 
   g_option_context_set_summary (context,
-    "Turn a platform's own files into a corpus file of one library: CSV\n"
-    "(the delimiter found from the first line), TSV, XLSX (the first sheet)\n"
-    "and JSON Lines, with column headers in Chinese or English\n"
-    "(techmatch-corpus(5) lists them).  Every bad row is listed on stderr as\n"
-    "FILE:ROW:COLUMN: ID: MESSAGE.");
+    N_("Turn a platform's own files into a corpus file of one library: CSV\n"
+       "(the delimiter found from the first line), TSV, XLSX (the first sheet)\n"
+       "and JSON Lines, with column headers in Chinese or English\n"
+       "(techmatch-corpus(5) lists them).  Every bad row is listed on stderr as\n"
+       "FILE:ROW:COLUMN: ID: MESSAGE."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
@@ -190,31 +190,31 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
   tm_import_options_init (&options);
   if (opt_library == NULL)
     {
-      fprintf (stderr, "techmatch import: --library achievement or --library demand is required\n"
-               "Try 'techmatch import --help'.\n");
+      fprintf (stderr, _("techmatch import: --library achievement or --library demand is required\n"
+                 "Try 'techmatch import --help'.\n"));
       return TM_EXIT_USAGE;
     }
   if (!tm_library_from_name (opt_library, &options.library))
     {
-      fprintf (stderr, "techmatch import: unknown library '%s' (achievement or demand)\n", opt_library);
+      fprintf (stderr, _("techmatch import: unknown library '%s' (achievement or demand)\n"), opt_library);
       return TM_EXIT_USAGE;
     }
   options.library_set = TRUE;
   if (opt_delimiter != NULL && !parse_delimiter (opt_delimiter, &options.delimiter))
     {
-      fprintf (stderr, "techmatch import: --delimiter takes one character or 'tab', not '%s'\n",
+      fprintf (stderr, _("techmatch import: --delimiter takes one character or 'tab', not '%s'\n"),
                opt_delimiter);
       return TM_EXIT_USAGE;
     }
   if (opt_from != NULL && !parse_format (opt_from, &options.format))
     {
-      fprintf (stderr, "techmatch import: unknown format '%s' (csv, tsv, xlsx, jsonl or xml)\n", opt_from);
+      fprintf (stderr, _("techmatch import: unknown format '%s' (csv, tsv, xlsx, jsonl or xml)\n"), opt_from);
       return TM_EXIT_USAGE;
     }
   options.sheet = opt_sheet;
   if (argc < 2)
     {
-      fprintf (stderr, "techmatch import: no file given\nTry 'techmatch import --help'.\n");
+      fprintf (stderr, _("techmatch import: no file given\nTry 'techmatch import --help'.\n"));
       return TM_EXIT_USAGE;
     }
   if (opt_map != NULL)
@@ -255,7 +255,7 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
   if (stats.problems > 0 && !opt_skip_bad)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "%u problem%s; nothing was written (--skip-bad writes the good records)",
+                   _("%u problem%s; nothing was written (--skip-bad writes the good records)"),
                    stats.problems, stats.problems == 1 ? "" : "s");
       status = TM_EXIT_DATA;
       goto out;
@@ -289,11 +289,11 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
 written:
 
   if (stats.problems > 0)
-    fprintf (stderr, "techmatch import: %u problem%s; %u bad row%s skipped\n",
+    fprintf (stderr, _("techmatch import: %u problem%s; %u bad row%s skipped\n"),
              stats.problems, stats.problems == 1 ? "" : "s",
              stats.bad_records[options.library], stats.bad_records[options.library] == 1 ? "" : "s");
   if (!opt_quiet)
-    fprintf (stderr, "techmatch import: %u %s%s from %u file%s%s%s\n", sink.written,
+    fprintf (stderr, _("techmatch import: %u %s%s from %u file%s%s%s\n"), sink.written,
              tm_library_name (options.library), sink.written == 1 ? "" : "s",
              stats.files[options.library], stats.files[options.library] == 1 ? "" : "s",
              opt_output != NULL ? " to " : "", opt_output != NULL ? opt_output : "");

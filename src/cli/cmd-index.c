@@ -21,15 +21,15 @@ static gboolean opt_quiet;
 
 static GOptionEntry entries[] = {
   { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
-    "Report bad records and index the good ones (default: any problem fails the build)", NULL },
-  { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode, "Terms for Han text: words, bigrams or mixed", "MODE" },
-  { "no-synonyms", 0, 0, G_OPTION_ARG_NONE, &opt_no_synonyms, "Do not map synonyms", NULL },
-  { "no-stopwords", 0, 0, G_OPTION_ARG_NONE, &opt_no_stopwords, "Keep stopwords", NULL },
-  { "no-stem", 0, 0, G_OPTION_ARG_NONE, &opt_no_stem, "Do not stem English words", NULL },
-  { "lexicon", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_lexicons, "Add the words of FILE (repeatable)", "FILE" },
-  { "synonyms", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_synonyms, "Add the synonym groups of FILE (repeatable)", "FILE" },
-  { "stopwords", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_stopwords, "Add the stopwords of FILE (repeatable)", "FILE" },
-  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print nothing but problems", NULL },
+    N_("Report bad records and index the good ones (default: any problem fails the build)"), NULL },
+  { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode, N_("Terms for Han text: words, bigrams or mixed"), "MODE" },
+  { "no-synonyms", 0, 0, G_OPTION_ARG_NONE, &opt_no_synonyms, N_("Do not map synonyms"), NULL },
+  { "no-stopwords", 0, 0, G_OPTION_ARG_NONE, &opt_no_stopwords, N_("Keep stopwords"), NULL },
+  { "no-stem", 0, 0, G_OPTION_ARG_NONE, &opt_no_stem, N_("Do not stem English words"), NULL },
+  { "lexicon", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_lexicons, N_("Add the words of FILE (repeatable)"), "FILE" },
+  { "synonyms", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_synonyms, N_("Add the synonym groups of FILE (repeatable)"), "FILE" },
+  { "stopwords", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_stopwords, N_("Add the stopwords of FILE (repeatable)"), "FILE" },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("Print nothing but problems"), NULL },
   { NULL }
 };
 
@@ -58,15 +58,15 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
   const char *path;
 
   g_option_context_set_summary (context,
-    "Build the index of both libraries from corpus files or folders.  The\n"
-    "index is written beside its final name and renamed into place, so a\n"
-    "reader sees the old index or the new one.");
+    N_("Build the index of both libraries from corpus files or folders.  The\n"
+       "index is written beside its final name and renamed into place, so a\n"
+       "reader sees the old index or the new one."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc < 2)
     {
-      fprintf (stderr, "techmatch index: no corpus given\nTry 'techmatch index --help'.\n");
+      fprintf (stderr, _("techmatch index: no corpus given\nTry 'techmatch index --help'.\n"));
       return TM_EXIT_USAGE;
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
@@ -76,7 +76,7 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
   options.analyzer = config->analyzer;
   if (opt_mode != NULL && !tm_analyzer_mode_from_name (opt_mode, &options.analyzer.mode))
     {
-      fprintf (stderr, "techmatch index: unknown mode '%s' (words, bigrams or mixed)\n", opt_mode);
+      fprintf (stderr, _("techmatch index: unknown mode '%s' (words, bigrams or mixed)\n"), opt_mode);
       return TM_EXIT_USAGE;
     }
   if (opt_no_synonyms)
@@ -99,7 +99,7 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
   dir = g_path_get_dirname (path);
   if (cli->opt_index == NULL && g_mkdir_with_parents (dir, 0755) != 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: cannot create the folder", dir);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: cannot create the folder"), dir);
       return TM_EXIT_FAILURE;
     }
 
@@ -107,9 +107,13 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
     return TM_EXIT_FAILURE;
   if (stats.problems > 0)
     {
-      fprintf (stderr, "techmatch index: %u problem%s; %u bad record%s skipped\n",
-               stats.problems, stats.problems == 1 ? "" : "s",
-               stats.bad_records, stats.bad_records == 1 ? "" : "s");
+      g_autofree char *problems = g_strdup_printf (P_("%u problem", "%u problems", stats.problems),
+                                                   stats.problems);
+      g_autofree char *skipped = g_strdup_printf (P_("%u bad record skipped", "%u bad records skipped",
+                                                     stats.bad_records), stats.bad_records);
+
+      /* TRANSLATORS: techmatch index: N problems; N bad records skipped */
+      fprintf (stderr, _("techmatch index: %s; %s\n"), problems, skipped);
     }
   if (!opt_quiet)
     printf ("%s: %u achievements, %u demands, %" G_GUINT64_FORMAT " terms, %" G_GUINT64_FORMAT

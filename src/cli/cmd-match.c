@@ -23,33 +23,33 @@ static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_explain, opt_header, opt_show_rejected;
 
 static GOptionEntry entries[] = {
-  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, "Rank the achievements for this demand", "ID" },
-  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, "Rank the demands for this achievement", "ID" },
-  { "text", 't', 0, G_OPTION_ARG_STRING, &opt_text, "Rank for this text (analyzed like a demand)", "TEXT" },
-  { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, "Rank for the text of FILE", "FILE" },
+  { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, N_("Rank the achievements for this demand"), "ID" },
+  { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, N_("Rank the demands for this achievement"), "ID" },
+  { "text", 't', 0, G_OPTION_ARG_STRING, &opt_text, N_("Rank for this text (analyzed like a demand)"), "TEXT" },
+  { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, N_("Rank for the text of FILE"), "FILE" },
   { "target", 0, 0, G_OPTION_ARG_STRING, &opt_target,
-    "For a text: the library to rank, achievement (default) or demand", "LIBRARY" },
+    N_("For a text: the library to rank, achievement (default) or demand"), "LIBRARY" },
   { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "How many results (default " G_STRINGIFY (TM_DEFAULT_TOP) ")", "K" },
-  { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, "Drop results scoring less", "S" },
-  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "tfidf (default, scores 0-1) or bm25", "MODEL" },
-  { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, "Field weights title,keywords,body (default 2,1.5,1)", "T,K,B" },
+  { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, N_("Drop results scoring less"), "S" },
+  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, N_("tfidf (default, scores 0-1) or bm25"), "MODEL" },
+  { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body (default 2,1.5,1)"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all (default " G_STRINGIFY (TM_DEFAULT_TERMS) ")", "N" },
-  { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, "Only results of this domain (repeatable)", "DOMAIN" },
-  { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, "Only results whose region holds TEXT (repeatable)", "TEXT" },
-  { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, "Only results of at least this TRL", "N" },
-  { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, "Only results with this kind of IP (repeatable)", "KIND" },
-  { "explain", 'e', 0, G_OPTION_ARG_NONE, &opt_explain, "Show each result's matched and missing terms", NULL },
-  { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, "Print a header line before TSV rows", NULL },
+  { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only results of this domain (repeatable)"), "DOMAIN" },
+  { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, N_("Only results whose region holds TEXT (repeatable)"), "TEXT" },
+  { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, N_("Only results of at least this TRL"), "N" },
+  { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, N_("Only results with this kind of IP (repeatable)"), "KIND" },
+  { "explain", 'e', 0, G_OPTION_ARG_NONE, &opt_explain, N_("Show each result's matched and missing terms"), NULL },
+  { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, N_("Print a header line before TSV rows"), NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
-    "Write to FILE (replaced only when complete)", "FILE" },
+    N_("Write to FILE (replaced only when complete)"), "FILE" },
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
-    "The decisions database (default: INDEX.decisions)", "DB" },
+    N_("The decisions database (default: INDEX.decisions)"), "DB" },
   { "show-rejected", 0, 0, G_OPTION_ARG_NONE, &opt_show_rejected,
-    "Keep the pairs a manager rejected (marked rejected)", NULL },
+    N_("Keep the pairs a manager rejected (marked rejected)"), NULL },
   { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by,
-    "institution: rank the institutions (enterprises, for an achievement) instead", "WHAT" },
+    N_("institution: rank the institutions (enterprises, for an achievement) instead"), "WHAT" },
   { "group", 0, 0, G_OPTION_ARG_STRING, &opt_group,
-    "With --by: score an institution by the sum (default) or the max of its records", "HOW" },
+    N_("With --by: score an institution by the sum (default) or the max of its records"), "HOW" },
   { NULL }
 };
 
@@ -81,13 +81,13 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
     }
   if (min_score != NULL && !tm_cli_number (min_score, 0, TM_MAX_MIN_SCORE, &o->min_score))
     {
-      fprintf (stderr, "techmatch %s: --min-score takes a number from 0 to %g, not '%s'\n",
+      fprintf (stderr, _("techmatch %s: --min-score takes a number from 0 to %g, not '%s'\n"),
                command, TM_MAX_MIN_SCORE, min_score);
       return FALSE;
     }
   if (model != NULL && !tm_model_from_name (model, &o->score.model))
     {
-      fprintf (stderr, "techmatch %s: unknown model '%s' (tfidf or bm25)\n", command, model);
+      fprintf (stderr, _("techmatch %s: unknown model '%s' (tfidf or bm25)\n"), command, model);
       return FALSE;
     }
   if (weights != NULL)
@@ -100,13 +100,13 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
         ok = tm_cli_number (parts[f], 0, G_MAXDOUBLE, &o->score.weights[f]);
       if (!ok)
         {
-          fprintf (stderr, "techmatch %s: --weights takes three numbers T,K,B, not '%s'\n",
+          fprintf (stderr, _("techmatch %s: --weights takes three numbers T,K,B, not '%s'\n"),
                    command, weights);
           return FALSE;
         }
       if (!tm_score_params_check (&o->score, &local))
         {
-          fprintf (stderr, "techmatch %s: --weights %s: %s\n", command, weights, local->message);
+          fprintf (stderr, _("techmatch %s: --weights %s: %s\n"), command, weights, local->message);
           return FALSE;
         }
     }
@@ -183,14 +183,14 @@ read_stream (FILE *f, const char *name, gsize *len, GError **error)
       g_string_append_len (s, buf, n);
       if (s->len > TM_MAX_RECORD_BYTES)
         {
-          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "%s: a query of more than %u bytes (TM_MAX_RECORD_BYTES)",
+          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, _("%s: a query of more than %u bytes (TM_MAX_RECORD_BYTES)"),
                        name, TM_MAX_RECORD_BYTES);
           return NULL;
         }
     }
   if (ferror (f))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: reading failed", name);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: reading failed"), name);
       return NULL;
     }
   *len = s->len;
@@ -220,9 +220,9 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   gsize len = 0;
 
   g_option_context_set_summary (context,
-    "Rank the achievements for a demand (or a text), or the demands for an\n"
-    "achievement.  Prints rank, id, score, title and decision, one result\n"
-    "a line; with --by institution, the institutions ranked instead.");
+    N_("Rank the achievements for a demand (or a text), or the demands for an\n"
+       "achievement.  Prints rank, id, score, title and decision, one result\n"
+       "a line; with --by institution, the institutions ranked instead."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
@@ -231,13 +231,13 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   from_stdin = argc == 2 && strcmp (argv[1], "-") == 0;
   if (argc > 2 || (argc == 2 && !from_stdin))
     {
-      fprintf (stderr, "techmatch match: unexpected argument '%s'\nTry 'techmatch match --help'.\n", argv[1]);
+      fprintf (stderr, _("techmatch match: unexpected argument '%s'\nTry 'techmatch match --help'.\n"), argv[1]);
       return TM_EXIT_USAGE;
     }
   sources = (opt_demand != NULL) + (opt_achievement != NULL) + (opt_text != NULL) + (opt_file != NULL) + from_stdin;
   if (sources != 1)
     {
-      fprintf (stderr, "techmatch match: give one query: --demand ID, --achievement ID, --text TEXT, --file FILE or -\n");
+      fprintf (stderr, _("techmatch match: give one query: --demand ID, --achievement ID, --text TEXT, --file FILE or -\n"));
       return TM_EXIT_USAGE;
     }
   if (opt_target != NULL)
@@ -250,17 +250,17 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
     }
   if (opt_by != NULL && strcmp (opt_by, "institution") != 0)
     {
-      fprintf (stderr, "techmatch match: --by takes institution, not '%s'\n", opt_by);
+      fprintf (stderr, _("techmatch match: --by takes institution, not '%s'\n"), opt_by);
       return TM_EXIT_USAGE;
     }
   if (opt_group != NULL && (opt_by == NULL || !tm_group_score_from_name (opt_group, &how)))
     {
-      fprintf (stderr, "techmatch match: --group takes sum or max, with --by institution\n");
+      fprintf (stderr, _("techmatch match: --group takes sum or max, with --by institution\n"));
       return TM_EXIT_USAGE;
     }
   if (opt_by != NULL && opt_explain)
     {
-      fprintf (stderr, "techmatch match: --explain explains records, not institutions: not with --by\n");
+      fprintf (stderr, _("techmatch match: --explain explains records, not institutions: not with --by\n"));
       return TM_EXIT_USAGE;
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
@@ -292,7 +292,7 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
 
       if (f == NULL)
         {
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: cannot read it", opt_file);
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: cannot read it"), opt_file);
           return TM_EXIT_FAILURE;
         }
       text = read_stream (f, opt_file, &len, error);
@@ -325,7 +325,7 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
         {
           if (!tm_index_check (index, error))
             return TM_EXIT_INDEX;
-          g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no %s with id %s in %s",
+          g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("no %s with id %s in %s"),
                        tm_library_name (source), id, cli->index_path);
           return TM_EXIT_NOT_FOUND;
         }

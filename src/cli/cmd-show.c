@@ -15,7 +15,7 @@ static char *opt_library;
 
 static GOptionEntry entries[] = {
   { "library", 'l', 0, G_OPTION_ARG_STRING, &opt_library,
-    "Look in this library only: demand or achievement (default: both)", "LIBRARY" },
+    N_("Look in this library only: demand or achievement (default: both)"), "LIBRARY" },
   { NULL }
 };
 
@@ -75,13 +75,13 @@ tm_cmd_show (TmCli *cli, int argc, char **argv, GError **error)
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
   g_autoptr(TmSprinter) sp = NULL;
 
-  g_option_context_set_summary (context, "Print a record as the index stores it.");
+  g_option_context_set_summary (context, N_("Print a record as the index stores it."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc != 2)
     {
-      fprintf (stderr, "techmatch show: give one record id\nTry 'techmatch show --help'.\n");
+      fprintf (stderr, _("techmatch show: give one record id\nTry 'techmatch show --help'.\n"));
       return TM_EXIT_USAGE;
     }
   if (opt_library != NULL)
@@ -112,7 +112,7 @@ tm_cmd_show (TmCli *cli, int argc, char **argv, GError **error)
     return TM_EXIT_INDEX;
   if (records->len == 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "no record with id %s in %s", argv[1], path);
+      g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("no record with id %s in %s"), argv[1], path);
       return TM_EXIT_NOT_FOUND;
     }
 

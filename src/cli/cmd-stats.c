@@ -15,9 +15,9 @@ static char *opt_decisions;
 static gboolean opt_verify;
 
 static GOptionEntry entries[] = {
-  { "verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify, "Check every checksum, then decode and cross-check everything first", NULL },
+  { "verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify, N_("Check every checksum, then decode and cross-check everything first"), NULL },
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
-    "The decisions database (default: INDEX.decisions)", "DB" },
+    N_("The decisions database (default: INDEX.decisions)"), "DB" },
   { NULL }
 };
 
@@ -40,14 +40,14 @@ tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error)
   int status;
 
   g_option_context_set_summary (context,
-    "Describe the index: records per library, distinct terms, postings,\n"
-    "file size, when and how fast it was built, how it analyzes text.");
+    N_("Describe the index: records per library, distinct terms, postings,\n"
+       "file size, when and how fast it was built, how it analyzes text."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
   if (argc > 1)
     {
-      fprintf (stderr, "techmatch stats: unexpected argument '%s'\n", argv[1]);
+      fprintf (stderr, _("techmatch stats: unexpected argument '%s'\n"), argv[1]);
       return TM_EXIT_USAGE;
     }
   if (!tm_cli_open (cli, &status, error))

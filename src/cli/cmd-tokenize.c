@@ -25,21 +25,21 @@ static char **opt_stopwords;
 
 static GOptionEntry entries[] = {
   { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode,
-    "Terms for Han text: words, bigrams or mixed (default: words)", "MODE" },
+    N_("Terms for Han text: words, bigrams or mixed (default: words)"), "MODE" },
   { "no-synonyms", 0, 0, G_OPTION_ARG_NONE, &opt_no_synonyms,
-    "Do not map synonyms to their canonical term", NULL },
+    N_("Do not map synonyms to their canonical term"), NULL },
   { "no-stopwords", 0, 0, G_OPTION_ARG_NONE, &opt_no_stopwords,
-    "Keep stopwords", NULL },
+    N_("Keep stopwords"), NULL },
   { "no-stem", 0, 0, G_OPTION_ARG_NONE, &opt_no_stem,
-    "Do not stem English words", NULL },
+    N_("Do not stem English words"), NULL },
   { "lexicon", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_lexicons,
-    "Add the words of FILE to the dictionary (repeatable)", "FILE" },
+    N_("Add the words of FILE to the dictionary (repeatable)"), "FILE" },
   { "synonyms", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_synonyms,
-    "Add the synonym groups of FILE (repeatable)", "FILE" },
+    N_("Add the synonym groups of FILE (repeatable)"), "FILE" },
   { "stopwords", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_stopwords,
-    "Add the stopwords of FILE (repeatable)", "FILE" },
+    N_("Add the stopwords of FILE (repeatable)"), "FILE" },
   { "segment", 0, 0, G_OPTION_ARG_NONE, &opt_segment,
-    "Print each Han run as the dictionary segments it, words separated by spaces", NULL },
+    N_("Print each Han run as the dictionary segments it, words separated by spaces"), NULL },
   { NULL }
 };
 
@@ -101,14 +101,14 @@ read_stdin (gsize *len, GError **error)
       if (s->len > TM_MAX_RECORD_BYTES)
         {
           g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-                       "standard input: a text of more than %u bytes (TM_MAX_RECORD_BYTES)",
+                       _("standard input: a text of more than %u bytes (TM_MAX_RECORD_BYTES)"),
                        TM_MAX_RECORD_BYTES);
           return NULL;
         }
     }
   if (ferror (stdin))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "reading standard input failed");
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("reading standard input failed"));
       return NULL;
     }
   *len = s->len;
@@ -127,8 +127,8 @@ tm_cmd_tokenize (TmCli *cli, int argc, char **argv, GError **error)
   gsize len;
 
   g_option_context_set_summary (context,
-    "Print the terms techmatch makes of a text: term, kind (word, bigram,\n"
-    "latin, number) and the byte offsets of its source in the text.");
+    N_("Print the terms techmatch makes of a text: term, kind (word, bigram,\n"
+       "latin, number) and the byte offsets of its source in the text."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!tm_cli_parse (cli, context, &argc, &argv))
     return TM_EXIT_USAGE;
@@ -136,12 +136,12 @@ tm_cmd_tokenize (TmCli *cli, int argc, char **argv, GError **error)
   tm_analyzer_options_init (&options);
   if (opt_mode != NULL && !tm_analyzer_mode_from_name (opt_mode, &options.mode))
     {
-      fprintf (stderr, "techmatch tokenize: unknown mode '%s' (words, bigrams or mixed)\n", opt_mode);
+      fprintf (stderr, _("techmatch tokenize: unknown mode '%s' (words, bigrams or mixed)\n"), opt_mode);
       return TM_EXIT_USAGE;
     }
   if (argc < 2)
     {
-      fprintf (stderr, "techmatch tokenize: no text given\nTry 'techmatch tokenize --help'.\n");
+      fprintf (stderr, _("techmatch tokenize: no text given\nTry 'techmatch tokenize --help'.\n"));
       return TM_EXIT_USAGE;
     }
   options.synonyms = !opt_no_synonyms;
@@ -164,7 +164,7 @@ tm_cmd_tokenize (TmCli *cli, int argc, char **argv, GError **error)
       len = strlen (text);
       if (len > TM_MAX_RECORD_BYTES)
         {
-          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "a text of more than %u bytes (TM_MAX_RECORD_BYTES)",
+          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, _("a text of more than %u bytes (TM_MAX_RECORD_BYTES)"),
                        TM_MAX_RECORD_BYTES);
           return TM_EXIT_DATA;
         }

@@ -28,20 +28,20 @@ static const char * const batch_formats[] = { "tsv", "csv", "json", "xml", "xlsx
  * what it needs opened and the formats it prints.  Each cmd-<name>.c
  * holds its own options; its man page is man/techmatch-<name>.1. */
 static const TmCommand commands[] = {
-  { "check", tm_cmd_check, "validate corpus files and summarise both libraries", 0, NULL, 0 },
-  { "import", tm_cmd_import, "turn CSV, XLSX and JSON Lines files into a corpus file", 0, NULL, 0 },
-  { "index", tm_cmd_index, "build the index of both libraries", P | TM_COMMAND_JOBS, NULL, 0 },
-  { "match", tm_cmd_match, "rank one library against a record or a text", A, match_formats, 0 },
-  { "batch", tm_cmd_batch, "match every demand and every achievement: the nightly job",
+  { "check", tm_cmd_check, N_("validate corpus files and summarise both libraries"), 0, NULL, 0 },
+  { "import", tm_cmd_import, N_("turn CSV, XLSX and JSON Lines files into a corpus file"), 0, NULL, 0 },
+  { "index", tm_cmd_index, N_("build the index of both libraries"), P | TM_COMMAND_JOBS, NULL, 0 },
+  { "match", tm_cmd_match, N_("rank one library against a record or a text"), A, match_formats, 0 },
+  { "batch", tm_cmd_batch, N_("match every demand and every achievement: the nightly job"),
     A | TM_COMMAND_JOBS, batch_formats, 0 },
-  { "explain", tm_cmd_explain, "show how one demand and one achievement score", A, tsv_json, 0 },
-  { "decide", tm_cmd_decide, "record a decision about a pair: accept, contacted, reject, clear", I, NULL, 0 },
-  { "decisions", tm_cmd_decisions, "list the decisions, or import a table of them", I, tsv_csv_json, 0 },
-  { "check-decisions", tm_cmd_check_decisions, "report decisions whose records have vanished", I, tsv_json, 0 },
-  { "show", tm_cmd_show, "print a record as the index stores it", I, tsv_json, 0 },
-  { "stats", tm_cmd_stats, "describe the index", I, tsv_json, 0 },
-  { "tokenize", tm_cmd_tokenize, "show the terms the analyzer makes of a text", 0, tsv_json, 'f' },
-  { "help", tm_cmd_help, "show the manual page of a command", 0, NULL, 0 },
+  { "explain", tm_cmd_explain, N_("show how one demand and one achievement score"), A, tsv_json, 0 },
+  { "decide", tm_cmd_decide, N_("record a decision about a pair: accept, contacted, reject, clear"), I, NULL, 0 },
+  { "decisions", tm_cmd_decisions, N_("list the decisions, or import a table of them"), I, tsv_csv_json, 0 },
+  { "check-decisions", tm_cmd_check_decisions, N_("report decisions whose records have vanished"), I, tsv_json, 0 },
+  { "show", tm_cmd_show, N_("print a record as the index stores it"), I, tsv_json, 0 },
+  { "stats", tm_cmd_stats, N_("describe the index"), I, tsv_json, 0 },
+  { "tokenize", tm_cmd_tokenize, N_("show the terms the analyzer makes of a text"), 0, tsv_json, 'f' },
+  { "help", tm_cmd_help, N_("show the manual page of a command"), 0, NULL, 0 },
 };
 
 #undef C
@@ -52,18 +52,16 @@ static const TmCommand commands[] = {
 static void
 print_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: techmatch [--help] [--version] COMMAND [ARGS...]\n"
+  fputs (_("Usage: techmatch [--help] [--version] COMMAND [ARGS...]\n"
            "\n"
            "Match enterprises' technical demands with research achievements.\n"
            "\n"
-           "Commands:\n");
+           "Commands:\n"), out);
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-15s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out,
-           "\n"
+    fprintf (out, "  %-15s %s\n", commands[i].name, _(commands[i].summary));
+  fputs (_("\n"
            "Run 'techmatch COMMAND --help' for a command's options and\n"
-           "'techmatch help COMMAND' for its manual page.\n");
+           "'techmatch help COMMAND' for its manual page.\n"), out);
 }
 
 int
@@ -102,7 +100,7 @@ format_help (const char * const *formats)
   guint n = g_strv_length ((char **) formats);
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "%s%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i],
+    g_string_append_printf (s, "%s%s%s", i == 0 ? "" : i + 1 == n ? _(" or ") : _(", "), formats[i],
                             i == 0 ? " (default)" : "");
   return g_string_free (s, FALSE);
 }
@@ -130,13 +128,16 @@ tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
                                    "Threads (default: one per core)", "N" };
   g_option_context_add_main_entries (context, shared, NULL);
 
+  /* The options' descriptions, the parameter string and the summary
+   * are in the catalogue (marked N_() where each command declares them). */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   /* --help then says "techmatch check [OPTION…] CORPUS…". */
   g_set_prgname (prgname);
   ok = g_option_context_parse (context, argc, argv, &error);
   g_set_prgname ("techmatch");
   if (!ok)
     {
-      fprintf (stderr, "techmatch %s: %s\nTry 'techmatch %s --help'.\n",
+      fprintf (stderr, _("techmatch %s: %s\nTry 'techmatch %s --help'.\n"),
                c->name, error->message, c->name);
       return FALSE;
     }
@@ -160,15 +161,15 @@ tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
           guint n_formats = g_strv_length ((char **) c->formats);
 
           for (guint i = 0; i < n_formats; i++)
-            g_string_append_printf (names, "%s%s", i == 0 ? "" : i + 1 == n_formats ? " or " : ", ",
+            g_string_append_printf (names, "%s%s", i == 0 ? "" : i + 1 == n_formats ? _(" or ") : _(", "),
                                     c->formats[i]);
-          fprintf (stderr, "techmatch %s: unknown format '%s' (%s)\n", c->name, cli->opt_format, names->str);
+          fprintf (stderr, _("techmatch %s: unknown format '%s' (%s)\n"), c->name, cli->opt_format, names->str);
           return FALSE;
         }
     }
   if (cli->opt_jobs < 0 || cli->opt_jobs > TM_MAX_JOBS)
     {
-      fprintf (stderr, "techmatch %s: --jobs takes 0 (one per core) to %d\n", c->name, TM_MAX_JOBS);
+      fprintf (stderr, _("techmatch %s: --jobs takes 0 (one per core) to %d\n"), c->name, TM_MAX_JOBS);
       return FALSE;
     }
   cli->jobs = (guint) cli->opt_jobs;
@@ -197,7 +198,7 @@ open_index (const char *path, GError **error)
   TmIndex *index = tm_index_open (path, error);
 
   if (index == NULL && g_error_matches (*error, TM_ERROR, TM_ERROR_NOT_FOUND))
-    g_prefix_error (error, "no index (build one with techmatch index): ");
+    g_prefix_error (error, "%s", _("no index (build one with techmatch index): "));
   return index;
 }
 
@@ -220,7 +221,7 @@ tm_cli_open (TmCli *cli, int *status, GError **error)
       cli->analyzer = tm_analyzer_new (tm_index_get_analyzer_options (cli->index), error);
       if (cli->analyzer == NULL)
         {
-          g_prefix_error (error, "%s: its analyzer: ", cli->index_path);
+          g_prefix_error (error, _("%s: its analyzer: "), cli->index_path);
           return FALSE;
         }
     }
@@ -242,8 +243,8 @@ tm_cli_parse_enum (const TmCli *cli, const char *option, const char *value,
         return TRUE;
       }
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (list, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
-  fprintf (stderr, "techmatch %s: %s is %s, not '%s'\n", cli->command->name, option, list->str, value);
+    g_string_append_printf (list, "%s%s", i == 0 ? "" : i + 1 == n ? _(" or ") : _(", "), names[i]);
+  fprintf (stderr, _("techmatch %s: %s is %s, not '%s'\n"), cli->command->name, option, list->str, value);
   return FALSE;
 }
 
@@ -252,11 +253,15 @@ tm_cli_parse_int (const char *command, const char *option, const char *value,
                   gint64 min, gint64 max, gint64 *out)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *min_text = NULL, *max_text = NULL;
 
   if (g_ascii_string_to_signed (value, 10, min, max, out, &error))
     return TRUE;
-  fprintf (stderr, "techmatch %s: %s takes a whole number from %" G_GINT64_FORMAT " to %"
-           G_GINT64_FORMAT ", not '%s'\n", command, option, min, max, value);
+  /* As text: a format's G_GINT64_FORMAT cannot be in a catalogue. */
+  min_text = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+  max_text = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+  fprintf (stderr, _("techmatch %s: %s takes a whole number from %s to %s, not '%s'\n"),
+           command, option, min_text, max_text, value);
   return FALSE;
 }
 
@@ -265,8 +270,8 @@ tm_cli_binary_output (const char *command, const char *format, const char *outpu
 {
   if (strcmp (format, "xlsx") != 0 || output != NULL || !isatty (STDOUT_FILENO))
     return TRUE;
-  fprintf (stderr, "techmatch %s: --format xlsx writes a workbook: give -o FILE.xlsx "
-           "or send the output to a file\n", command);
+  fprintf (stderr, _("techmatch %s: --format xlsx writes a workbook: give -o FILE.xlsx "
+             "or send the output to a file\n"), command);
   return FALSE;
 }
 
@@ -319,6 +324,17 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+#ifdef ENABLE_NLS
+  {
+    /* $TECHMATCH_LOCALEDIR: the catalogues of a build tree (make check
+     * sets it); otherwise where make install put them. */
+    const char *localedir = g_getenv ("TECHMATCH_LOCALEDIR");
+
+    bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    textdomain (GETTEXT_PACKAGE);
+  }
+#endif
   g_set_prgname ("techmatch");
 
   /* techmatch's text is UTF-8 whatever the locale: under LC_ALL=C (cron,
@@ -335,7 +351,7 @@ main (int argc, char **argv)
       {
         g_autofree char *shown = g_utf8_make_valid (argv[i], -1);
 
-        fprintf (stderr, "techmatch: error: argument %d (\"%s\") is not valid UTF-8\n", i, shown);
+        fprintf (stderr, _("techmatch: error: argument %d (\"%s\") is not valid UTF-8\n"), i, shown);
         return TM_EXIT_DATA;
       }
 
@@ -366,7 +382,7 @@ main (int argc, char **argv)
       cli_clear (&cli);
       if (error != NULL)
         {
-          fprintf (stderr, "techmatch: error: %s\n", error->message);
+          fprintf (stderr, _("techmatch: error: %s\n"), error->message);
           /* A command that chose a precise status keeps it (a missing
            * index is TM_EXIT_INDEX, whatever the error says). */
           if (status == TM_EXIT_OK || status == TM_EXIT_FAILURE)
@@ -375,13 +391,13 @@ main (int argc, char **argv)
       /* A printer that failed has said so (tm_sprinter_finish()). */
       if ((fflush (stdout) != 0 || ferror (stdout)) && error == NULL)
         {
-          fprintf (stderr, "techmatch: error: writing the output: %s\n", g_strerror (errno));
+          fprintf (stderr, _("techmatch: error: writing the output: %s\n"), g_strerror (errno));
           if (status == TM_EXIT_OK)
             status = TM_EXIT_FAILURE;
         }
       return status;
     }
 
-  fprintf (stderr, "techmatch: unknown command '%s'\nTry 'techmatch --help'.\n", name);
+  fprintf (stderr, _("techmatch: unknown command '%s'\nTry 'techmatch --help'.\n"), name);
   return TM_EXIT_USAGE;
 }

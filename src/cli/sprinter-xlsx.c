@@ -26,6 +26,7 @@
 #include <xlsxwriter.h>
 
 #include "tm-error.h"
+#include "tm-i18n.h"
 #include "tm-sprinter-backend.h"
 
 /* Excel's own limits: rows in a sheet, characters in a cell. */
@@ -232,15 +233,15 @@ xlsx_finish (TmTableWriter *t, GError **error)
   if (x->too_many_rows)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-                   "%s: more than %u rows, the most a worksheet holds; "
-                   "write csv, or fewer results (--top, --min-score, --shard)",
+                   _("%s: more than %u rows, the most a worksheet holds; "
+                     "write csv, or fewer results (--top, --min-score, --shard)"),
                    t->sp->name, XLSX_MAX_ROWS);
       return FALSE;
     }
   keep_error (x, closed);
   if (x->error != LXW_NO_ERROR)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: writing the workbook: %s",
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: writing the workbook: %s"),
                    t->sp->name, lxw_strerror (x->error));
       return FALSE;
     }

@@ -12,6 +12,8 @@
 
 #include "tm-analyzer.h"
 #include "tm-decisions.h"
+#include "tm-i18n.h"
+#include "tm-i18n.h"
 #include "tm-index.h"
 #include "tm-match.h"
 #include "tm-reader.h"

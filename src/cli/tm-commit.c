@@ -12,6 +12,7 @@
 
 #include "tm-commit.h"
 #include "tm-error.h"
+#include "tm-i18n.h"
 
 typedef struct {
   char *path;
@@ -96,13 +97,13 @@ tm_commit_group_open (TmCommitGroup *g, const char *path, GError **error)
   for (guint i = 0; i < g->entries->len; i++)
     if (strcmp (g_array_index (g->entries, Entry, i).path, path) == 0)
       {
-        g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "%s: written twice by one run", path);
+        g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("%s: written twice by one run"), path);
         return NULL;
       }
   exists = stat (path, &st) == 0;
   if (exists && S_ISDIR (st.st_mode))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "%s: is a folder", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("%s: is a folder"), path);
       return NULL;
     }
   if (exists && !S_ISREG (st.st_mode))
@@ -173,7 +174,7 @@ sync_folder (const char *path, GError **error)
     }
   saved = errno;
   close (fd);
-  g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: syncing its folder: %s", path, g_strerror (saved));
+  g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: syncing its folder: %s"), path, g_strerror (saved));
   return FALSE;
 }
 
@@ -198,7 +199,7 @@ tm_commit_group_commit (TmCommitGroup *g, GError **error)
         }
       if (!ok)
         {
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", e->path, g_strerror (saved));
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"), e->path, g_strerror (saved));
           return FALSE;
         }
     }
@@ -212,9 +213,13 @@ tm_commit_group_commit (TmCommitGroup *g, GError **error)
         {
           int saved = errno;
 
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "renaming %s to %s: %s%s%s%s", e->tmp, e->path,
-                       g_strerror (saved), done->len > 0 ? " (" : "", done->str,
-                       done->len > 0 ? " already replaced)" : "");
+          if (done->len > 0)
+            /* TRANSLATORS: renaming TMP to FILE: ERROR (FILES already replaced) */
+            g_set_error (error, TM_ERROR, TM_ERROR_IO, _("renaming %s to %s: %s (%s already replaced)"),
+                         e->tmp, e->path, g_strerror (saved), done->str);
+          else
+            g_set_error (error, TM_ERROR, TM_ERROR_IO, _("renaming %s to %s: %s"), e->tmp, e->path,
+                         g_strerror (saved));
           return FALSE;
         }
       g_clear_pointer (&e->tmp, g_free);

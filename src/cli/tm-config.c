@@ -69,10 +69,10 @@ get_number (GKeyFile *kf, const char *group, const char *key, double *out, doubl
   if (text == NULL || !tm_cli_number (g_strstrip (text), min, max, out))
     {
       if (max == G_MAXDOUBLE)
-        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: a number of at least %g, not \"%s\"",
+        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [%s] %s: a number of at least %g, not \"%s\""),
                      path, group, key, min, text != NULL ? text : "");
       else
-        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: a number from %g to %g, not \"%s\"",
+        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [%s] %s: a number from %g to %g, not \"%s\""),
                      path, group, key, min, max, text != NULL ? text : "");
       return FALSE;
     }
@@ -105,7 +105,7 @@ check_utf8 (const char *path, GError **error)
       {
         if (!g_utf8_validate (line, p - line, NULL) || memchr (line, '\0', (gsize) (p - line)) != NULL)
           {
-            g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u: not valid UTF-8 text", path, lineno);
+            g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s:%u: not valid UTF-8 text"), path, lineno);
             return FALSE;
           }
         lineno++;
@@ -126,7 +126,7 @@ get_boolean (GKeyFile *kf, const char *group, const char *key, gboolean *out,
   v = g_key_file_get_boolean (kf, group, key, &local);
   if (local != NULL)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [%s] %s: true or false", path, group, key);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [%s] %s: true or false"), path, group, key);
       return FALSE;
     }
   *out = v;
@@ -182,14 +182,14 @@ load (TmConfig *c, GError **error)
   if (busy != floor (busy) || busy > 3600000)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                   "%s: [decisions] busy-timeout: a whole number of milliseconds from 0 to 3600000", c->path);
+                   _("%s: [decisions] busy-timeout: a whole number of milliseconds from 0 to 3600000"), c->path);
       return FALSE;
     }
   c->busy_ms = (guint) busy;
   mode = g_key_file_get_string (kf, "analyzer", "mode", NULL);
   if (mode != NULL && !tm_analyzer_mode_from_name (mode, &c->analyzer.mode))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [analyzer] mode: words, bigrams or mixed, not \"%s\"",
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [analyzer] mode: words, bigrams or mixed, not \"%s\""),
                    c->path, mode);
       return FALSE;
     }
@@ -204,7 +204,7 @@ load (TmConfig *c, GError **error)
   model = g_key_file_get_string (kf, "scoring", "model", NULL);
   if (model != NULL && !tm_model_from_name (model, &c->score.model))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] model: tfidf or bm25, not \"%s\"",
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [scoring] model: tfidf or bm25, not \"%s\""),
                    c->path, model);
       return FALSE;
     }
@@ -220,18 +220,18 @@ load (TmConfig *c, GError **error)
   /* The ranges the command line checks too (tm_score_params_check()). */
   if (!tm_score_params_check (&c->score, &local))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] %s", c->path, local->message);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [scoring] %s"), c->path, local->message);
       return FALSE;
     }
   if (top != floor (top) || top < 1 || top > TM_MAX_TOP)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] top: a whole number from 1 to %d",
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [scoring] top: a whole number from 1 to %d"),
                    c->path, TM_MAX_TOP);
       return FALSE;
     }
   if (terms != floor (terms) || terms > TM_MAX_QUERY_TERMS)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: [scoring] terms: a whole number from 0 to %d",
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [scoring] terms: a whole number from 0 to %d"),
                    c->path, TM_MAX_QUERY_TERMS);
       return FALSE;
     }

@@ -605,7 +605,7 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
     {
       int saved = errno;
 
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", name, g_strerror (saved));
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"), name, g_strerror (saved));
       return FALSE;
     }
   return TRUE;

@@ -96,7 +96,7 @@ next_row (Reader *r, GPtrArray *fields, const char *name, GError **error)
     {
       if (!next_field (r, field, &eol))
         {
-          g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u: a quoted field is never closed", name, start);
+          g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s:%u: a quoted field is never closed"), name, start);
           return FALSE;
         }
       g_ptr_array_add (fields, g_strdup (field->str));
@@ -139,7 +139,7 @@ tm_import_parse (const char *text, gsize len, const char *name, gint64 now, cons
 
   if (memchr (text, '\0', len) != NULL || !g_utf8_validate (text, (gssize) len, NULL))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: not UTF-8 text (save the sheet as UTF-8 CSV)", name);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: not UTF-8 text (save the sheet as UTF-8 CSV)"), name);
       return NULL;
     }
   if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
@@ -166,7 +166,7 @@ tm_import_parse (const char *text, gsize len, const char *name, gint64 now, cons
             {
               if (col[c] >= 0)
                 {
-                  g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:1: column '%s' twice", name, f);
+                  g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s:1: column '%s' twice"), name, f);
                   g_free (f);
                   return NULL;
                 }
@@ -180,7 +180,7 @@ tm_import_parse (const char *text, gsize len, const char *name, gint64 now, cons
     if (col[c] < 0)
       {
         g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                     "%s:1: the header has no '%s' column (it needs demand, achievement and state)",
+                     _("%s:1: the header has no '%s' column (it needs demand, achievement and state)"),
                      name, col_names[c][0]);
         return NULL;
       }
@@ -219,20 +219,20 @@ tm_import_parse (const char *text, gsize len, const char *name, gint64 now, cons
       for (int c = 0; c <= COL_ACHIEVEMENT; c++)
         if (v[c][0] == '\0')
           {
-            g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u: %s: empty", name, line, col_names[c][0]);
+            g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s:%u: %s: empty"), name, line, col_names[c][0]);
             return NULL;
           }
       if (!tm_decision_state_from_name (v[COL_STATE], &state))
         {
           g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                       "%s:%u: state: accepted, contacted, rejected or cleared, not '%s'",
+                       _("%s:%u: state: accepted, contacted, rejected or cleared, not '%s'"),
                        name, line, v[COL_STATE]);
           return NULL;
         }
       if (v[COL_TIME][0] != '\0' && !parse_time (v[COL_TIME], &when))
         {
           g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                       "%s:%u: time: a date or an ISO 8601 time (2025-11-01T09:30:00Z), not '%s'",
+                       _("%s:%u: time: a date or an ISO 8601 time (2025-11-01T09:30:00Z), not '%s'"),
                        name, line, v[COL_TIME]);
           return NULL;
         }

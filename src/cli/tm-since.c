@@ -110,7 +110,7 @@ static gboolean
 bad_row (TmSince *s, GError **error)
 {
   g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-               "%s:%u: not a techmatch batch TSV row (direction, source, rank, target, score)",
+               _("%s:%u: not a techmatch batch TSV row (direction, source, rank, target, score)"),
                s->name, s->lineno);
   return FALSE;
 }
@@ -130,7 +130,7 @@ parse_line (TmSince *s, char *line, gsize len, GError **error)
     line += 3, len -= 3;  /* a UTF-8 byte-order mark (--bom wrote it) */
   if (memchr (line, '\0', len) != NULL || !g_utf8_validate (line, (gssize) len, NULL))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u: not UTF-8 text", s->name, s->lineno);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s:%u: not UTF-8 text"), s->name, s->lineno);
       return FALSE;
     }
   line[len] = '\0';
@@ -154,7 +154,7 @@ parse_line (TmSince *s, char *line, gsize len, GError **error)
     return bad_row (s, error);
   if (g_hash_table_size (s->ids) >= G_MAXINT32 - 2)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "%s:%u: more than 2^31 ids", s->name, s->lineno);
+      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, _("%s:%u: more than 2^31 ids"), s->name, s->lineno);
       return FALSE;
     }
   key = (guint64) (f[0][0] == 'a') << 63 | (guint64) id_number (s, f[1]) << 32 | id_number (s, f[3]);
@@ -190,8 +190,8 @@ parse_block (TmSince *s, char *text, gsize len, gboolean final, gsize *consumed,
   if (final && at < len)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                   "%s:%u: the last line has no end: the file was cut short (a batch output "
-                   "always ends with a newline)", s->name, s->lineno + 1);
+                   _("%s:%u: the last line has no end: the file was cut short (a batch output "
+                     "always ends with a newline)"), s->name, s->lineno + 1);
       return FALSE;
     }
   *consumed = at;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tm-error.h"
+#include "tm-i18n.h"
 #include "tm-sprinter-backend.h"
 
 static const struct {
@@ -42,7 +43,7 @@ tm_sprinter_new (const char *format, FILE *out, const char *name,
       sp = formats[i].create ();
   if (sp == NULL)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "unknown output format '%s'", format);
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("unknown output format '%s'"), format);
       return NULL;
     }
   sp->audience = TM_SPRINTER_ALL;
@@ -67,7 +68,7 @@ tm_sprinter_finish (TmSprinter *sp, GError **error)
     _tm_sprinter_fail (sp, errno);
   if (sp->write_failed)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", sp->name,
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"), sp->name,
                    sp->write_errno != 0 ? g_strerror (sp->write_errno) : "write error");
       return FALSE;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tm-analyzer.h"
+#include "tm-i18n.h"
 #include "tm-index.h"
 #include "tm-pretok.h"
 #include "tm-record.h"
