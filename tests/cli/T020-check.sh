@@ -58,7 +58,8 @@ check "missing path and empty folder are named" same_text "$TEST_TMP/err" \
 $TEST_TMP/empty: no *.xml corpus file in this folder
 techmatch check: 2 problems found"
 
-# Only corpus files are opened (besides the program's own libraries).
+# Only corpus files are opened (besides the program's own libraries and
+# its message catalogues, which make check has in the build tree).
 if [ -n "${TM_VALGRIND:-}" ]; then
 	echo "# under valgrind the open-file audit would see valgrind's own files: skipped"
 elif command -v strace >/dev/null 2>&1; then
