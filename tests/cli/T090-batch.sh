@@ -81,6 +81,22 @@ check "-o writes the file" cmp "$TEST_TMP/out.tsv" "$TEST_TMP/j1"
 check "-o leaves no temporary file" sh -c "! ls '$TEST_TMP'/out.tsv.tmp.* 2>/dev/null | grep -q ."
 run "$TECHMATCH" batch -i "$idx" -o "$TEST_TMP/no/such/folder/out.tsv"
 check "an output in a missing folder exits 1" expect_status 1
+# -o and --html are committed together: when one cannot be written, the
+# other is not replaced either.
+run "$TECHMATCH" batch -i "$idx" -o "$TEST_TMP/out.tsv" --html "$TEST_TMP/no/such/folder/r.html"
+check "a report in a missing folder exits 1" expect_status 1
+check "... and leaves -o's file as it was" cmp "$TEST_TMP/out.tsv" "$TEST_TMP/j1"
+check "... and no temporary" sh -c "! ls '$TEST_TMP'/out.tsv.tmp.* 2>/dev/null | grep -q ."
+# A file that exists keeps its mode; a device is written, not replaced.
+chmod 600 "$TEST_TMP/out.tsv"
+"$TECHMATCH" batch -q -i "$idx" --top 1 -o "$TEST_TMP/out.tsv"
+check "-o keeps the mode of the file it replaces" test "$(stat -c %a "$TEST_TMP/out.tsv")" = 600
+mkfifo "$TEST_TMP/pipe"
+cat "$TEST_TMP/pipe" >"$TEST_TMP/from-pipe" &
+"$TECHMATCH" batch -q -i "$idx" --top 1 -o "$TEST_TMP/pipe"
+wait
+check "-o into a named pipe writes through it" cmp "$TEST_TMP/from-pipe" "$TEST_TMP/out.tsv"
+check "... and leaves the pipe a pipe" test -p "$TEST_TMP/pipe"
 
 # The HTML report: one self-contained page.
 run "$TECHMATCH" batch -i "$idx" --top 3 --html "$TEST_TMP/report.html" -o "$TEST_TMP/with-html.tsv"
