@@ -1,0 +1,366 @@
+/* tm-lsa.c — truncated SVD by a randomized range finder (see tm-lsa.h).
+ *
+ * For the n × m matrix A and l = k + p columns (Halko, Martinsson and
+ * Tropp 2011, algorithms 4.4 and 5.1):
+ *
+ *   Ω  m × l Gaussian, from our own PRNG (the same seed, the same Ω)
+ *   Y = A Ω, Q = orth(Y)                      n × l
+ *   q times: Z = orth(Aᵀ Q), Q = orth(A Z)    the power passes
+ *   Bᵀ = Aᵀ Q                                 m × l  (B = Qᵀ A)
+ *   Bᵀ = Q₂ R, R = Uᵣ S Wᵣᵀ                   QR, then the SVD of l × l
+ *   A ≈ Q B = (Q Wᵣ) S (Q₂ Uᵣ)ᵀ               U = Q Wᵣ, V = Q₂ Uᵣ
+ *
+ * The sparse products are written here, a row per thread at a time, so
+ * each entry is summed in the same order whatever the thread count; the
+ * dense steps (QR, the small SVD, dense products) are LAPACK and BLAS,
+ * run on one thread so that the build gives the same bytes every time.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "tm-error.h"
+#include "tm-lsa.h"
+
+void
+tm_lsa_options_init (TmLsaOptions *o)
+{
+  memset (o, 0, sizeof *o);
+  o->rank = 128;
+  /* Halko et al. advise p = 5–10 for a sharp spectrum; a text matrix's
+   * spectrum decays slowly, and more columns cost little here. */
+  o->oversample = 16;
+  /* One power pass already brings a slowly decaying spectrum close to
+   * the exact truncated SVD; each further pass costs two sparse passes. */
+  o->power_iterations = 1;
+  o->seed = 20251;
+  o->jobs = 0;
+}
+
+void
+tm_lsa_free (TmLsa *lsa)
+{
+  if (lsa == NULL)
+    return;
+  g_free (lsa->sigma);
+  g_free (lsa->u);
+  g_free (lsa->v);
+  g_free (lsa);
+}
+
+/* ---- the random test matrix ------------------------------------------------ */
+
+/* SplitMix64: small, fast, and the same sequence on every machine. */
+static guint64
+splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += 0x9E3779B97F4A7C15ull);
+
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* A uniform double in (0, 1): 53 random bits, never 0. */
+static double
+uniform (guint64 *state)
+{
+  return ((splitmix64 (state) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/* Standard normal deviates by Box–Muller, two at a time. */
+static void
+fill_gaussian (float *out, gsize n, guint64 seed)
+{
+  guint64 state = seed;
+
+  for (gsize i = 0; i < n; i += 2)
+    {
+      double r = sqrt (-2.0 * log (uniform (&state)));
+      double t = 2.0 * G_PI * uniform (&state);
+
+      out[i] = (float) (r * cos (t));
+      if (i + 1 < n)
+        out[i + 1] = (float) (r * sin (t));
+    }
+}
+
+/* ---- sparse products ---------------------------------------------------------- */
+
+typedef struct {
+  const TmSparse *a;
+  const float *x;
+  guint width;
+  float *out;
+  guint32 begin, end;
+} Product;
+
+static gpointer
+product_rows (gpointer data)
+{
+  Product *p = data;
+  const TmSparse *a = p->a;
+  guint w = p->width;
+
+  for (guint32 r = p->begin; r < p->end; r++)
+    {
+      float *restrict y = p->out + (gsize) r * w;
+
+      memset (y, 0, w * sizeof *y);
+      for (guint64 e = a->row_start[r]; e < a->row_start[r + 1]; e++)
+        {
+          const float *restrict x = p->x + (gsize) a->col[e] * w;
+          float v = a->val[e];
+
+          for (guint j = 0; j < w; j++)
+            y[j] += v * x[j];
+        }
+    }
+  return NULL;
+}
+
+void
+tm_lsa_sparse_times (const TmSparse *a, const float *x, guint width, float *out, guint jobs)
+{
+  guint n = jobs > 0 ? jobs : g_get_num_processors ();
+  g_autofree Product *parts = NULL;
+  g_autofree GThread **threads = NULL;
+
+  n = MAX (1, MIN (n, a->n_rows / 256 + 1));
+  parts = g_new0 (Product, n);
+  threads = g_new0 (GThread *, n);
+  for (guint k = 0; k < n; k++)
+    {
+      parts[k] = (Product) { a, x, width, out,
+                             (guint32) ((guint64) a->n_rows * k / n),
+                             (guint32) ((guint64) a->n_rows * (k + 1) / n) };
+      threads[k] = k > 0 ? g_thread_new ("tm-lsa", product_rows, &parts[k]) : NULL;
+    }
+  product_rows (&parts[0]);
+  for (guint k = 1; k < n; k++)
+    g_thread_join (threads[k]);
+}
+
+/* The transpose of @a, by counting: entries of each row stay in column
+ * order, so the result is the same on every run. */
+static void
+transpose (const TmSparse *a, TmSparse *t, guint64 **row_start, guint32 **col, float **val)
+{
+  guint64 nnz = a->row_start[a->n_rows];
+  guint64 *start = g_new0 (guint64, (gsize) a->n_cols + 1);
+  guint32 *c = g_new (guint32, MAX (nnz, 1));
+  float *v = g_new (float, MAX (nnz, 1));
+  g_autofree guint64 *fill = g_new (guint64, (gsize) a->n_cols + 1);
+
+  for (guint64 e = 0; e < nnz; e++)
+    start[a->col[e] + 1]++;
+  for (guint32 j = 0; j < a->n_cols; j++)
+    start[j + 1] += start[j];
+  memcpy (fill, start, ((gsize) a->n_cols + 1) * sizeof *fill);
+  for (guint32 r = 0; r < a->n_rows; r++)
+    for (guint64 e = a->row_start[r]; e < a->row_start[r + 1]; e++)
+      {
+        guint64 to = fill[a->col[e]]++;
+
+        c[to] = r;
+        v[to] = a->val[e];
+      }
+  t->n_rows = a->n_cols;
+  t->n_cols = a->n_rows;
+  t->row_start = *row_start = start;
+  t->col = *col = c;
+  t->val = *val = v;
+}
+
+/* ---- dense steps ------------------------------------------------------------------ */
+
+/* Replaces the @rows × @cols row-major @y by an orthonormal basis of its
+ * columns (Householder QR). */
+static gboolean
+orthonormalize (float *y, guint32 rows, guint cols, GError **error)
+{
+  g_autofree float *tau = g_new (float, cols);
+  lapack_int info;
+
+  info = LAPACKE_sgeqrf (LAPACK_ROW_MAJOR, rows, cols, y, cols, tau);
+  if (info == 0)
+    info = LAPACKE_sorgqr (LAPACK_ROW_MAJOR, rows, cols, cols, y, cols, tau);
+  if (info != 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "latent layer: LAPACK's QR failed (info %d)", (int) info);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+single_threaded_blas (void)
+{
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+  /* OpenBLAS splits work between threads in ways that can change the
+   * order of float sums; one thread keeps the factors' bytes fixed. */
+  openblas_set_num_threads (1);
+#endif
+}
+
+TmLsa *
+tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
+{
+  g_autoptr(TmLsa) lsa = NULL;
+  g_autofree guint64 *t_start = NULL;
+  g_autofree guint32 *t_col = NULL;
+  g_autofree float *t_val = NULL;
+  g_autofree float *omega = NULL, *y = NULL, *z = NULL, *r = NULL;
+  g_autofree double *rd = NULL, *s = NULL, *ur = NULL, *wrt = NULL;
+  g_autofree float *urk = NULL, *wrk = NULL;
+  TmSparse at;
+  guint k, l;
+  lapack_int info;
+
+  if (a->n_rows == 0 || a->n_cols == 0 || a->row_start[a->n_rows] == 0 || o->rank == 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                   "latent layer: nothing to factorize (%u × %u, rank %u)", a->n_rows, a->n_cols, o->rank);
+      return NULL;
+    }
+  single_threaded_blas ();
+  l = MIN (o->rank + o->oversample, MIN (a->n_rows, a->n_cols));
+  k = MIN (o->rank, l);
+  transpose (a, &at, &t_start, &t_col, &t_val);
+
+  omega = g_new (float, (gsize) a->n_cols * l);
+  fill_gaussian (omega, (gsize) a->n_cols * l, o->seed);
+  y = g_new (float, (gsize) a->n_rows * l);
+  z = g_steal_pointer (&omega);        /* Ω is Z's first content */
+  tm_lsa_sparse_times (a, z, l, y, o->jobs);
+  if (!orthonormalize (y, a->n_rows, l, error))
+    return NULL;
+  for (guint i = 0; i < o->power_iterations; i++)
+    {
+      tm_lsa_sparse_times (&at, y, l, z, o->jobs);
+      if (!orthonormalize (z, a->n_cols, l, error))
+        return NULL;
+      tm_lsa_sparse_times (a, z, l, y, o->jobs);
+      if (!orthonormalize (y, a->n_rows, l, error))
+        return NULL;
+    }
+
+  /* Bᵀ = Aᵀ Q, then Bᵀ = Q₂ R. */
+  tm_lsa_sparse_times (&at, y, l, z, o->jobs);
+  {
+    g_autofree float *tau = g_new (float, l);
+
+    info = LAPACKE_sgeqrf (LAPACK_ROW_MAJOR, a->n_cols, l, z, l, tau);
+    r = g_new0 (float, (gsize) l * l);
+    for (guint i = 0; info == 0 && i < l; i++)
+      for (guint j = i; j < l; j++)
+        r[i * l + j] = z[(gsize) i * l + j];
+    if (info == 0)
+      info = LAPACKE_sorgqr (LAPACK_ROW_MAJOR, a->n_cols, l, l, z, l, tau);
+    if (info != 0)
+      {
+        g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "latent layer: LAPACK's QR failed (info %d)", (int) info);
+        return NULL;
+      }
+  }
+
+  /* R = Uᵣ S Wᵣᵀ, in double: l × l is small. */
+  rd = g_new (double, (gsize) l * l);
+  for (gsize i = 0; i < (gsize) l * l; i++)
+    rd[i] = r[i];
+  s = g_new (double, l);
+  ur = g_new (double, (gsize) l * l);
+  wrt = g_new (double, (gsize) l * l);
+  info = LAPACKE_dgesdd (LAPACK_ROW_MAJOR, 'A', l, l, rd, l, s, ur, l, wrt, l);
+  if (info != 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "latent layer: LAPACK's SVD failed (info %d)", (int) info);
+      return NULL;
+    }
+
+  /* Wᵣ's and Uᵣ's first k columns, as floats: l × k each.  Each pair of
+   * singular vectors gets one sign, the one that makes the largest
+   * entry of the term vector positive, so that factors compare across
+   * LAPACK versions. */
+  urk = g_new (float, (gsize) l * k);
+  wrk = g_new (float, (gsize) l * k);
+  for (guint i = 0; i < l; i++)
+    for (guint j = 0; j < k; j++)
+      {
+        urk[i * k + j] = (float) ur[i * l + j];
+        wrk[i * k + j] = (float) wrt[j * l + i];
+      }
+
+  lsa = g_new0 (TmLsa, 1);
+  lsa->rank = k;
+  lsa->n_rows = a->n_rows;
+  lsa->n_cols = a->n_cols;
+  lsa->sigma = g_new (double, k);
+  memcpy (lsa->sigma, s, k * sizeof (double));
+  lsa->u = g_new (float, (gsize) a->n_rows * k);
+  lsa->v = g_new (float, (gsize) a->n_cols * k);
+  /* U = Q Wᵣ (n × k), V = Q₂ Uᵣ (m × k). */
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, a->n_rows, k, l,
+               1.0f, y, l, wrk, k, 0.0f, lsa->u, k);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, a->n_cols, k, l,
+               1.0f, z, l, urk, k, 0.0f, lsa->v, k);
+  for (guint j = 0; j < k; j++)
+    {
+      float best = 0;
+      guint32 at_best = 0;
+
+      for (guint32 i = 0; i < a->n_cols; i++)
+        if (fabsf (lsa->v[(gsize) i * k + j]) > best)
+          best = fabsf (lsa->v[(gsize) i * k + j]), at_best = i;
+      if (lsa->v[(gsize) at_best * k + j] < 0)
+        {
+          for (guint32 i = 0; i < a->n_cols; i++)
+            lsa->v[(gsize) i * k + j] = -lsa->v[(gsize) i * k + j];
+          for (guint32 i = 0; i < a->n_rows; i++)
+            lsa->u[(gsize) i * k + j] = -lsa->u[(gsize) i * k + j];
+        }
+    }
+  return g_steal_pointer (&lsa);
+}
+
+/* ---- vectors ------------------------------------------------------------------------- */
+
+float
+tm_lsa_quantize (const float *v, guint k, gint8 *out)
+{
+  float max = 0, scale;
+
+  for (guint i = 0; i < k; i++)
+    max = MAX (max, fabsf (v[i]));
+  if (max == 0)
+    {
+      memset (out, 0, k);
+      return 0;
+    }
+  scale = max / 127.0f;
+  for (guint i = 0; i < k; i++)
+    out[i] = (gint8) lrintf (v[i] / scale);
+  return scale;
+}
+
+gint32
+tm_lsa_dot_i8 (const gint8 *a, const gint8 *b, guint k)
+{
+  gint32 s = 0;
+
+  for (guint i = 0; i < k; i++)
+    s += (gint32) a[i] * b[i];
+  return s;
+}
+
+void
+tm_lsa_score_all (const gint8 *q, float q_scale, const gint8 *docs, const float *scales,
+                  guint32 n, guint k, float *out)
+{
+  for (guint32 d = 0; d < n; d++)
+    out[d] = q_scale * scales[d] * (float) tm_lsa_dot_i8 (q, docs + (gsize) d * k, k);
+}
