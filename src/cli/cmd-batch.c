@@ -21,7 +21,7 @@ static char *opt_direction, *opt_top, *opt_min_score, *opt_model, *opt_weights;
 static char *opt_terms, *opt_shard, *opt_since, *opt_output, *opt_min_trl, *opt_html;
 static char *opt_decisions, *opt_strong;
 static char **opt_domains, **opt_regions, **opt_ips;
-static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected, opt_summary;
+static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected, opt_summary, opt_exhaustive;
 
 static GOptionEntry entries[] = {
   { "direction", 0, 0, G_OPTION_ARG_STRING, &opt_direction,
@@ -31,6 +31,8 @@ static GOptionEntry entries[] = {
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, N_("tfidf (default) or bm25"), "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep each query's N strongest terms; 0 keeps all (default " G_STRINGIFY (TM_DEFAULT_TERMS) ")", "N" },
+  { "exhaustive", 0, 0, G_OPTION_ARG_NONE, &opt_exhaustive,
+    N_("Score every target instead of pruning (the same results, slower)"), NULL },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only targets of this domain (repeatable)"), "DOMAIN" },
   { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, N_("Only targets whose region holds TEXT (repeatable)"), "TEXT" },
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, N_("Only targets of at least this TRL"), "N" },
@@ -423,6 +425,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   memset (&o, 0, sizeof o);
   if (!tm_cli_match_options ("batch", config, &o.match, opt_top, opt_terms, opt_min_score, opt_model, opt_weights))
     return TM_EXIT_USAGE;
+  o.match.exhaustive = opt_exhaustive;
   if (opt_min_trl != NULL)
     {
       gint64 v;

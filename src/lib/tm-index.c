@@ -919,6 +919,27 @@ _tm_posting_iter_next (TmPostingIter *it)
   return TRUE;
 }
 
+gboolean
+_tm_posting_iter_seek_block (TmPostingIter *it, const TmPostingList *list, guint32 block)
+{
+  TmIndexSkip skip;
+
+  if (it->bad)
+    return FALSE;
+  if (block == 0 || block >= list->n_skips || list->skips == NULL)
+    return iter_bad (it);
+  _tm_index_skip_decode (list->skips + (gsize) (block - 1) * TM_INDEX_SKIP_SIZE, &skip);
+  /* Forward only, inside the list, to a document of the library. */
+  if (skip.end > list->postings_len || list->postings + skip.end < it->p
+      || skip.last_doc >= it->n_docs || (gint64) skip.last_doc < it->doc
+      || (guint64) block * TM_POSTING_BLOCK >= list->df)
+    return iter_bad (it);
+  it->p = list->postings + skip.end;
+  it->doc = skip.last_doc;
+  it->left = list->df - block * TM_POSTING_BLOCK;
+  return TRUE;
+}
+
 /* ---- norms ------------------------------------------------------------------ */
 
 gboolean

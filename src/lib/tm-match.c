@@ -1,10 +1,39 @@
 /* tm-match.c — the scorer (see tm-match.h).
  *
- * Term at a time: for each kept query term, its postings in the target
- * library add into an accumulator array (one slot per document, owned by
- * the matcher and reset through the list of touched slots, so a query
- * costs what its postings cost, not what the library's size costs).  The
- * candidates then go through the filters into a bounded heap.
+ * Two ways to the same top K, chosen per query by lexical_top():
+ *
+ * Exhaustive, term at a time: for each kept query term, its postings in
+ * the target library add into an accumulator array (one slot per
+ * document, owned by the matcher and reset through the list of touched
+ * slots, so a query costs what its postings cost, not what the library's
+ * size costs).  The candidates then go through the filters into a
+ * bounded heap.  Every query can be run this way.
+ *
+ * Pruned (MaxScore, Turtle and Flood 1995, over windows of documents with
+ * the per-block bounds of block-max indexes, the shape of Lucene's
+ * MaxScoreBulkScorer): the index stores, per posting list and per block of
+ * TM_POSTING_BLOCK postings, the largest (1 + ln tf') / norm of its
+ * documents, so a term's share of any cosine is bounded by
+ * q.weight × idf × that / |q|.  The documents are taken in windows of
+ * WINDOW; in each, the terms are ordered by their bound there (the
+ * largest of the blocks that overlap it), and once the top K is full its
+ * worst score θ splits them: the weakest terms, whose bounds add up to
+ * less than θ, cannot bring a document in on their own, so only the
+ * others ("essential") are read in full, term at a time, into the
+ * window's accumulators.  Each document found is then looked up in the
+ * weak terms, strongest first, jumping over whole blocks with the skip
+ * entries, and dropped as soon as its score so far plus the bounds of the
+ * terms not yet looked at cannot reach θ.
+ *
+ * Exact: a document is dropped only when a bound of its score is below a
+ * score already in the top K (ties, broken by id, are never dropped; the
+ * bounds are floats rounded up, with a margin for the sums' rounding), and
+ * a document kept gets its score from its forward list, summed in query
+ * term order as the exhaustive run sums it, so both give the same results
+ * to the last bit (tests/unit/test-match compares them on thousands of
+ * queries).  It needs the stored norms and bounds, so it runs for TF-IDF
+ * with the weights the index was built with, a K, and no single-document
+ * restriction; anything else is exhaustive.
  */
 #include "config.h"
 
@@ -12,6 +41,7 @@
 #include <string.h>
 
 #include "tm-error.h"
+#include "tm-index-format.h"
 #include "tm-match.h"
 #include "tm-private.h"
 
@@ -48,6 +78,17 @@ struct _TmMatcher {
   double log_table[4][4][16];
   double table_weights[TM_N_IFIELDS];
   gboolean have_table;
+  /* The pruned run's working memory, grown to the longest query. */
+  struct _Cursor *cursors;
+  guint *order;                    /* cursors by bound in the window */
+  double *cum;                     /* their bounds added up */
+  double *contrib;                 /* per query term: its share of a document */
+  guint8 *has;                     /* per query term: the document holds it */
+  guint32 *slots;                  /* term number + 1 → query term, open addressing */
+  guint32 *slot_terms;
+  guint n_alloc, slot_mask;
+  double *wacc;                    /* the window's accumulators */
+  guint64 *wbits;                  /* the window's documents found */
 };
 
 void
@@ -98,6 +139,15 @@ tm_matcher_free (TmMatcher *m)
       g_free (m->norms[l]);
       g_free (m->stored_norms[l]);
     }
+  g_free (m->cursors);
+  g_free (m->order);
+  g_free (m->cum);
+  g_free (m->contrib);
+  g_free (m->has);
+  g_free (m->slots);
+  g_free (m->slot_terms);
+  g_free (m->wacc);
+  g_free (m->wbits);
   g_free (m);
 }
 
@@ -438,51 +488,59 @@ explain (TmMatcher *m, TmResults *results, guint n_used, TmLibrary target, doubl
 
 /* ---- running a query ------------------------------------------------------------ */
 
-static TmResults *
-run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
+/* Keeps @h if it is among the best @k so far: @heap is a min-heap (the
+ * worst on top) once it holds k hits.  TRUE when the heap is full, with
+ * the worst score kept in *worst. */
+static gboolean
+heap_offer (GArray *heap, guint k, const Hit *h, double *worst)
 {
-  g_autoptr(TmResults) results = g_new0 (TmResults, 1);
-  guint n = tm_index_get_n_docs (m->index, target);
-  guint n_used;
-  double qnorm = 0, avg = 1;
-  const double *norms = NULL;
-  double *acc;
-  GArray *heap;
-  guint k;
+  if (heap->len < k)
+    {
+      g_array_append_val (heap, *h);
+      if (heap->len == k)
+        for (guint j = k / 2; j-- > 0;)
+          sift_down ((Hit *) heap->data, heap->len, j);
+    }
+  else if (worse (&g_array_index (heap, Hit, 0), h))
+    {
+      g_array_index (heap, Hit, 0) = *h;
+      sift_down ((Hit *) heap->data, heap->len, 0);
+    }
+  if (heap->len < k)
+    return FALSE;
+  *worst = g_array_index (heap, Hit, 0).score;
+  return TRUE;
+}
 
-  results->target = target;
-  results->results = g_array_new (FALSE, FALSE, sizeof (TmResult));
-  results->strings = g_string_chunk_new (1024);
-  ensure_log_table (m);
-  results->n_query_terms = m->terms->len;
-  n_used = o->max_terms > 0 ? MIN (o->max_terms, m->terms->len) : m->terms->len;
-  results->n_used_terms = n_used;
-  if (n_used == 0 || n == 0)
-    return tm_index_check (m->index, error) ? g_steal_pointer (&results) : NULL;
+/* What the lexical scorers need of a query. */
+typedef struct {
+  TmLibrary target;
+  guint n_used;            /* the query terms kept */
+  double qnorm;            /* TF-IDF: |q| */
+  const double *norms;     /* TF-IDF: the documents' norms */
+  double avg;              /* BM25: the average weighted length */
+  guint k;                 /* G_MAXUINT: every document */
+} Lexical;
+
+/* The exhaustive scorer: the heap of the best K lexical hits. */
+static void
+lexical_exhaustive (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *heap)
+{
+  TmLibrary target = lx->target;
+  guint n = tm_index_get_n_docs (m->index, target);
+  gboolean bm25 = o->score.model == TM_MODEL_BM25;
+  double *acc, worst;
 
   if (m->acc[target] == NULL)
     m->acc[target] = g_new0 (double, n);
   acc = m->acc[target];
-  if (o->score.model == TM_MODEL_BM25)
-    avg = average_length (m, target);
-  else
-    {
-      norms = norms_for (m, target);
-      for (guint t = 0; t < n_used; t++)
-        {
-          double w = g_array_index (m->terms, QueryTerm, t).weight;
-          qnorm += w * w;
-        }
-      qnorm = sqrt (qnorm);
-    }
 
   /* Accumulate: the hot loop of batch.  TF-IDF computes what
    * term_score() does, q->weight * (log-tf × idf), inline. */
   g_array_set_size (m->touched, 0);
-  for (guint t = 0; t < n_used; t++)
+  for (guint t = 0; t < lx->n_used; t++)
     {
       const QueryTerm *q = &g_array_index (m->terms, QueryTerm, t);
-      gboolean bm25 = o->score.model == TM_MODEL_BM25;
       TmPostingIter it;
 
       _tm_posting_iter_init (&it, &q->list);
@@ -492,7 +550,7 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
           guint32 doc = (guint32) it.doc;
 
           if (bm25)
-            s = term_score (m, q, it.tf, &dw, bm25_norm_of (m, target, doc, avg));
+            s = term_score (m, q, it.tf, &dw, bm25_norm_of (m, target, doc, lx->avg));
           else
             s = q->weight * (log_tf_of (m, it.tf) * q->idf);
           if (acc[doc] == 0)
@@ -500,12 +558,10 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
           acc[doc] += s;
         }
       if (it.bad)
-        break;              /* recorded: tm_index_check() below fails */
+        break;              /* recorded: tm_index_check() fails */
     }
 
   /* Filter and keep the best K. */
-  k = o->top > 0 ? o->top : G_MAXUINT;
-  heap = g_array_new (FALSE, FALSE, sizeof (Hit));
   for (guint i = 0; i < m->touched->len; i++)
     {
       guint32 doc = g_array_index (m->touched, guint32, i);
@@ -514,10 +570,10 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
       acc[doc] = 0;
       if (o->only_doc != G_MAXUINT32 && doc != o->only_doc)
         continue;
-      if (o->score.model == TM_MODEL_TFIDF)
+      if (!bm25)
         {
-          double dnorm = norms ? norms[doc] : _tm_index_doc_norm (m->index, target, doc);
-          h.score = h.score / (qnorm * (dnorm > 0 ? dnorm : 1));
+          double dnorm = lx->norms ? lx->norms[doc] : _tm_index_doc_norm (m->index, target, doc);
+          h.score = h.score / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
           if (h.score > 1.0)
             h.score = 1.0;  /* rounding: a cosine is at most 1 */
         }
@@ -530,20 +586,423 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
         continue;
       if (o->exclude != NULL && o->exclude (target, m->source_doc, doc, o->exclude_data))
         continue;
-      if (heap->len < k)
+      heap_offer (heap, lx->k, &h, &worst);
+    }
+}
+
+/* ---- the pruned scorer (see the top) ------------------------------------------- */
+
+#define END_DOC G_MAXUINT32
+
+/* A bound's safety margin: the stored bounds are floats rounded up, the
+ * scores sums of doubles in another order; this covers the rounding of
+ * both with room to spare, and costs nothing measurable in pruning. */
+#define BOUND_SLACK (1 + 1e-6)
+
+/* Documents per window: the essential terms are chosen afresh in each,
+ * from the bounds of the blocks there, so that a common term whose bound
+ * is high in a few places only is read there and looked up elsewhere.
+ * 4096 accumulators and their bitmap stay in the first-level cache. */
+#define WINDOW 4096
+
+typedef struct _Cursor {
+  TmPostingIter it;
+  const QueryTerm *q;
+  guint t;                 /* the term's place in the query */
+  double scale;            /* q.weight × idf / |q|: a weight's share of the cosine */
+  double bound;            /* the largest share in the list, with the slack */
+  double wbound;           /* the largest share in the window */
+  guint32 df, n_skips, pos;/* pos: postings read so far */
+  guint32 wblock;          /* the first block not before the window */
+  guint32 doc;             /* the current document, END_DOC after the last */
+} Cursor;
+
+static inline void
+cursor_next (Cursor *c)
+{
+  if (_tm_posting_iter_next (&c->it))
+    {
+      c->pos++;
+      c->doc = (guint32) c->it.doc;
+    }
+  else
+    c->doc = END_DOC;
+}
+
+static inline void
+cursor_skip_at (const Cursor *c, guint32 b, TmIndexSkip *skip)
+{
+  _tm_index_skip_decode (c->q->list.skips + (gsize) b * TM_INDEX_SKIP_SIZE, skip);
+}
+
+/* Moves to the first document >= @target, jumping over the blocks that
+ * end before it.  An inconsistent skip entry ends the list, recorded as
+ * damage (they are checksummed: only a writer's bug or a crafted file
+ * gets there). */
+static void
+cursor_advance (Cursor *c, guint32 target)
+{
+  if (c->doc >= target)
+    return;
+  if (c->n_skips > 0)
+    {
+      guint32 b = c->pos > 0 ? (c->pos - 1) / TM_POSTING_BLOCK : 0;
+      guint32 j = b;
+      TmIndexSkip skip;
+
+      for (;;)
         {
-          g_array_append_val (heap, h);
-          if (heap->len == k)
-            for (guint j = k / 2; j-- > 0;)
-              sift_down ((Hit *) heap->data, heap->len, j);
+          if (j >= c->n_skips)
+            {
+              c->doc = END_DOC;
+              return;
+            }
+          cursor_skip_at (c, j, &skip);
+          if (skip.last_doc >= target)
+            break;
+          j++;
         }
-      else if (worse (&g_array_index (heap, Hit, 0), &h))
+      if (j > b)
         {
-          g_array_index (heap, Hit, 0) = h;
-          sift_down ((Hit *) heap->data, heap->len, 0);
+          if (!_tm_posting_iter_seek_block (&c->it, &c->q->list, j))
+            {
+              c->doc = END_DOC;
+              return;
+            }
+          c->pos = j * TM_POSTING_BLOCK;
         }
     }
+  do
+    cursor_next (c);
+  while (c->doc < target);
+}
+
+/* The bound of the cursor's share over the documents [@w0, @w1): the
+ * largest of the bounds of the blocks that overlap them; 0 when the list
+ * has nothing there. */
+static double
+cursor_window_bound (Cursor *c, guint32 w0, guint32 w1)
+{
+  TmIndexSkip skip, prev;
+  double bound = 0;
+
+  if (c->doc >= w1)
+    return 0;
+  if (c->n_skips == 0)
+    return c->bound;
+  /* The first block that ends at or after w0 (kept: windows only move
+   * forward). */
+  for (; c->wblock < c->n_skips; c->wblock++)
+    {
+      cursor_skip_at (c, c->wblock, &skip);
+      if (skip.last_doc >= w0)
+        break;
+    }
+  for (guint32 b = c->wblock; b < c->n_skips; b++)
+    {
+      if (b > 0)
+        {
+          cursor_skip_at (c, b - 1, &prev);
+          if (prev.last_doc + 1 >= w1)
+            break;
+        }
+      cursor_skip_at (c, b, &skip);
+      bound = MAX (bound, c->scale * skip.max_weight * BOUND_SLACK);
+      if (skip.last_doc >= w1)
+        break;
+    }
+  return MIN (bound, c->bound);
+}
+
+static void
+ensure_working_memory (TmMatcher *m, guint n)
+{
+  if (m->wacc == NULL)
+    {
+      m->wacc = g_new0 (double, WINDOW);
+      m->wbits = g_new0 (guint64, WINDOW / 64);
+    }
+  if (m->n_alloc >= n)
+    return;
+  m->n_alloc = MAX (n, 64);
+  m->cursors = g_renew (Cursor, m->cursors, m->n_alloc);
+  m->order = g_renew (guint, m->order, m->n_alloc);
+  m->cum = g_renew (double, m->cum, m->n_alloc);
+  m->contrib = g_renew (double, m->contrib, m->n_alloc);
+  g_free (m->has);
+  m->has = g_new0 (guint8, m->n_alloc);
+  for (m->slot_mask = 1; m->slot_mask < 2 * m->n_alloc; m->slot_mask *= 2)
+    ;
+  m->slot_mask--;
+  g_free (m->slots);
+  g_free (m->slot_terms);
+  m->slots = g_new0 (guint32, m->slot_mask + 1);
+  m->slot_terms = g_new0 (guint32, m->slot_mask + 1);
+}
+
+/* The query terms by term number, for exact_score(). */
+static void
+slots_fill (TmMatcher *m, guint n)
+{
+  memset (m->slots, 0, (m->slot_mask + 1) * sizeof *m->slots);
+  for (guint t = 0; t < n; t++)
+    {
+      guint32 term = g_array_index (m->terms, QueryTerm, t).list.term;
+      guint32 j = (term * 2654435761u) & m->slot_mask;
+
+      while (m->slots[j] != 0)
+        j = (j + 1) & m->slot_mask;
+      m->slots[j] = t + 1;
+      m->slot_terms[j] = term;
+    }
+}
+
+/* The raw score of @doc (before the norms) exactly as lexical_exhaustive()
+ * sums it: each query term's share, in query term order.  The shares come
+ * from the document's forward list, whose frequencies are the postings'.
+ * FALSE when that list is damaged (recorded). */
+static gboolean
+exact_score (TmMatcher *m, TmLibrary target, guint32 doc, guint n, double *score)
+{
+  TmForwardIter it;
+  double sum = 0;
+
+  if (!_tm_index_doc_terms (m->index, target, doc, &it))
+    return FALSE;
+  while (_tm_posting_iter_next (&it))
+    {
+      guint32 term = (guint32) it.doc;
+
+      for (guint32 j = (term * 2654435761u) & m->slot_mask; m->slots[j] != 0; j = (j + 1) & m->slot_mask)
+        if (m->slot_terms[j] == term)
+          {
+            const QueryTerm *q = &g_array_index (m->terms, QueryTerm, m->slots[j] - 1);
+
+            m->contrib[m->slots[j] - 1] = q->weight * (log_tf_of (m, it.tf) * q->idf);
+            m->has[m->slots[j] - 1] = 1;
+            break;
+          }
+    }
+  for (guint t = 0; t < n; t++)
+    if (m->has[t])
+      {
+        sum += m->contrib[t];
+        m->has[t] = 0;
+      }
+  *score = sum;
+  return !it.bad;
+}
+
+/* The pruned scorer: the same heap lexical_exhaustive() fills. */
+static void
+lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *heap)
+{
+  guint n = lx->n_used;
+  guint32 n_docs = tm_index_get_n_docs (m->index, lx->target);
+  Cursor *cur;
+  guint *ord;              /* the cursors by window bound, smallest first */
+  double *cum;             /* cum[i]: the window bounds of ord[0..i] added up */
+  double *wacc;
+  guint64 *wbits;
+  double theta = o->min_score, worst;
+  gboolean bad = FALSE;
+  guint32 w0 = 0;
+
+  ensure_working_memory (m, n);
+  slots_fill (m, n);
+  cur = m->cursors;
+  ord = m->order;
+  cum = m->cum;
+  wacc = m->wacc;
+  wbits = m->wbits;
+  for (guint t = 0; t < n; t++)
+    {
+      const QueryTerm *q = &g_array_index (m->terms, QueryTerm, t);
+      Cursor *c = &cur[t];
+
+      _tm_posting_iter_init (&c->it, &q->list);
+      c->q = q;
+      c->t = t;
+      c->scale = q->weight * q->idf / lx->qnorm;
+      c->bound = c->scale * q->list.max_weight * BOUND_SLACK;
+      c->df = q->list.df;
+      c->n_skips = q->list.n_skips;
+      c->pos = 0;
+      c->wblock = 0;
+      cursor_next (c);
+    }
+
+  while (w0 < n_docs && !bad)
+    {
+      guint32 w1, first = END_DOC;
+      guint e = 0;         /* ord[e..n-1] are the essential cursors */
+
+      /* The window starts at the first document any list still holds. */
+      for (guint i = 0; i < n; i++)
+        first = MIN (first, cur[i].doc);
+      if (first == END_DOC)
+        break;
+      w0 = MAX (w0, first);
+      w1 = w0 + MIN (WINDOW, n_docs - w0);
+
+      /* The window's bounds, in increasing order (insertion: a few dozen
+       * terms), and the essential ones. */
+      for (guint i = 0; i < n; i++)
+        {
+          guint j = i;
+
+          cur[i].wbound = cursor_window_bound (&cur[i], w0, w1);
+          while (j > 0 && cur[ord[j - 1]].wbound > cur[i].wbound)
+            {
+              ord[j] = ord[j - 1];
+              j--;
+            }
+          ord[j] = i;
+        }
+      for (guint i = 0; i < n; i++)
+        cum[i] = (i > 0 ? cum[i - 1] : 0) + cur[ord[i]].wbound;
+      while (e < n && cum[e] < theta)
+        e++;
+
+      /* The essential terms, term at a time, into the window. */
+      for (guint i = e; i < n; i++)
+        {
+          Cursor *c = &cur[ord[i]];
+
+          cursor_advance (c, w0);
+          while (c->doc < w1)
+            {
+              guint32 d = c->doc - w0;
+
+              wacc[d] += c->q->weight * (log_tf_of (m, c->it.tf) * c->q->idf);
+              wbits[d / 64] |= G_GUINT64_CONSTANT (1) << (d % 64);
+              cursor_next (c);
+            }
+        }
+
+      /* Each document found, in order: the other terms while they can
+       * still matter, then its exact score. */
+      for (guint32 word = 0; word < WINDOW / 64; word++)
+        while (wbits[word] != 0)
+          {
+            guint32 bit = (guint32) __builtin_ctzll (wbits[word]);
+            guint32 doc = w0 + word * 64 + bit;
+            double partial = wacc[word * 64 + bit], dnorm, inv;
+            gboolean pruned = FALSE;
+            Hit h;
+
+            wbits[word] &= wbits[word] - 1;
+            wacc[word * 64 + bit] = 0;
+            if (!passes (m, lx->target, doc, o))
+              continue;
+            dnorm = lx->norms[doc];
+            inv = 1 / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
+            for (guint i = e; i-- > 0;)
+              {
+                Cursor *c = &cur[ord[i]];
+
+                if (partial * inv * BOUND_SLACK + cum[i] < theta)
+                  {
+                    pruned = TRUE;
+                    break;
+                  }
+                cursor_advance (c, doc);
+                if (c->doc == doc)
+                  partial += c->q->weight * (log_tf_of (m, c->it.tf) * c->q->idf);
+              }
+            if (pruned || partial * inv * BOUND_SLACK < theta)
+              continue;
+            if (!exact_score (m, lx->target, doc, n, &h.score))
+              {
+                bad = TRUE;
+                break;
+              }
+            h.doc = doc;
+            h.score = h.score / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
+            if (h.score > 1.0)
+              h.score = 1.0;
+            if (h.score < o->min_score || h.score <= 0)
+              continue;
+            if (o->exclude != NULL && o->exclude (lx->target, m->source_doc, doc, o->exclude_data))
+              continue;
+            if (heap_offer (heap, lx->k, &h, &worst) && worst > theta)
+              theta = worst;
+          }
+      /* What a damaged list left behind. */
+      memset (wacc, 0, WINDOW * sizeof *wacc);
+      memset (wbits, 0, WINDOW / 64 * sizeof *wbits);
+      w0 = w1;
+      for (guint i = 0; i < n; i++)
+        bad |= cur[i].it.bad;
+    }
+  if (bad)
+    tm_index_check (m->index, NULL);
+}
+
+/* Whether lexical_pruned() can answer @o: it needs the stored norms and
+ * bounds (TF-IDF with the index's weights) and a K. */
+static gboolean
+can_prune (const TmMatcher *m, const TmMatchOptions *o, const Lexical *lx)
+{
+  return o->score.model == TM_MODEL_TFIDF && !o->exhaustive && o->top > 0
+    && o->only_doc == G_MAXUINT32 && lx->qnorm > 0
+    && same_weights (o->score.weights, tm_index_get_norm_weights (m->index));
+}
+
+/* The best K lexical hits, best first: the one place where the scorers
+ * are chosen.  A layer blended into the score (a semantic one, say)
+ * composes here: prune the lexical part with θ taken on the blend's
+ * lexical share, and score the layer on the lexical candidates plus its
+ * own nearest neighbours. */
+static GArray *
+lexical_top (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx)
+{
+  GArray *heap = g_array_new (FALSE, FALSE, sizeof (Hit));
+
+  if (can_prune (m, o, lx))
+    lexical_pruned (m, o, lx, heap);
+  else
+    lexical_exhaustive (m, o, lx, heap);
   g_array_sort (heap, compare_hits);
+  return heap;
+}
+
+static TmResults *
+run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
+{
+  g_autoptr(TmResults) results = g_new0 (TmResults, 1);
+  guint n = tm_index_get_n_docs (m->index, target);
+  Lexical lx;
+  GArray *heap;
+
+  memset (&lx, 0, sizeof lx);
+  lx.target = target;
+  lx.avg = 1;
+  results->target = target;
+  results->results = g_array_new (FALSE, FALSE, sizeof (TmResult));
+  results->strings = g_string_chunk_new (1024);
+  ensure_log_table (m);
+  results->n_query_terms = m->terms->len;
+  lx.n_used = o->max_terms > 0 ? MIN (o->max_terms, m->terms->len) : m->terms->len;
+  results->n_used_terms = lx.n_used;
+  if (lx.n_used == 0 || n == 0)
+    return tm_index_check (m->index, error) ? g_steal_pointer (&results) : NULL;
+
+  if (o->score.model == TM_MODEL_BM25)
+    lx.avg = average_length (m, target);
+  else
+    {
+      lx.norms = norms_for (m, target);
+      for (guint t = 0; t < lx.n_used; t++)
+        {
+          double w = g_array_index (m->terms, QueryTerm, t).weight;
+          lx.qnorm += w * w;
+        }
+      lx.qnorm = sqrt (lx.qnorm);
+    }
+  lx.k = o->top > 0 ? o->top : G_MAXUINT;
+
+  heap = lexical_top (m, o, &lx);
   for (guint i = 0; i < heap->len; i++)
     {
       TmResult r = { g_array_index (heap, Hit, i).doc, g_array_index (heap, Hit, i).score, NULL, NULL };
@@ -552,7 +1011,7 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
   g_array_unref (heap);
 
   if (o->explain)
-    explain (m, results, n_used, target, qnorm, norms, avg);
+    explain (m, results, lx.n_used, target, lx.qnorm, lx.norms, lx.avg);
   if (!tm_index_check (m->index, error))
     return NULL;
   return g_steal_pointer (&results);

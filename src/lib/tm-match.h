@@ -59,6 +59,9 @@ typedef struct {
    * runs the query; NULL keeps every pair. */
   gboolean (*exclude) (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer data);
   gpointer exclude_data;
+  /* Score every document that shares a term instead of pruning
+   * (tm-match.c): the same results, slower; for tests and measurements. */
+  gboolean exhaustive;
 } TmMatchOptions;
 
 void tm_match_options_init (TmMatchOptions *options);

@@ -239,6 +239,12 @@ void     _tm_posting_iter_init (TmPostingIter *iter, const TmPostingList *list);
  * or fewer entries than df, bytes after the last entry. */
 gboolean _tm_posting_iter_next (TmPostingIter *iter);
 
+/* Moves @iter, on @list, to the start of block @block (>= 1) of
+ * TM_POSTING_BLOCK postings, from the skip entry of the block before it:
+ * the next posting read is the block's first.  Only forward.  FALSE, the
+ * iterator bad and the damage recorded, when the entry is inconsistent. */
+gboolean _tm_posting_iter_seek_block (TmPostingIter *iter, const TmPostingList *list, guint32 block);
+
 /* A document's terms, from the forward lists: term numbers in increasing
  * order with their frequencies per field, as the postings have them. */
 typedef TmPostingIter TmForwardIter;

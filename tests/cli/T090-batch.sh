@@ -139,4 +139,11 @@ check "an interrupted batch leaves the previous output untouched" cmp "$TEST_TMP
 check "an interrupted batch leaves no temporary file" sh -c "! ls '$TEST_TMP'/keep.tsv.tmp.* 2>/dev/null | grep -q ."
 check "an interrupted batch says so" grep -q "interrupted" "$TEST_TMP/int.err"
 
+# Pruning changes nothing: every direction and K, to the last digit.
+for k in 1 3 10; do
+	"$TECHMATCH" batch -q -i "$idx" --top $k -o "$TEST_TMP/pruned.tsv"
+	"$TECHMATCH" batch -q -i "$idx" --top $k --exhaustive -o "$TEST_TMP/exhaustive.tsv"
+	check "batch --top $k: pruned and exhaustive agree" cmp "$TEST_TMP/pruned.tsv" "$TEST_TMP/exhaustive.tsv"
+done
+
 finish

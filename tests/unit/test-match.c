@@ -270,6 +270,161 @@ test_explain (void)
   CU_ASSERT_STRING_EQUAL (RESULT (r, 2)->missing->pdata[0], "gamma");
 }
 
+/* A word for rank @r of the vocabulary: letters only, so that words mode
+ * keeps it whole. */
+static void
+append_word (GString *s, guint r)
+{
+  g_string_append_c (s, ' ');
+  do
+    {
+      g_string_append_c (s, (char) ('a' + r % 26));
+      r /= 26;
+    }
+  while (r > 0);
+  g_string_append (s, "x");
+}
+
+/* @n words, drawn with Zipf-like frequencies from @vocab words: a few
+ * terms in most documents (lists of many blocks), most in a few. */
+static void
+append_words (GString *s, GRand *rand, guint n, guint vocab)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double u = g_rand_double (rand);
+
+      append_word (s, (guint) (pow (vocab, u * u)) - 1);
+    }
+}
+
+static void
+write_random_library (const char *path, const char *library, const char *element,
+                      const char *text_element, guint n, GRand *rand)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_string_printf (s, HEAD, library);
+  for (guint i = 0; i < n; i++)
+    {
+      /* Every seventh record repeats the one before: equal scores, so
+       * ties are broken by id in both runs. */
+      guint seed = i % 7 == 6 ? i - 1 : i;
+      GRand *r = g_rand_new_with_seed (seed * 2654435761u + (library[0] == 'd'));
+
+      g_string_append_printf (s, "<%s id='%c%05u'><title>", element, library[0] == 'd' ? 'D' : 'A', i);
+      append_words (s, r, 2 + g_rand_int_range (r, 0, 4), 3000);
+      g_string_append (s, "</title><domain>");
+      g_string_append (s, g_rand_int_range (r, 0, 3) == 0 ? "x" : "y");
+      g_string_append (s, "</domain><keywords><keyword>");
+      append_words (s, r, 1, 3000);
+      g_string_append_printf (s, "</keyword></keywords><%s>", text_element);
+      append_words (s, r, 10 + g_rand_int_range (r, 0, 60), 3000);
+      g_string_append_printf (s, "</%s></%s>\n", text_element, element);
+      g_rand_free (r);
+    }
+  g_string_append (s, "</corpus>\n");
+  g_file_set_contents (path, s->str, -1, NULL);
+  (void) rand;
+}
+
+static gboolean
+identical_results (const TmResults *a, const TmResults *b)
+{
+  if (a->results->len != b->results->len)
+    return FALSE;
+  for (guint i = 0; i < a->results->len; i++)
+    {
+      const TmResult *x = &g_array_index (a->results, TmResult, i);
+      const TmResult *y = &g_array_index (b->results, TmResult, i);
+
+      /* To the last bit. */
+      if (x->doc != y->doc || memcmp (&x->score, &y->score, sizeof x->score) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Leaves out one pair in five, as rejected pairs are. */
+static gboolean
+exclude_some (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer data)
+{
+  return (source_doc * 7 + target_doc) % 5 == 0;
+}
+
+/* The pruned scorer against the exhaustive one, every document of both
+ * libraries as a query, for several K, a threshold, a filter and
+ * excluded pairs: the same hits, the same scores to the last bit. */
+static void
+test_pruned_equals_exhaustive (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "prune", NULL);
+  g_autofree char *ach = g_build_filename (dir, "a.xml", NULL);
+  g_autofree char *dem = g_build_filename (dir, "d.xml", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "prune.idx", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) pidx = NULL;
+  g_autoptr(TmAnalyzer) pan = NULL;
+  g_autoptr(TmMatcher) m = NULL;
+  const char *paths[] = { dir, NULL };
+  const char *only_x[] = { "x", NULL };
+  GRand *rand = g_rand_new_with_seed (14);
+  TmIndexBuildOptions bo;
+  TmIndexBuildStats stats;
+  guint queries = 0, differ = 0, nonempty = 0;
+
+  g_mkdir_with_parents (dir, 0755);
+  write_random_library (ach, "achievement", "achievement", "abstract", 3000, rand);
+  write_random_library (dem, "demand", "demand", "description", 1200, rand);
+  memset (&bo, 0, sizeof bo);
+  tm_analyzer_options_init (&bo.analyzer);
+  bo.analyzer.mode = TM_MODE_WORDS;
+  bo.analyzer.synonyms = bo.analyzer.stopwords = bo.analyzer.stem = FALSE;
+  bo.jobs = 2;
+  CU_ASSERT_FATAL (tm_index_build (paths, path, &bo, &stats, &error));
+  pidx = tm_index_open (path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (pidx);
+  pan = tm_analyzer_new (tm_index_get_analyzer_options (pidx), &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (pan);
+  m = tm_matcher_new (pidx, pan);
+
+  for (int source = 0; source < TM_N_LIBRARIES; source++)
+    {
+      TmLibrary target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
+
+      for (guint32 doc = 0; doc < tm_index_get_n_docs (pidx, source); doc++)
+        {
+          static const guint tops[] = { 10, 1, 3, 50 };
+          TmMatchOptions o;
+          g_autoptr(TmResults) pruned = NULL;
+          g_autoptr(TmResults) full = NULL;
+
+          tm_match_options_init (&o);
+          o.top = tops[doc % G_N_ELEMENTS (tops)];
+          if (doc % 5 == 1)
+            o.min_score = 0.2;
+          if (doc % 11 == 2)
+            o.domains = only_x;
+          if (doc % 13 == 3)
+            o.max_terms = 0;
+          if (doc % 7 == 4)
+            o.exclude = exclude_some;
+          pruned = tm_matcher_run_doc (m, source, doc, target, &o, &error);
+          o.exhaustive = TRUE;
+          full = tm_matcher_run_doc (m, source, doc, target, &o, &error);
+          CU_ASSERT_PTR_NOT_NULL_FATAL (pruned);
+          CU_ASSERT_PTR_NOT_NULL_FATAL (full);
+          queries++;
+          nonempty += full->results->len > 0;
+          differ += !identical_results (pruned, full);
+        }
+    }
+  CU_ASSERT_EQUAL (differ, 0);
+  CU_ASSERT (queries >= 4000);
+  CU_ASSERT (nonempty > queries * 9 / 10);
+  g_rand_free (rand);
+}
+
 static void
 test_text_queries (void)
 {
@@ -521,5 +676,6 @@ main (void)
   CU_add_test (suite, "stored queries are analyzed queries", test_run_doc_is_run_record);
   CU_add_test (suite, "batch: threads, shards, cancel", test_batch);
   CU_add_test (suite, "hostile weights", test_hostile_weights);
+  CU_add_test (suite, "pruned equals exhaustive", test_pruned_equals_exhaustive);
   return tm_test_run ();
 }
