@@ -118,12 +118,12 @@ import (TmCli *cli, const char *index_path, const char *db_path, guint busy_ms, 
   g_autoptr(GPtrArray) xs = NULL;
   g_autoptr(GArray) lines = NULL;
   g_autofree char *contents = NULL;
+  g_autoptr(GError) local = NULL;
   gsize len;
 
-  if (!g_file_get_contents (opt_import, &contents, &len, error))
+  if (!g_file_get_contents (opt_import, &contents, &len, &local))
     {
-      (*error)->domain = TM_ERROR;
-      (*error)->code = TM_ERROR_IO;
+      g_set_error_literal (error, TM_ERROR, TM_ERROR_IO, local->message);
       return TM_EXIT_FAILURE;
     }
   xs = tm_import_parse (contents, len, opt_import, g_get_real_time () / G_USEC_PER_SEC,
@@ -149,14 +149,15 @@ import (TmCli *cli, const char *index_path, const char *db_path, guint busy_ms, 
   db = tm_decisions_open (db_path, TM_DECISIONS_WRITE, busy_ms, error);
   if (db == NULL)
     return TM_EXIT_FAILURE;
-  if (!tm_decisions_record (db, (TmDecision **) xs->pdata, xs->len, error))
+  g_clear_error (&local);
+  if (!tm_decisions_record (db, (TmDecision **) xs->pdata, xs->len, &local))
     {
-      const char *m = (*error)->message;
       guint k;
 
       /* "decision K: ..." names a row of the file. */
-      if (sscanf (m, "decision %u:", &k) == 1 && k >= 1 && k <= lines->len)
-        g_prefix_error (error, "%s:%u: ", opt_import, g_array_index (lines, guint, k - 1));
+      if (sscanf (local->message, "decision %u:", &k) == 1 && k >= 1 && k <= lines->len)
+        g_prefix_error (&local, "%s:%u: ", opt_import, g_array_index (lines, guint, k - 1));
+      g_propagate_error (error, g_steal_pointer (&local));
       return TM_EXIT_FAILURE;
     }
   return TM_EXIT_OK;
