@@ -102,7 +102,8 @@ for i in range(nsec):
         struct.pack_into('=I', data, 12, zlib.crc32(head) & 0xffffffff)
 open(sys.argv[2], 'wb').write(data)
 PY
-run timeout 10 strace -f -e trace=open,openat -o "$TEST_TMP/trace" "$TECHMATCH" match -i "$TEST_TMP/crafted.idx" --text '锂电池'
+# LeakSanitizer cannot run under ptrace: leaks are not what this checks.
+run env ASAN_OPTIONS=detect_leaks=0 timeout 10 strace -f -e trace=open,openat -o "$TEST_TMP/trace" "$TECHMATCH" match -i "$TEST_TMP/crafted.idx" --text '锂电池'
 check "an index naming word-list files is refused (4)" expect_status 4
 check "an index naming word-list files: the message says rebuild" grep -q "names a word-list file.*rebuild" "$TEST_TMP/err"
 check "an index naming word-list files: neither is opened" sh -c "! grep -q -e /dev/zero -e /etc/shadow '$TEST_TMP/trace'"
@@ -213,7 +214,12 @@ size_kb=$(( $(wc -c <"$TEST_TMP/prev.tsv") / 1024 ))
 /usr/bin/time -f '%M' -o "$TEST_TMP/mem" "$TECHMATCH" batch -q -i "$idx" --direction d2a --top 1 --since "$TEST_TMP/prev.tsv" >/dev/null 2>"$TEST_TMP/err"
 status=$?
 check "--since with a $size_kb KB file works" expect_status 0
-check "--since with a $size_kb KB file: memory $(tail -1 "$TEST_TMP/mem") KB is under twice the file" test "$(tail -1 "$TEST_TMP/mem")" -lt $((size_kb * 2))
+# AddressSanitizer's shadow memory and quarantine make the figure meaningless.
+if ldd "$TECHMATCH" 2>/dev/null | grep -q libasan; then
+	echo "# skipped the memory bound of --since: a sanitizer build"
+else
+	check "--since with a $size_kb KB file: memory $(tail -1 "$TEST_TMP/mem") KB is under twice the file" test "$(tail -1 "$TEST_TMP/mem")" -lt $((size_kb * 2))
+fi
 "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 -o "$TEST_TMP/full.tsv"
 head -c -7 "$TEST_TMP/full.tsv" >"$TEST_TMP/cut.tsv"
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/cut.tsv"

@@ -159,7 +159,7 @@ test_since (void)
   CU_ASSERT_FALSE (tm_since_lookup (since, "a2d", "D-1", "A-7", &rank));
   /* A NUL inside is not text; a last line without its newline was cut short. */
   CU_ASSERT_PTR_NULL (tm_since_parse ("d2a\0\n", 5, "since.tsv", NULL));
-  CU_ASSERT_PTR_NULL (tm_since_parse ("d2a\tD-1\t1\tA-7\t0.5", 20, "since.tsv", NULL));
+  CU_ASSERT_PTR_NULL (tm_since_parse ("d2a\tD-1\t1\tA-7\t0.5", strlen ("d2a\tD-1\t1\tA-7\t0.5"), "since.tsv", NULL));
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GError) e = NULL;
