@@ -15,6 +15,10 @@
  *   script         each judged demand as text, simplified and converted to
  *                  traditional by OpenCC's tool: the mean overlap of the
  *                  two top-10 lists
+ *   ti, kw         short queries, what a technology manager types: nDCG@10
+ *                  on the same judgments when the query is the judged
+ *                  demand's title alone (ti) or its keywords alone, joined
+ *                  by spaces (kw), run as text
  *
  * Then one row per peer, the engines a user might pick instead (SQLite
  * FTS5, Xapian, scikit-learn; tests/eval/peers.py, run with --peers):
@@ -175,11 +179,41 @@ compare_int_desc (gconstpointer a, gconstpointer b)
   return *(const int *) b - *(const int *) a;
 }
 
+/* One row: how the indexes are built and the queries run.  Today's rows
+ * vary the first three; a variant (a query-time or index-time option on
+ * top of a configuration) says so in @variant, which ends its label, and
+ * sets its fields in config_index_options() and config_match_options(). */
 typedef struct {
   TmAnalyzerMode mode;
   gboolean synonyms;
   TmModel model;
+  const char *variant;  /* static, or NULL for today's rows */
 } Config;
+
+static void
+config_index_options (const Config *c, TmIndexBuildOptions *o)
+{
+  o->analyzer.mode = c->mode;
+  o->analyzer.synonyms = c->synonyms;
+}
+
+static void
+config_match_options (const Config *c, TmMatchOptions *o)
+{
+  o->score.model = c->model;
+}
+
+static Config *
+config_new (TmModel model, TmAnalyzerMode mode, gboolean synonyms, const char *variant)
+{
+  Config *c = g_new0 (Config, 1);
+
+  c->model = model;
+  c->mode = mode;
+  c->synonyms = synonyms;
+  c->variant = variant;
+  return c;
+}
 
 static TmIndex *
 build (const char *corpus, const char *path, const Config *c, TmAnalyzer **analyzer)
@@ -192,8 +226,7 @@ build (const char *corpus, const char *path, const Config *c, TmAnalyzer **analy
 
   memset (&o, 0, sizeof o);
   tm_analyzer_options_init (&o.analyzer);
-  o.analyzer.mode = c->mode;
-  o.analyzer.synonyms = c->synonyms;
+  config_index_options (c, &o);
   if (!tm_index_build (paths, path, &o, &stats, &error)
       || (idx = tm_index_open (path, &error)) == NULL
       || (*analyzer = tm_analyzer_new (tm_index_get_analyzer_options (idx), &error)) == NULL)
@@ -202,6 +235,17 @@ build (const char *corpus, const char *path, const Config *c, TmAnalyzer **analy
       exit (1);
     }
   return idx;
+}
+
+/* The demand's keywords alone, as a manager types them. */
+static char *
+demand_keywords (const TmRecord *r)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < r->keywords->len; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? " " : "", (const char *) r->keywords->pdata[i]);
+  return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
 /* The demand's text, for the script test. */
@@ -241,13 +285,13 @@ to_traditional (GPtrArray *texts, const char *tmp)
 
 /* One row of the table: sums, divided when printed. */
 typedef struct {
-  double ndcg, p5, mrr, r1, cat, disc, overlap;
-  guint n_judged, n_known, n_cat, n_overlap;
+  double ndcg, p5, mrr, r1, cat, disc, overlap, ndcg_title, ndcg_kw;
+  guint n_judged, n_known, n_cat, n_overlap, n_title, n_kw;
 } Row;
 
-/* nDCG@10 and P@5 of one judged demand's ranking. */
-static void
-score_judged (const Judgments *j, const char *demand, GPtrArray *ids, Row *row)
+/* nDCG@10 of one judged demand's ranking; @p5 (if not NULL) gets its P@5. */
+static double
+ndcg_at_10 (const Judgments *j, const char *demand, GPtrArray *ids, double *p5)
 {
   g_autoptr(GArray) ideal = g_array_new (FALSE, FALSE, sizeof (int));
   GHashTableIter it;
@@ -273,9 +317,28 @@ score_judged (const Judgments *j, const char *demand, GPtrArray *ids, Row *row)
   g_array_sort (ideal, compare_int_desc);
   for (guint i = 0; i < MIN (10u, ideal->len); i++)
     idcg += (pow (2, g_array_index (ideal, int, i)) - 1) / log2 (i + 2.0);
-  row->ndcg += idcg > 0 ? dcg / idcg : 0;
-  row->p5 += hits5 / 5.0;
+  if (p5 != NULL)
+    *p5 = hits5 / 5.0;
+  return idcg > 0 ? dcg / idcg : 0;
+}
+
+/* nDCG@10 and P@5 of one judged demand's full query. */
+static void
+score_judged (const Judgments *j, const char *demand, GPtrArray *ids, Row *row)
+{
+  double p5;
+
+  row->ndcg += ndcg_at_10 (j, demand, ids, &p5);
+  row->p5 += p5;
   row->n_judged++;
+}
+
+/* nDCG@10 of a short query (the demand's title or its keywords alone). */
+static void
+score_short (const Judgments *j, const char *demand, GPtrArray *ids, double *sum, guint *n)
+{
+  *sum += ndcg_at_10 (j, demand, ids, NULL);
+  (*n)++;
 }
 
 /* MRR@10 and R@1 of a known-item query. */
@@ -329,23 +392,34 @@ score_overlap (GPtrArray *a, GPtrArray *b, Row *row)
   row->n_overlap++;
 }
 
+#define TABLE_HEADER_FORMAT "%-36s %8s %6s %8s %6s %7s %7s %7s %7s %7s\n"
+
+static void
+print_header (void)
+{
+  printf (TABLE_HEADER_FORMAT, "configuration", "nDCG@10", "P@5", "MRR@10", "R@1", "cat@10",
+          "disc@10", "script", "ti", "kw");
+}
+
 static void
 print_row (const char *label, const Row *row)
 {
-  char c[5][16];
-  double v[5] = { row->mrr / MAX (row->n_known, 1), row->r1 / MAX (row->n_known, 1),
+  char c[7][16];
+  double v[7] = { row->mrr / MAX (row->n_known, 1), row->r1 / MAX (row->n_known, 1),
                   row->cat / MAX (row->n_cat, 1), row->disc / MAX (row->n_cat, 1),
-                  row->overlap / MAX (row->n_overlap, 1) };
-  guint n[5] = { row->n_known, row->n_known, row->n_cat, row->n_cat, row->n_overlap };
+                  row->overlap / MAX (row->n_overlap, 1), row->ndcg_title / MAX (row->n_title, 1),
+                  row->ndcg_kw / MAX (row->n_kw, 1) };
+  guint n[7] = { row->n_known, row->n_known, row->n_cat, row->n_cat, row->n_overlap,
+                 row->n_title, row->n_kw };
 
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < 7; i++)
     if (n[i] > 0)
       g_snprintf (c[i], sizeof c[i], "%.4f", v[i]);
     else
       g_strlcpy (c[i], "-", sizeof c[i]);
-  printf ("%-34s %8.4f %6.4f %8s %6s %7s %7s %7s\n", label,
+  printf ("%-36s %8.4f %6.4f %8s %6s %7s %7s %7s %7s %7s\n", label,
           row->ndcg / MAX (row->n_judged, 1), row->p5 / MAX (row->n_judged, 1),
-          c[0], c[1], c[2], c[3], c[4]);
+          c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
   fflush (stdout);
 }
 
@@ -355,13 +429,15 @@ typedef struct {
   Judgments j;
   GPtrArray *judged;     /* ids of the judged demands found in the corpus */
   GPtrArray *texts;      /* their text, simplified */
+  GPtrArray *titles;     /* their titles alone (the ti column) */
+  GPtrArray *kws;        /* their keywords alone, joined by spaces, or "" (kw) */
   char **trad;           /* the same, traditional (OpenCC), or NULL */
   GPtrArray *papers;     /* CSL */
   GHashTable *by_id;     /* paper id → Paper */
   guint n_known;         /* known-item queries: the first n_known papers */
   GPtrArray *cat;        /* Paper *: the category queries */
   char *corpus, *csl_dir, *tmp;
-  char *q_judged, *q_trad, *q_known, *q_cat; /* the same, for peers.py */
+  char *q_judged, *q_trad, *q_known, *q_cat, *q_title, *q_kw; /* the same, for peers.py */
 } Tasks;
 
 static char *
@@ -413,10 +489,29 @@ run_techmatch (Tasks *t, const Config *c, const TmMatchOptions *o, Row *row)
 
           g_ptr_array_add (t->judged, g_strdup (demand));
           g_ptr_array_add (t->texts, demand_text (r));
+          g_ptr_array_add (t->titles, g_strdup (r->title));
+          g_ptr_array_add (t->kws, demand_keywords (r));
         }
       res = tm_matcher_run_doc (m, TM_LIBRARY_DEMAND, doc, TM_LIBRARY_ACHIEVEMENT, o, NULL);
       ids = ids_of (idx, TM_LIBRARY_ACHIEVEMENT, res);
       score_judged (&t->j, demand, ids, row);
+    }
+
+  /* Short queries: each judged demand's title alone, its keywords alone. */
+  for (guint d = 0; d < t->judged->len; d++)
+    {
+      const char *kw = t->kws->pdata[d];
+      g_autoptr(TmResults) a = tm_matcher_run_text (m, t->titles->pdata[d], -1, TM_LIBRARY_ACHIEVEMENT, o, NULL);
+      g_autoptr(GPtrArray) ia = ids_of (idx, TM_LIBRARY_ACHIEVEMENT, a);
+
+      score_short (&t->j, t->judged->pdata[d], ia, &row->ndcg_title, &row->n_title);
+      if (kw[0] != '\0')
+        {
+          g_autoptr(TmResults) b = tm_matcher_run_text (m, kw, -1, TM_LIBRARY_ACHIEVEMENT, o, NULL);
+          g_autoptr(GPtrArray) ib = ids_of (idx, TM_LIBRARY_ACHIEVEMENT, b);
+
+          score_short (&t->j, t->judged->pdata[d], ib, &row->ndcg_kw, &row->n_kw);
+        }
     }
 
   /* Script invariance: the same demands as text, both scripts. */
@@ -583,6 +678,8 @@ write_peer_queries (Tasks *t)
   t->q_judged = write_queries (t, "judged.tsv", t->judged, (char **) t->texts->pdata, t->texts->len);
   if (t->trad != NULL)
     t->q_trad = write_queries (t, "judged-t.tsv", t->judged, t->trad, t->texts->len);
+  t->q_title = write_queries (t, "judged-title.tsv", t->judged, (char **) t->titles->pdata, t->titles->len);
+  t->q_kw = write_queries (t, "judged-kw.tsv", t->judged, (char **) t->kws->pdata, t->kws->len);
   for (guint i = 0; i < t->n_known; i++)
     {
       const Paper *p = t->papers->pdata[i];
@@ -630,6 +727,24 @@ run_peer (const Tasks *t, const char *engine, Row *row, char **why)
     return FALSE;
   for (guint d = 0; d < t->judged->len; d++)
     score_judged (&t->j, t->judged->pdata[d], results_for (simplified, t->judged->pdata[d]), row);
+
+  /* The short queries, as techmatch's (a demand without keywords has no
+   * kw query). */
+  {
+    g_autoptr(GHashTable) titles = peer_search (t, engine, idx, t->q_title, "10", why);
+    g_autoptr(GHashTable) kws = titles != NULL ? peer_search (t, engine, idx, t->q_kw, "10", why) : NULL;
+
+    if (kws == NULL)
+      return FALSE;
+    for (guint d = 0; d < t->judged->len; d++)
+      {
+        const char *demand = t->judged->pdata[d];
+
+        score_short (&t->j, demand, results_for (titles, demand), &row->ndcg_title, &row->n_title);
+        if (((const char *) t->kws->pdata[d])[0] != '\0')
+          score_short (&t->j, demand, results_for (kws, demand), &row->ndcg_kw, &row->n_kw);
+      }
+  }
 
   if (t->q_trad != NULL)
     {
@@ -705,6 +820,8 @@ main (int argc, char **argv)
   t.csl_dir = g_build_filename (t.tmp, "csl", NULL);
   t.judged = g_ptr_array_new_with_free_func (g_free);
   t.texts = g_ptr_array_new_with_free_func (g_free);
+  t.titles = g_ptr_array_new_with_free_func (g_free);
+  t.kws = g_ptr_array_new_with_free_func (g_free);
   t.by_id = g_hash_table_new (g_str_hash, g_str_equal);
   t.cat = g_ptr_array_new ();
   {
@@ -743,30 +860,23 @@ main (int argc, char **argv)
   for (int model = 0; model < 2; model++)
     for (int mode = 0; mode < 3; mode++)
       for (int syn = 1; syn >= 0; syn--)
-        {
-          Config *c = g_new (Config, 1);
-          c->model = (TmModel) model;
-          c->mode = (TmAnalyzerMode) mode;
-          c->synonyms = syn;
-          if (!quick || (mode == (int) DEFAULT_MODE && syn))
-            g_ptr_array_add (configs, c);
-          else
-            g_free (c);
-        }
+        if (!quick || (mode == (int) DEFAULT_MODE && syn))
+          g_ptr_array_add (configs, config_new ((TmModel) model, (TmAnalyzerMode) mode, syn, NULL));
+  /* The variants, on top of the default configuration. */
 
-  printf ("%-34s %8s %6s %8s %6s %7s %7s %7s\n", "configuration", "nDCG@10", "P@5",
-          "MRR@10", "R@1", "cat@10", "disc@10", "script");
+  print_header ();
   for (guint ci = 0; ci < configs->len; ci++)
     {
       const Config *c = configs->pdata[ci];
-      g_autofree char *label = g_strdup_printf ("techmatch %s %s%s", tm_model_name (c->model),
-                                                tm_analyzer_mode_name (c->mode), c->synonyms ? " +syn" : "");
+      g_autofree char *label = g_strdup_printf ("techmatch %s %s%s%s%s", tm_model_name (c->model),
+                                                tm_analyzer_mode_name (c->mode), c->synonyms ? " +syn" : "",
+                                                c->variant ? " " : "", c->variant ? c->variant : "");
       TmMatchOptions o;
       Row row;
 
       memset (&row, 0, sizeof row);
       tm_match_options_init (&o);
-      o.score.model = c->model;
+      config_match_options (c, &o);
       o.top = 10;
       if (opt_terms >= 0)
         o.max_terms = (guint) opt_terms;
