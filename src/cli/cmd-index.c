@@ -18,6 +18,7 @@ static char *opt_mode;
 static gboolean opt_no_synonyms, opt_no_stopwords, opt_no_stem;
 static char **opt_lexicons, **opt_synonyms, **opt_stopwords;
 static gboolean opt_quiet;
+static int opt_memory;
 
 static GOptionEntry entries[] = {
   { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
@@ -29,6 +30,9 @@ static GOptionEntry entries[] = {
   { "lexicon", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_lexicons, N_("Add the words of FILE (repeatable)"), "FILE" },
   { "synonyms", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_synonyms, N_("Add the synonym groups of FILE (repeatable)"), "FILE" },
   { "stopwords", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_stopwords, N_("Add the stopwords of FILE (repeatable)"), "FILE" },
+  { "memory", 0, 0, G_OPTION_ARG_INT, &opt_memory,
+    N_("Hold at most MB megabytes of postings in memory, spilling the rest to temporary files beside the index (default 64)"),
+    "MB" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("Print nothing but problems"), NULL },
   { NULL }
 };
@@ -69,6 +73,12 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
       fprintf (stderr, _("techmatch index: no corpus given\nTry 'techmatch index --help'.\n"));
       return TM_EXIT_USAGE;
     }
+  /* 2^20 MB: a terabyte, far past any machine this runs on. */
+  if (opt_memory < 0 || opt_memory > (1 << 20))
+    {
+      fprintf (stderr, _("techmatch index: --memory takes a number of megabytes, 0 (the default) to %d\n"), 1 << 20);
+      return TM_EXIT_USAGE;
+    }
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
 
@@ -93,6 +103,7 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
   options.analyzer.stopword_files = (const char * const *) stopwords;
   options.jobs = cli->jobs;
   options.skip_bad = opt_skip_bad;
+  options.memory = (guint64) opt_memory << 20;
   options.problem_func = tm_cli_print_problem;
 
   path = cli->index_path;

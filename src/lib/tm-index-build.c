@@ -63,11 +63,15 @@
  *
  * Building, in phases (tm_index_build() calls them in order):
  *   collect   records are read (build_collect) and sorted by id;
- *   analyze   slices of them are analyzed by worker threads, each into
- *             postings of its own (build_analyze);
+ *   analyze   batches of them, in id order, are analyzed in slices by
+ *             worker threads, each into postings of its own
+ *             (build_analyze);
  *   join      the slices are joined term by term, only the first delta
- *             of each slice re-encoded (build_join_slice), and the terms
- *             sorted into the dictionary (build_dictionary);
+ *             of each slice re-encoded (build_join_slice); past the
+ *             memory budget the postings so far are spilled, sorted, to a
+ *             run (build_spill); at the end the runs are merged the same
+ *             way (build_merge), or without runs the terms sorted, into
+ *             the dictionary (build_dictionary);
  *   norms     norms, score bounds and skip entries, and forward lists,
  *             from the joined postings (build_norms, build_bounds);
  *   layout    the document tables, the sections by kind, the block
@@ -462,6 +466,7 @@ analyze_slice (gpointer data)
 typedef struct {
   const char *text;
   GByteArray *postings[TM_N_LIBRARIES];
+  guint32 first_doc[TM_N_LIBRARIES];
   guint32 last_doc[TM_N_LIBRARIES];
   guint32 df[TM_N_LIBRARIES];
 } Term;
@@ -479,8 +484,8 @@ term_free (gpointer p)
 
 /* Appends a slice's postings for one term: the first delta, relative to
  * "before document 0" in the slice, is re-encoded relative to the last
- * document already there. */
-static void
+ * document already there.  Returns the bytes added. */
+static gsize
 join_postings (Term *t, TmLibrary l, const SliceTerm *s)
 {
   const guint8 *p = s->postings->data;
@@ -490,15 +495,17 @@ join_postings (Term *t, TmLibrary l, const SliceTerm *s)
   if (t->postings[l] == NULL)
     {
       t->postings[l] = g_byte_array_ref (s->postings);
+      t->first_doc[l] = s->first_doc;
       t->last_doc[l] = s->last_doc;
       t->df[l] = s->df;
-      return;
+      return s->postings->len;
     }
   _tm_varint_get (&p, end, &first);
   _tm_varint_put (t->postings[l], (guint64) s->first_doc - t->last_doc[l]);
   g_byte_array_append (t->postings[l], p, (guint) (end - p));
   t->last_doc[l] = s->last_doc;
   t->df[l] += s->df;
+  return s->postings->len;
 }
 
 static int
@@ -835,6 +842,273 @@ remove_stale_temporaries (const char *path)
       }
 }
 
+/* ---- runs: postings spilled to temporary files -------------------------- */
+
+/* A run holds the postings the build had in memory when they passed the
+ * budget (TmIndexBuildOptions.memory), term by term in byte order:
+ *   varint  the length of the term's text (0 ends the run), the text
+ *   for each library:
+ *     varint  df (0: the term has no posting there in this run)
+ *     varint  first document, varint last document, varint length,
+ *             then the postings, the first delta from "before document 0"
+ * Runs are written in document order (every document of a run comes
+ * after those of the runs before it), so that merging them is joining
+ * each term's lists end to end, as slices are joined.  The file,
+ * PATH.tmp.PID.run-N, is unlinked as soon as it is open: whatever ends
+ * the build (success, an error, a kill), nothing of it stays behind. */
+typedef struct {
+  int fd;
+  char *name;                    /* for messages */
+  guint64 size;
+  /* Reading. */
+  guint8 *buf;
+  gsize pos, len;
+  guint64 offset;                /* of buf[len] in the file */
+  GByteArray *text;              /* the current term, NUL-terminated */
+  gboolean done;
+  guint32 df[TM_N_LIBRARIES];
+  guint32 first_doc[TM_N_LIBRARIES];
+  guint32 last_doc[TM_N_LIBRARIES];
+  GByteArray *postings[TM_N_LIBRARIES];
+} Run;
+
+/* Read from a run this much at a time. */
+#define RUN_BUFFER (256u << 10)
+
+static void
+run_free (gpointer p)
+{
+  Run *run = p;
+
+  if (run->fd >= 0)
+    close (run->fd);
+  g_free (run->name);
+  g_free (run->buf);
+  if (run->text != NULL)
+    g_byte_array_unref (run->text);
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    if (run->postings[l] != NULL)
+      g_byte_array_unref (run->postings[l]);
+  g_free (run);
+}
+
+static Run *
+run_create (const char *path, guint n, GError **error)
+{
+  Run *run = g_new0 (Run, 1);
+
+  run->name = g_strdup_printf ("%s.tmp.%d.run-%u", path, (int) getpid (), n);
+  run->fd = open (run->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (run->fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: cannot create a temporary file of the build: %s"),
+                   run->name, g_strerror (saved));
+      run_free (run);
+      return NULL;
+    }
+  unlink (run->name);
+  return run;
+}
+
+static gboolean
+run_flush (Run *run, GByteArray *out, GError **error)
+{
+  if (!write_all (run->fd, out->data, out->len, run->name, error))
+    {
+      g_prefix_error (error, _("spilling postings to a temporary file: "));
+      return FALSE;
+    }
+  run->size += out->len;
+  g_byte_array_set_size (out, 0);
+  return TRUE;
+}
+
+/* Writes the terms of @terms (Term *) in byte order to a new run. */
+static Run *
+run_write (GHashTable *terms, const char *path, guint n, GError **error)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (g_hash_table_size (terms));
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (RUN_BUFFER + 4096);
+  GHashTableIter iter;
+  gpointer value;
+  Run *run;
+
+  g_hash_table_iter_init (&iter, terms);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sorted, value);
+  g_ptr_array_sort (sorted, compare_terms);
+  run = run_create (path, n, error);
+  if (run == NULL)
+    return NULL;
+  for (guint i = 0; i <= sorted->len; i++)
+    {
+      const Term *t = i < sorted->len ? sorted->pdata[i] : NULL;
+      gsize len = t != NULL ? strlen (t->text) : 0;
+
+      _tm_varint_put (out, len);
+      if (t == NULL)
+        break;
+      g_byte_array_append (out, (const guint8 *) t->text, (guint) len);
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        {
+          _tm_varint_put (out, t->postings[l] != NULL ? t->df[l] : 0);
+          if (t->postings[l] == NULL)
+            continue;
+          _tm_varint_put (out, t->first_doc[l]);
+          _tm_varint_put (out, t->last_doc[l]);
+          _tm_varint_put (out, t->postings[l]->len);
+          if (out->len + t->postings[l]->len > RUN_BUFFER && !run_flush (run, out, error))
+            goto fail;
+          if (t->postings[l]->len >= RUN_BUFFER)
+            {
+              if (!write_all (run->fd, t->postings[l]->data, t->postings[l]->len, run->name, error))
+                {
+                  g_prefix_error (error, _("spilling postings to a temporary file: "));
+                  goto fail;
+                }
+              run->size += t->postings[l]->len;
+            }
+          else
+            g_byte_array_append (out, t->postings[l]->data, t->postings[l]->len);
+        }
+      if (out->len >= RUN_BUFFER && !run_flush (run, out, error))
+        goto fail;
+    }
+  if (!run_flush (run, out, error))
+    goto fail;
+  return run;
+
+fail:
+  run_free (run);
+  return NULL;
+}
+
+/* Reading a run back: @n bytes into @dst (NULL: skipped). */
+static gboolean
+run_read (Run *run, void *dst, gsize n, GError **error)
+{
+  guint8 *d = dst;
+
+  while (n > 0)
+    {
+      gsize take;
+
+      if (run->pos == run->len)
+        {
+          ssize_t got;
+
+          if (run->offset >= run->size)
+            goto truncated;
+          got = pread (run->fd, run->buf, MIN (RUN_BUFFER, run->size - run->offset), (off_t) run->offset);
+          if (got < 0 && errno == EINTR)
+            continue;
+          if (got < 0)
+            {
+              int saved = errno;
+              g_set_error (error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: %s"),
+                           run->name, g_strerror (saved));
+              return FALSE;
+            }
+          if (got == 0)
+            goto truncated;
+          run->pos = 0;
+          run->len = (gsize) got;
+          run->offset += (guint64) got;
+        }
+      take = MIN (n, run->len - run->pos);
+      memcpy (d, run->buf + run->pos, take);
+      d += take;
+      run->pos += take;
+      n -= take;
+    }
+  return TRUE;
+
+truncated:
+  g_set_error (error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: it ends early"), run->name);
+  return FALSE;
+}
+
+static gboolean
+run_varint (Run *run, guint64 *v, GError **error)
+{
+  guint64 r = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      guint8 byte;
+
+      if (run->pos < run->len)
+        byte = run->buf[run->pos++];
+      else if (!run_read (run, &byte, 1, error))
+        return FALSE;
+      r |= (guint64) (byte & 0x7F) << shift;
+      if (!(byte & 0x80))
+        {
+          *v = r;
+          return TRUE;
+        }
+    }
+  g_set_error (error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: damaged"), run->name);
+  return FALSE;
+}
+
+/* The run's next term into run->text and run->postings; run->done at
+ * the end. */
+static gboolean
+run_next (Run *run, GError **error)
+{
+  guint64 len;
+
+  if (run->buf == NULL)
+    {
+      run->buf = g_malloc (RUN_BUFFER);
+      run->text = g_byte_array_new ();
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        run->postings[l] = g_byte_array_new ();
+    }
+  if (!run_varint (run, &len, error))
+    return FALSE;
+  if (len == 0)
+    {
+      run->done = TRUE;
+      return TRUE;
+    }
+  if (len > TM_MAX_TERM_BYTES * 4)
+    goto damaged;
+  g_byte_array_set_size (run->text, (guint) len + 1);
+  if (!run_read (run, run->text->data, len, error))
+    return FALSE;
+  run->text->data[len] = '\0';
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      guint64 df, first, last, size;
+
+      if (!run_varint (run, &df, error))
+        return FALSE;
+      run->df[l] = (guint32) df;
+      g_byte_array_set_size (run->postings[l], 0);
+      if (df == 0)
+        continue;
+      if (!run_varint (run, &first, error) || !run_varint (run, &last, error)
+          || !run_varint (run, &size, error))
+        return FALSE;
+      if (df > G_MAXUINT32 || first > last || last >= TM_MAX_RECORDS_PER_LIBRARY
+          || size > (guint64) df * TM_POSTING_MAX)
+        goto damaged;
+      run->first_doc[l] = (guint32) first;
+      run->last_doc[l] = (guint32) last;
+      g_byte_array_set_size (run->postings[l], (guint) size);
+      if (!run_read (run, run->postings[l]->data, size, error))
+        return FALSE;
+    }
+  return TRUE;
+
+damaged:
+  g_set_error (error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: damaged"), run->name);
+  return FALSE;
+}
+
 /* ---- the build -------------------------------------------------------------- */
 
 /* The word lists go in whole (kind, name and text, base64): a query
@@ -876,8 +1150,12 @@ typedef struct {
   guint32 *stored_group[TM_N_LIBRARIES];
   guint8 *stored_index[TM_N_LIBRARIES];
   /* join */
-  GHashTable *terms;             /* text → Term */
+  const char *path;              /* the index: temporary files go beside it */
+  guint64 memory;                /* the budget of the postings in terms */
+  GHashTable *terms;             /* text → Term: the postings since the last run */
   GStringChunk *term_strings;
+  guint64 terms_bytes;           /* what terms holds, about */
+  GPtrArray *runs;               /* Run, in document order */
   TmBuf stored;
   GArray *stored_offsets;        /* guint64, then the end */
   TmIndexTerm *term_table;       /* n_terms of them, decoded */
@@ -908,6 +1186,8 @@ build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *sta
     b->collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
   b->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
   b->term_strings = g_string_chunk_new (1 << 16);
+  b->memory = options->memory > 0 ? options->memory : TM_INDEX_DEFAULT_MEMORY;
+  b->runs = g_ptr_array_new_with_free_func (run_free);
   b->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   b->strings.bytes = g_byte_array_new ();
   b->strings.offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -931,6 +1211,7 @@ build_clear (Build *b)
   g_clear_pointer (&b->analyzer, tm_analyzer_free);
   g_hash_table_unref (b->terms);
   g_string_chunk_free (b->term_strings);
+  g_ptr_array_unref (b->runs);
   _tm_buf_clear (&b->stored);
   g_array_unref (b->stored_offsets);
   g_free (b->term_table);
@@ -1010,26 +1291,66 @@ build_join_slice (Build *b, TmLibrary l, Slice *s)
           t = g_new0 (Term, 1);
           t->text = g_string_chunk_insert_const (b->term_strings, st->key.text);
           g_hash_table_insert (b->terms, (gpointer) t->text, t);
+          /* The entry, its text, its slot in the table. */
+          b->terms_bytes += sizeof (Term) + st->key.len + 1 + 4 * sizeof (gpointer);
         }
-      join_postings (t, l, st);
+      /* A list's bytes, and what its array holds in reserve. */
+      b->terms_bytes += join_postings (t, l, st) * 3 / 2;
       slice_term_free (st);
     }
   g_free (s->terms.slots);
   g_string_chunk_free (s->strings);
 }
 
-/* Phase 2: one library analyzed in slices, one thread each, then (phase
- * 3) the slices joined in document order.  A slice's error is kept, the
- * first one wins; every slice is joined all the same, so that nothing
- * leaks. */
+/* Documents analyzed at once, in slices of whole stored groups (one
+ * thread each), before the postings are joined and the budget looked at:
+ * enough that the threads' start and the join cost little, few enough
+ * that the slices' tables stay small. */
+#define TM_INDEX_BATCH_DOCS 4096
+G_STATIC_ASSERT (TM_INDEX_BATCH_DOCS % TM_STORED_GROUP == 0);
+
+static guint batch_docs = TM_INDEX_BATCH_DOCS;
+
+void
+_tm_index_build_set_batch_for_test (guint docs)
+{
+  g_return_if_fail (docs % TM_STORED_GROUP == 0);
+  batch_docs = docs > 0 ? docs : TM_INDEX_BATCH_DOCS;
+}
+
+/* The postings in memory written to a run, and forgotten. */
+static gboolean
+build_spill (Build *b, GError **error)
+{
+  Run *run = run_write (b->terms, b->path, b->runs->len, error);
+
+  if (run == NULL)
+    return FALSE;
+  g_ptr_array_add (b->runs, run);
+  g_hash_table_remove_all (b->terms);
+  g_string_chunk_clear (b->term_strings);
+  b->terms_bytes = 0;
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
+  build_progress (b, "spilled a run");
+  return TRUE;
+}
+
+/* Phase 2: one library analyzed in batches of documents in id order,
+ * each in slices, one thread each, then (phase 3) the slices joined in
+ * document order, and the postings spilled to a run when they pass the
+ * budget.  The slices split a batch at whole stored groups, so that
+ * the groups, like everything else in the file, are the same whatever
+ * --jobs and --memory.  A slice's error is kept, the first one wins;
+ * every slice is joined all the same, so that nothing leaks. */
 static gboolean
 build_analyze (Build *b, TmLibrary l, GError **error)
 {
   GPtrArray *records = b->collected.records[l];
   guint n = records->len;
-  guint n_slices = MAX (1, MIN (b->jobs, n / 64 + 1));
-  g_autofree Slice *slices = g_new0 (Slice, n_slices);
-  g_autofree GThread **threads = g_new0 (GThread *, n_slices);
+  g_autofree Slice *slices = g_new0 (Slice, MAX (b->jobs, 1));
+  g_autofree GThread **threads = g_new0 (GThread *, MAX (b->jobs, 1));
   GError *first_error = NULL;
 
   g_ptr_array_sort (records, compare_records);
@@ -1037,33 +1358,43 @@ build_analyze (Build *b, TmLibrary l, GError **error)
   b->lengths[l] = (guint32 (*)[TM_N_IFIELDS]) g_new0 (guint32, (gsize) MAX (n, 1) * TM_N_IFIELDS);
   b->stored_group[l] = g_new0 (guint32, MAX (n, 1));
   b->stored_index[l] = g_new0 (guint8, MAX (n, 1));
-  for (guint k = 0; k < n_slices; k++)
+  for (guint start = 0; start < n && first_error == NULL; start += batch_docs)
     {
-      Slice *s = &slices[k];
+      guint end = MIN (n, start + batch_docs);
+      guint n_groups = (end - start + TM_STORED_GROUP - 1) / TM_STORED_GROUP;
+      guint n_slices = MAX (1, MIN (b->jobs, n_groups));
 
-      s->analyzer = b->analyzer;
-      s->records = records;
-      s->begin = (guint32) ((guint64) n * k / n_slices);
-      s->end = (guint32) ((guint64) n * (k + 1) / n_slices);
-      s->lengths = b->lengths[l];
-      s->stored_group = b->stored_group[l];
-      s->stored_index = b->stored_index[l];
-      table_init (&s->terms);
-      s->strings = g_string_chunk_new (1 << 16);
-      threads[k] = n_slices > 1 ? g_thread_new ("tm-index", analyze_slice, s) : NULL;
-      if (threads[k] == NULL)
-        analyze_slice (s);
-    }
-  for (guint k = 0; k < n_slices; k++)
-    if (threads[k] != NULL)
-      g_thread_join (threads[k]);
+      memset (slices, 0, sizeof *slices * n_slices);
+      for (guint k = 0; k < n_slices; k++)
+        {
+          Slice *s = &slices[k];
 
-  for (guint k = 0; k < n_slices; k++)
-    {
-      if (slices[k].error != NULL && first_error == NULL)
-        first_error = g_steal_pointer (&slices[k].error);
-      g_clear_error (&slices[k].error);
-      build_join_slice (b, l, &slices[k]);
+          s->analyzer = b->analyzer;
+          s->records = records;
+          s->begin = start + TM_STORED_GROUP * (guint32) ((guint64) n_groups * k / n_slices);
+          s->end = MIN (end, start + TM_STORED_GROUP * (guint32) ((guint64) n_groups * (k + 1) / n_slices));
+          s->lengths = b->lengths[l];
+          s->stored_group = b->stored_group[l];
+          s->stored_index = b->stored_index[l];
+          table_init (&s->terms);
+          s->strings = g_string_chunk_new (1 << 16);
+          threads[k] = n_slices > 1 ? g_thread_new ("tm-index", analyze_slice, s) : NULL;
+          if (threads[k] == NULL)
+            analyze_slice (s);
+        }
+      for (guint k = 0; k < n_slices; k++)
+        if (threads[k] != NULL)
+          g_thread_join (threads[k]);
+
+      for (guint k = 0; k < n_slices; k++)
+        {
+          if (slices[k].error != NULL && first_error == NULL)
+            first_error = g_steal_pointer (&slices[k].error);
+          g_clear_error (&slices[k].error);
+          build_join_slice (b, l, &slices[k]);
+        }
+      if (first_error == NULL && b->terms_bytes > b->memory && !build_spill (b, &first_error))
+        break;
     }
   if (first_error != NULL)
     {
@@ -1073,15 +1404,119 @@ build_analyze (Build *b, TmLibrary l, GError **error)
   return TRUE;
 }
 
+/* Phase 3, the end, when runs were spilled: the rest spilled too, and the
+ * runs merged term by term into the dictionary and the postings.  The
+ * lists of a term are joined in the runs' order, the first delta of each
+ * re-encoded: the same bytes as a build that never spilled. */
+static gboolean
+build_merge (Build *b, GError **error)
+{
+  g_autoptr(GArray) table = g_array_new (FALSE, TRUE, sizeof (TmIndexTerm));
+  char term[TM_MAX_TERM_BYTES * 4 + 1];
+  guint k;
+
+  if (g_hash_table_size (b->terms) > 0 && !build_spill (b, error))
+    return FALSE;
+  k = b->runs->len;
+  for (guint r = 0; r < k; r++)
+    if (!run_next (b->runs->pdata[r], error))
+      return FALSE;
+  for (;;)
+    {
+      const char *min = NULL;
+      TmIndexTerm e;
+
+      for (guint r = 0; r < k; r++)
+        {
+          const Run *run = b->runs->pdata[r];
+
+          if (!run->done && (min == NULL || strcmp ((const char *) run->text->data, min) < 0))
+            min = (const char *) run->text->data;
+        }
+      if (min == NULL)
+        break;
+      if (table->len >= _tm_limits.terms)
+        {
+          g_autofree char *most = g_strdup_printf ("%" G_GUINT64_FORMAT, _tm_limits.terms);
+
+          g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
+                       _("the corpus has more than %s distinct terms, the most one index numbers (TM_MAX_TERMS)"),
+                       most);
+          return FALSE;
+        }
+      g_strlcpy (term, min, sizeof term);
+      memset (&e, 0, sizeof e);
+      e.text = add_string (&b->strings, term, FALSE);
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        {
+          guint32 last = 0;
+          guint64 begin = b->postings.len;
+
+          for (guint r = 0; r < k; r++)
+            {
+              const Run *run = b->runs->pdata[r];
+              const guint8 *p, *end;
+              guint64 first;
+
+              if (run->done || run->df[l] == 0 || strcmp ((const char *) run->text->data, term) != 0)
+                continue;
+              p = run->postings[l]->data;
+              end = p + run->postings[l]->len;
+              if (e.df[l] > 0)
+                {
+                  guint8 delta[10];
+
+                  if (!_tm_varint_get (&p, end, &first))
+                    {
+                      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: damaged"),
+                                   run->name);
+                      return FALSE;
+                    }
+                  _tm_buf_append (&b->postings, delta,
+                                  (gsize) (_tm_varint_write (delta, (guint64) run->first_doc[l] - last) - delta));
+                }
+              _tm_buf_append (&b->postings, p, (gsize) (end - p));
+              last = run->last_doc[l];
+              e.df[l] += run->df[l];
+            }
+          if (e.df[l] > 0)
+            {
+              e.postings[l] = begin;
+              e.postings_len[l] = (guint32) (b->postings.len - begin);
+              b->stats->postings += e.df[l];
+            }
+        }
+      g_array_append_val (table, e);
+      for (guint r = 0; r < k; r++)
+        {
+          Run *run = b->runs->pdata[r];
+
+          if (!run->done && strcmp ((const char *) run->text->data, term) == 0 && !run_next (run, error))
+            return FALSE;
+        }
+    }
+  g_ptr_array_set_size (b->runs, 0);
+  b->stats->terms = table->len;
+  b->n_terms = table->len;
+  b->term_table = (TmIndexTerm *) g_array_free (g_steal_pointer (&table), FALSE);
+  if (b->term_table == NULL)
+    b->term_table = g_new0 (TmIndexTerm, 1);
+  build_progress (b, "merged the runs");
+  return strings_check (&b->strings, error);
+}
+
 /* Phase 3, the end: the dictionary in byte order, and the postings
  * behind it. */
 static gboolean
 build_dictionary (Build *b, GError **error)
 {
-  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (g_hash_table_size (b->terms));
+  g_autoptr(GPtrArray) sorted = NULL;
   GHashTableIter iter;
   gpointer value;
 
+  if (b->runs->len > 0)
+    return build_merge (b, error);
+  sorted = g_ptr_array_sized_new (g_hash_table_size (b->terms));
   g_hash_table_iter_init (&iter, b->terms);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (sorted, value);
@@ -1493,6 +1928,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
   if (lock_fd < 0)
     goto out;
   remove_stale_temporaries (path);
+  b.path = path;
 
   if (!build_collect (&b, corpus_paths, error))
     goto out;

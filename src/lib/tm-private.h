@@ -284,6 +284,11 @@ gboolean _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analy
                                    void (*field_done) (gpointer user_data),
                                    gpointer user_data, GError **error);
 
+/* Documents analyzed between two looks at the memory budget (0 restores
+ * the default, TM_INDEX_BATCH_DOCS): a test makes it small to spill runs
+ * from a small corpus.  A multiple of TM_STORED_GROUP.  Not thread-safe. */
+void _tm_index_build_set_batch_for_test (guint docs);
+
 /* ---- tm-pretok.c ---- */
 
 /* Lowers PCRE2's match limit for the scratch's matches: for the tests of

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -750,6 +751,134 @@ test_limits (void)
   CU_ASSERT_EQUAL (stats.records[TM_LIBRARY_ACHIEVEMENT], 3);
 }
 
+/* A corpus of @n_achievements and @n_demands records made of a few dozen
+ * words, ids in no particular order, written to @dir: big enough for
+ * several batches. */
+static void
+write_spill_corpus (const char *dir, guint n_achievements, guint n_demands)
+{
+  static const char * const words[] = {
+    "燃料电池", "双极板", "涂层", "锂离子", "电池", "低温", "充电", "激光", "熔覆", "叶片",
+    "机器视觉", "缺陷", "检测", "钛合金", "增材制造", "疲劳", "光伏", "组件", "老化", "无人机",
+    "巡检", "催化剂", "烯烃", "膜电极", "电解", "制氢", "陶瓷", "传感器", "芯片", "封装",
+    "laser", "coating", "sensor", "polymer", "alloy", "robot",
+  };
+  guint32 seed = 12345;
+
+  for (int l = 0; l < 2; l++)
+    {
+      guint n = l == 0 ? n_achievements : n_demands;
+      const char *kind = l == 0 ? "achievement" : "demand";
+      g_autoptr(GString) xml = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+      g_autofree char *name = g_strdup_printf ("%s/%s.xml", dir, kind);
+
+      g_string_append_printf (xml, "<corpus xmlns=\"urn:techmatch:corpus:1\" library=\"%s\">\n", kind);
+      for (guint i = 0; i < n; i++)
+        {
+          /* 7919 is prime: the ids come in a scrambled order. */
+          guint id = (guint) ((guint64) i * 7919 % n);
+
+          g_string_append_printf (xml, "<%s id=\"%c-%05u\"><title>", kind, l == 0 ? 'A' : 'D', id);
+          for (int w = 0; w < 3; w++)
+            {
+              seed = seed * 1103515245 + 12345;
+              g_string_append (xml, words[(seed >> 16) % G_N_ELEMENTS (words)]);
+            }
+          g_string_append_printf (xml, "</title><%s>", l == 0 ? "abstract" : "description");
+          for (int w = 0; w < 12 + (int) (id % 20); w++)
+            {
+              seed = seed * 1103515245 + 12345;
+              g_string_append (xml, words[(seed >> 16) % G_N_ELEMENTS (words)]);
+              g_string_append (xml, (seed >> 8) % 3 == 0 ? "，" : "");
+            }
+          g_string_append_printf (xml, "</%s></%s>\n", l == 0 ? "abstract" : "description", kind);
+        }
+      g_string_append (xml, "</corpus>\n");
+      CU_ASSERT_FATAL (g_file_set_contents (name, xml->str, (gssize) xml->len, NULL));
+    }
+}
+
+/* Whether the files at @a and @b are the same bytes past the header (the
+ * header holds the build's time and duration, and its checksum). */
+static gboolean
+same_past_header (const char *a, const char *b)
+{
+  g_autofree char *x = NULL, *y = NULL;
+  gsize nx = 0, ny = 0;
+
+  if (!g_file_get_contents (a, &x, &nx, NULL) || !g_file_get_contents (b, &y, &ny, NULL))
+    return FALSE;
+  return nx == ny && nx > TM_INDEX_HEADER_SIZE
+         && memcmp (x + TM_INDEX_HEADER_SIZE, y + TM_INDEX_HEADER_SIZE, nx - TM_INDEX_HEADER_SIZE) == 0;
+}
+
+/* Postings spilled to runs under a tiny budget, then merged: the same
+ * bytes as the build that held them all, whatever the jobs; and a run
+ * that cannot be written fails the build, the old index untouched. */
+static void
+test_spill (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "spill-corpus", NULL);
+  g_autofree char *whole = g_build_filename (tmpdir, "whole.idx", NULL);
+  g_autofree char *spilled = g_build_filename (tmpdir, "spilled.idx", NULL);
+  const char *paths[] = { dir, NULL };
+  g_autoptr(GError) error = NULL;
+  TmIndexBuildOptions o;
+  TmIndexBuildStats stats, whole_stats;
+  TmLimits terms = { 0, 0, 5 };
+
+  g_mkdir (dir, 0755);
+  write_spill_corpus (dir, 900, 300);
+  build_options (&o);
+  CU_ASSERT_FATAL (tm_index_build (paths, whole, &o, &whole_stats, &error));
+  CU_ASSERT_EQUAL (whole_stats.records[TM_LIBRARY_ACHIEVEMENT], 900);
+
+  /* Batches of 64 documents, each spilled: 19 runs. */
+  _tm_index_build_set_batch_for_test (64);
+  o.memory = 1;
+  for (guint jobs = 1; jobs <= 3; jobs++)
+    {
+      o.jobs = jobs;
+      CU_ASSERT_FATAL (tm_index_build (paths, spilled, &o, &stats, &error));
+      CU_ASSERT_EQUAL (stats.terms, whole_stats.terms);
+      CU_ASSERT_EQUAL (stats.postings, whole_stats.postings);
+      CU_ASSERT (same_past_header (whole, spilled));
+    }
+  /* Once in a while, 1 MB: spilled at the end of a library, or not at all. */
+  o.memory = 1 << 20;
+  CU_ASSERT_FATAL (tm_index_build (paths, spilled, &o, &stats, &error));
+  CU_ASSERT (same_past_header (whole, spilled));
+
+  /* The limit on terms holds across runs. */
+  o.memory = 1;
+  _tm_limits_set_for_test (&terms);
+  CU_ASSERT_FALSE (tm_index_build (paths, spilled, &o, &stats, &error));
+  CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_LIMIT));
+  CU_ASSERT (error != NULL && strstr (error->message, "TM_MAX_TERMS") != NULL);
+  g_clear_error (&error);
+  _tm_limits_set_for_test (NULL);
+  CU_ASSERT (same_past_header (whole, spilled));
+
+  /* A folder where no temporary file can be made (root writes anywhere:
+   * skipped there). */
+  if (geteuid () != 0)
+    {
+      g_autofree char *ro = g_build_filename (tmpdir, "ro", NULL);
+      g_autofree char *ro_idx = g_build_filename (ro, "x.idx", NULL);
+
+      g_mkdir (ro, 0755);
+      CU_ASSERT_FATAL (tm_index_build (paths, ro_idx, &o, &stats, &error));
+      CU_ASSERT_FATAL (g_chmod (ro, 0555) == 0);
+      CU_ASSERT_FALSE (tm_index_build (paths, ro_idx, &o, &stats, &error));
+      CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_IO));
+      CU_ASSERT (error != NULL && strstr (error->message, "temporary file") != NULL);
+      g_clear_error (&error);
+      g_chmod (ro, 0755);
+      CU_ASSERT (g_file_test (ro_idx, G_FILE_TEST_EXISTS));
+    }
+  _tm_index_build_set_batch_for_test (0);
+}
+
 static void
 test_varint (void)
 {
@@ -793,5 +922,6 @@ main (void)
   CU_add_test (suite, "byte order", test_byte_order);
   CU_add_test (suite, "blocks and bounds", test_blocks_and_bounds);
   CU_add_test (suite, "limits", test_limits);
+  CU_add_test (suite, "spill", test_spill);
   return tm_test_run ();
 }
