@@ -19,6 +19,7 @@ static gboolean opt_no_synonyms, opt_no_stopwords, opt_no_stem;
 static char **opt_lexicons, **opt_synonyms, **opt_stopwords;
 static gboolean opt_quiet;
 static int opt_memory;
+static char *opt_partition, *opt_global_stats;
 
 static GOptionEntry entries[] = {
   { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
@@ -33,6 +34,10 @@ static GOptionEntry entries[] = {
   { "memory", 0, 0, G_OPTION_ARG_INT, &opt_memory,
     N_("Hold at most MB megabytes of postings in memory, spilling the rest to temporary files beside the index (default 64)"),
     "MB" },
+  { "partition", 0, 0, G_OPTION_ARG_STRING, &opt_partition,
+    N_("Index only hash partition K of N of both libraries (techmatch-partitions(7))"), "K/N" },
+  { "global-stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_global_stats,
+    N_("Score with the collection statistics of FILE (stats --export-df of every partition)"), "FILE" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("Print nothing but problems"), NULL },
   { NULL }
 };
@@ -58,6 +63,7 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
   g_auto(GStrv) lexicons = NULL, synonyms = NULL, stopwords = NULL;
   TmIndexBuildOptions options;
   TmIndexBuildStats stats;
+  g_autoptr(TmCollectionStats) global = NULL;
   const TmConfig *config;
   const char *path;
 
@@ -79,10 +85,21 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
       fprintf (stderr, _("techmatch index: --memory takes a number of megabytes, 0 (the default) to %d\n"), 1 << 20);
       return TM_EXIT_USAGE;
     }
+  memset (&options, 0, sizeof options);
+  options.partition = options.n_partitions = 1;
+  if (opt_partition != NULL
+      && !tm_cli_parse_partition ("index", "--partition", opt_partition, &options.partition, &options.n_partitions))
+    return TM_EXIT_USAGE;
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
+  if (opt_global_stats != NULL)
+    {
+      /* Read before the corpus: a bad file fails at once. */
+      if ((global = tm_collection_stats_load (opt_global_stats, error)) == NULL)
+        return g_error_matches (*error, TM_ERROR, TM_ERROR_IO) ? TM_EXIT_FAILURE : TM_EXIT_DATA;
+      options.global_stats = global;
+    }
 
-  memset (&options, 0, sizeof options);
   options.analyzer = config->analyzer;
   if (opt_mode != NULL && !tm_analyzer_mode_from_name (opt_mode, &options.analyzer.mode))
     {

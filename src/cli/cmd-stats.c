@@ -1,25 +1,72 @@
-/* cmd-stats.c — techmatch stats [-i INDEX] [--verify]
+/* cmd-stats.c — techmatch stats [-i INDEX]... [--verify | --export-df [-o FILE]]
  *
- * Describes the index.  Options: change one, change
+ * Describes the index, or (--export-df) writes the collection statistics
+ * of one or several partitions, summed.  Options: change one, change
  * man/techmatch-stats.1 too.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tm-cli.h"
+#include "tm-commit.h"
 #include "tm-error.h"
 
-static char *opt_decisions;
-static gboolean opt_verify;
+static char *opt_decisions, *opt_output;
+static gboolean opt_verify, opt_export_df;
 
 static GOptionEntry entries[] = {
   { "verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify, N_("Check every checksum, then decode and cross-check everything first"), NULL },
   { "decisions", 'D', 0, G_OPTION_ARG_FILENAME, &opt_decisions,
     N_("The decisions database (default: INDEX.decisions)"), "DB" },
+  { "export-df", 0, 0, G_OPTION_ARG_NONE, &opt_export_df,
+    N_("Write the collection statistics instead, summed over every -i (techmatch-partitions(7))"), NULL },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+    N_("With --export-df: write to FILE (replaced only when complete)"), "FILE" },
   { NULL }
 };
+
+/* --export-df: the statistics of every -i, summed, in the format of
+ * tm-stats.h.  Each index is opened, read and closed in turn. */
+static int
+export_df (TmCli *cli, GError **error)
+{
+  g_autoptr(TmCollectionStats) sum = tm_collection_stats_new ();
+  g_autoptr(TmCommitGroup) group = tm_commit_group_new ();
+  g_autoptr(GString) text = NULL;
+  char *only[2] = { cli->index_path, NULL };
+  char **paths = cli->opt_indexes != NULL ? cli->opt_indexes : only;
+  FILE *out = stdout;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(TmIndex) index = NULL;
+      g_autoptr(TmCollectionStats) one = NULL;
+
+      if (i == 0 && cli->index != NULL)
+        one = tm_collection_stats_from_index (cli->index, error);
+      else if ((index = tm_index_open (paths[i], error)) != NULL)
+        one = tm_collection_stats_from_index (index, error);
+      if (one == NULL)
+        return TM_EXIT_INDEX;
+      if (!tm_collection_stats_add (sum, one, paths[i], error))
+        return TM_EXIT_DATA;
+    }
+  text = tm_collection_stats_format (sum);
+  if (opt_output != NULL && (out = tm_commit_group_open (group, opt_output, error)) == NULL)
+    return TM_EXIT_FAILURE;
+  if (fwrite (text->str, 1, text->len, out) != text->len || fflush (out) != 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"),
+                   opt_output != NULL ? opt_output : _("the standard output"), g_strerror (errno));
+      return TM_EXIT_FAILURE;
+    }
+  if (opt_output != NULL && !tm_commit_group_commit (group, error))
+    return TM_EXIT_FAILURE;
+  return TM_EXIT_OK;
+}
 
 int
 tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error)
@@ -50,8 +97,15 @@ tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error)
       fprintf (stderr, _("techmatch stats: unexpected argument '%s'\n"), argv[1]);
       return TM_EXIT_USAGE;
     }
+  if (!opt_export_df && ((cli->opt_indexes != NULL && g_strv_length (cli->opt_indexes) > 1) || opt_output != NULL))
+    {
+      fprintf (stderr, _("techmatch stats: several -i and -o go with --export-df\n"));
+      return TM_EXIT_USAGE;
+    }
   if (!tm_cli_open (cli, &status, error))
     return status;
+  if (opt_export_df)
+    return export_df (cli, error);
   index = cli->index;
   path = cli->index_path;
   db_path = tm_config_decisions_path (cli->config, opt_decisions, path);

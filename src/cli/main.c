@@ -33,13 +33,14 @@ static const TmCommand commands[] = {
   { "index", tm_cmd_index, N_("build the index of both libraries"), P | TM_COMMAND_JOBS, NULL, 0 },
   { "match", tm_cmd_match, N_("rank one library against a record or a text"), A, match_formats, 0 },
   { "batch", tm_cmd_batch, N_("match every demand and every achievement: the nightly job"),
-    A | TM_COMMAND_JOBS, batch_formats, 0 },
+    A | TM_COMMAND_JOBS | TM_COMMAND_INDEX_LIST, batch_formats, 0 },
   { "explain", tm_cmd_explain, N_("show how one demand and one achievement score"), A, tsv_json, 0 },
   { "decide", tm_cmd_decide, N_("record a decision about a pair: accept, contacted, reject, clear"), I, NULL, 0 },
   { "decisions", tm_cmd_decisions, N_("list the decisions, or import a table of them"), I, tsv_csv_json, 0 },
   { "check-decisions", tm_cmd_check_decisions, N_("report decisions whose records have vanished"), I, tsv_json, 0 },
   { "show", tm_cmd_show, N_("print a record as the index stores it"), I, tsv_json, 0 },
-  { "stats", tm_cmd_stats, N_("describe the index"), I, tsv_json, 0 },
+  { "stats", tm_cmd_stats, N_("describe the index, or export its collection statistics"),
+    I | TM_COMMAND_INDEX_LIST, tsv_json, 0 },
   { "tokenize", tm_cmd_tokenize, N_("show the terms the analyzer makes of a text"), 0, tsv_json, 'f' },
   { "help", tm_cmd_help, N_("show the manual page of a command"), 0, NULL, 0 },
 };
@@ -117,7 +118,11 @@ tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
   gboolean ok;
 
   memset (shared, 0, sizeof shared);
-  if (c->flags & TM_COMMAND_INDEX_PATH)
+  if (c->flags & TM_COMMAND_INDEX_LIST)
+    shared[n++] = (GOptionEntry) { "index", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &cli->opt_indexes,
+                                   N_("The index (default: see techmatch(1)); repeat it for partitions"),
+                                   "INDEX" };
+  else if (c->flags & TM_COMMAND_INDEX_PATH)
     shared[n++] = (GOptionEntry) { "index", 'i', 0, G_OPTION_ARG_FILENAME, &cli->opt_index,
                                    "The index (default: see techmatch(1))", "INDEX" };
   if (c->formats != NULL)
@@ -173,6 +178,11 @@ tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
       return FALSE;
     }
   cli->jobs = (guint) cli->opt_jobs;
+  if (cli->opt_indexes != NULL && cli->opt_indexes[0] != NULL)
+    {
+      g_free (cli->opt_index);
+      cli->opt_index = g_strdup (cli->opt_indexes[0]);
+    }
   return TRUE;
 }
 
@@ -266,6 +276,25 @@ tm_cli_parse_int (const char *command, const char *option, const char *value,
 }
 
 gboolean
+tm_cli_parse_partition (const char *command, const char *option, const char *value, guint *k, guint *n)
+{
+  g_auto(GStrv) kn = g_strsplit (value, "/", -1);
+  guint64 vk, vn;
+
+  if (g_strv_length (kn) != 2
+      || !g_ascii_string_to_unsigned (kn[1], 10, 1, TM_MAX_PARTITIONS, &vn, NULL)
+      || !g_ascii_string_to_unsigned (kn[0], 10, 1, vn, &vk, NULL))
+    {
+      fprintf (stderr, _("techmatch %s: %s takes K/N, partition K of N with 1 <= K <= N <= %d, not '%s'\n"),
+               command, option, TM_MAX_PARTITIONS, value);
+      return FALSE;
+    }
+  *k = (guint) vk;
+  *n = (guint) vn;
+  return TRUE;
+}
+
+gboolean
 tm_cli_binary_output (const char *command, const char *format, const char *output)
 {
   if (strcmp (format, "xlsx") != 0 || output != NULL || !isatty (STDOUT_FILENO))
@@ -292,6 +321,7 @@ cli_clear (TmCli *cli)
   g_clear_pointer (&cli->config, g_free);
   g_clear_pointer (&cli->index_path, g_free);
   g_clear_pointer (&cli->opt_index, g_free);
+  g_clear_pointer (&cli->opt_indexes, g_strfreev);
   g_clear_pointer (&cli->opt_format, g_free);
 }
 

@@ -19,6 +19,7 @@
 #include "tm-reader.h"
 #include "tm-score.h"
 #include "tm-sprinter.h"
+#include "tm-stats.h"
 #include "tm-summary.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,7 @@ typedef enum {
   TM_COMMAND_INDEX = 1 << 2,       /* opens that index */
   TM_COMMAND_ANALYZER = 1 << 3,    /* and builds the analyzer it was made with */
   TM_COMMAND_JOBS = 1 << 4,        /* takes -j N, 0 to TM_MAX_JOBS */
+  TM_COMMAND_INDEX_LIST = 1 << 5,  /* -i is repeatable (partitions); the first is opened */
 } TmCommandFlags;
 
 typedef struct _TmCli TmCli;
@@ -95,6 +97,7 @@ struct _TmCli {
   TmAnalyzer *analyzer;      /* TM_COMMAND_ANALYZER: by tm_cli_open() */
   /* the shared options' values */
   char *opt_index, *opt_format;
+  char **opt_indexes;        /* TM_COMMAND_INDEX_LIST: every -i, or NULL */
   int opt_jobs;
 };
 
@@ -112,6 +115,11 @@ char    *tm_config_decisions_path (const TmConfig *config, const char *option,
  * second; ten seconds covers a slow disk without leaving a script
  * hanging. */
 #define TM_DECISIONS_BUSY_MS 10000
+
+/* "K/N" with 1 <= K <= N <= TM_MAX_PARTITIONS; prints the usage error
+ * otherwise. */
+gboolean tm_cli_parse_partition (const char *command, const char *option, const char *value,
+                                 guint *k, guint *n);
 
 int tm_cmd_check (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error);

@@ -1,13 +1,14 @@
 /* tm-index-build.c — building the index file.
  *
- * THE FILE FORMAT (version 2).  Little-endian by definition: every
+ * THE FILE FORMAT (version 3).  Little-endian by definition: every
  * multi-byte field is written and read field by field through the
  * helpers of tm-index-format.h, which gives each structure's offsets, so
  * the file is the same bytes whatever machine built it.  Floats are IEEE
  * 754.  Offsets and sizes are 64-bit except the string offsets (bounded
  * by TM_MAX_STRINGS_BYTES) and a single posting list's length (bounded by
  * TM_MAX_RECORDS_PER_LIBRARY × TM_POSTING_MAX).  Version 1 was in host
- * byte order, without SKIPS: the reader refuses it with "rebuild it".
+ * byte order, without SKIPS; version 2 had no GLOBAL: the reader refuses
+ * them with "rebuild it".
  *
  *   offset 0    TmIndexHeader (56 bytes): magic "TMINDEX\n", version,
  *               header_crc, file size, build time, build duration,
@@ -60,9 +61,16 @@
  *               the list's start), and the largest (1 + ln tf') / norm in
  *               it, rounded up to a float.  The deltas run on across
  *               blocks: a reader starts a block from the entry before it.
+ *   GLOBAL      empty, or for a partition built with --global-stats
+ *               (tm-stats.h): le64 documents per library, le64 terms per
+ *               library and field, then le32 df[term][library], the whole
+ *               corpus's; idf, norms and bounds were computed from them.
+ *               META then also says partition=K/N and global-stats=SHA-256
+ *               of the statistics file.
  *
  * Building, in phases (tm_index_build() calls them in order):
- *   collect   records are read (build_collect) and sorted by id;
+ *   collect   records are read (build_collect), those of other partitions
+ *             dropped as they come (collect_record), and sorted by id;
  *   analyze   batches of them, in id order, are analyzed in slices by
  *             worker threads, each into postings of its own
  *             (build_analyze);
@@ -71,7 +79,8 @@
  *             memory budget the postings so far are spilled, sorted, to a
  *             run (build_spill); at the end the runs are merged the same
  *             way (build_merge), or without runs the terms sorted, into
- *             the dictionary (build_dictionary);
+ *             the dictionary (build_dictionary); the global statistics,
+ *             if any, matched to it (build_global);
  *   norms     norms, score bounds and skip entries, and forward lists,
  *             from the joined postings (build_norms, build_bounds);
  *   layout    the document tables, the sections by kind, the block
@@ -102,11 +111,13 @@
 #include "tm-limits.h"
 #include "tm-private.h"
 #include "tm-score.h"
+#include "tm-stats.h"
 
 /* ---- collecting records ------------------------------------------------ */
 
 typedef struct {
   GPtrArray *records[TM_N_LIBRARIES]; /* TmRecord */
+  guint partition, n_partitions;      /* only the records of this partition */
 } Collected;
 
 static gboolean
@@ -114,6 +125,11 @@ collect_record (TmRecord *record, gpointer data, GError **error)
 {
   Collected *c = data;
 
+  if (c->n_partitions > 1 && tm_partition_of (record->id, c->n_partitions) != c->partition)
+    {
+      tm_record_free (record);
+      return TRUE;
+    }
   g_ptr_array_add (c->records[record->library], record);
   return TRUE;
 }
@@ -516,11 +532,20 @@ compare_terms (gconstpointer a, gconstpointer b)
 
 /* ---- norms and forward lists -------------------------------------------- */
 
-/* The postings being built, as _tm_norms_compute() reads them. */
+/* The global statistics a partition is built with (see build_global()):
+ * the documents per library and each term's document frequencies. */
+typedef struct {
+  guint32 n_docs[TM_N_LIBRARIES];
+  guint32 *df;                   /* [term][library] */
+} Global;
+
+/* The postings being built, as _tm_norms_compute() reads them, and the
+ * statistics idf takes (global, or NULL: the index's own). */
 typedef struct {
   const TmIndexTerm *term_table;
   const TmBuf *postings;
   const guint *n_docs;
+  const Global *global;
 } BuiltPostings;
 
 /* Term @term's postings of library @l, in the tables being built. */
@@ -536,6 +561,8 @@ built_postings (gconstpointer data, guint32 term, TmLibrary l, TmPostingList *li
   list->postings = b->postings->data + e->postings[l];
   list->postings_len = e->postings_len[l];
   list->n_docs = b->n_docs[l];
+  list->stats_n = b->global != NULL ? b->global->n_docs[l] : b->n_docs[l];
+  list->stats_df = b->global != NULL ? b->global->df[(gsize) term * 2 + l] : e->df[l];
   return list->df > 0;
 }
 
@@ -1114,7 +1141,8 @@ damaged:
 /* The word lists go in whole (kind, name and text, base64): a query
  * analyzes as the build did without opening any file the index names. */
 static void
-print_meta (GString *meta, const TmAnalyzer *analyzer, const TmScoreParams *params)
+print_meta (GString *meta, const TmAnalyzer *analyzer, const TmScoreParams *params,
+            const TmIndexBuildOptions *options)
 {
   const TmAnalyzerOptions *a = tm_analyzer_get_options (analyzer);
   static const char * const kinds[] = { "lexicon", "stopwords", "synonyms" };
@@ -1132,6 +1160,10 @@ print_meta (GString *meta, const TmAnalyzer *analyzer, const TmScoreParams *para
     }
   g_string_append_printf (meta, "weights=%.17g,%.17g,%.17g\n",
                           params->weights[0], params->weights[1], params->weights[2]);
+  if (options != NULL && options->n_partitions > 1)
+    g_string_append_printf (meta, "partition=%u/%u\n", options->partition, options->n_partitions);
+  if (options != NULL && options->global_stats != NULL)
+    g_string_append_printf (meta, "global-stats=%s\n", options->global_stats->checksum);
 }
 
 /* Everything a build holds between its phases, in the order the phases
@@ -1167,6 +1199,9 @@ typedef struct {
   TmBuf forward;
   GArray *forward_offsets;       /* guint64 */
   TmBuf skips;                   /* TmIndexSkip, encoded */
+  /* global statistics (build_global) */
+  Global *global_stats;          /* NULL: the index's own */
+  TmBuf global;                  /* the GLOBAL section, encoded */
   /* layout: the tables encoded */
   TmBuf doc_tables[TM_N_LIBRARIES];
   TmBuf terms_part;
@@ -1218,6 +1253,10 @@ build_clear (Build *b)
   _tm_buf_clear (&b->postings);
   _tm_buf_clear (&b->terms_part);
   _tm_buf_clear (&b->skips);
+  _tm_buf_clear (&b->global);
+  if (b->global_stats != NULL)
+    g_free (b->global_stats->df);
+  g_free (b->global_stats);
   g_byte_array_unref (b->strings.bytes);
   g_hash_table_unref (b->strings.offsets);
   _tm_buf_clear (&b->forward);
@@ -1239,6 +1278,8 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
   TmCorpusStats cstats;
 
   b->jobs = options->jobs > 0 ? options->jobs : g_get_num_processors ();
+  b->collected.partition = options->partition;
+  b->collected.n_partitions = options->n_partitions;
   if (!tm_corpus_read_parallel (corpus_paths, b->jobs, options->problem_func, collect_record,
                                 &b->collected, &cstats, error))
     return FALSE;
@@ -1252,7 +1293,8 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
                    cstats.problems, cstats.problems == 1 ? "" : "s");
       return FALSE;
     }
-  if (b->collected.records[0]->len + b->collected.records[1]->len == 0)
+  /* A partition may be empty: its index is, and the pipeline goes on. */
+  if (b->collected.records[0]->len + b->collected.records[1]->len == 0 && options->n_partitions <= 1)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "the corpus holds no record");
       return FALSE;
@@ -1564,6 +1606,134 @@ float_up (double v)
   return f;
 }
 
+/* ---- global statistics ------------------------------------------------------- */
+
+/* Before the analysis: statistics of the same analyzer, word lists and
+ * weights, and of every partition of this build's count.  The lines
+ * named are those of the statistics file (tm-stats.h). */
+static gboolean
+build_check_global (Build *b, GError **error)
+{
+  const TmCollectionStats *g = b->options->global_stats;
+  const char *path;
+  guint n = MAX (b->options->n_partitions, 1);
+  g_autoptr(GString) meta = g_string_new (NULL);
+  g_autofree char *fingerprint = NULL;
+
+  if (g == NULL)
+    return TRUE;
+  path = g->path != NULL ? g->path : "the global statistics";
+  print_meta (meta, b->analyzer, &b->params, NULL);
+  fingerprint = _tm_stats_fingerprint (meta->str);
+  if (strcmp (fingerprint, g->analyzer) != 0)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                   _("%s:2: the statistics were computed with other analyzer settings, word lists or "
+                     "weights than this build's"), path);
+      return FALSE;
+    }
+  if (g->n_partitions != n)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                   _("%s:3: the statistics are of %u partitions; this build is one of %u"),
+                   path, g->n_partitions, n);
+      return FALSE;
+    }
+  if (g->partitions->len != n)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                   _("%s:3: the statistics hold %u of the %u partitions; sum those of every partition "
+                     "(techmatch stats --export-df -i P1 -i P2 ...)"), path, g->partitions->len, n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* After the dictionary: each term's global document frequencies, found
+ * by walking the two sorted lists together, and the GLOBAL section.
+ * The partition must be part of the statistics: no term, document or
+ * field length beyond them. */
+static gboolean
+build_global (Build *b, GError **error)
+{
+  const TmCollectionStats *g = b->options->global_stats;
+  const char *path;
+  guint j = 0;
+  guint64 lengths[TM_N_LIBRARIES][TM_N_IFIELDS];
+  guint8 *p;
+
+  if (g == NULL)
+    return TRUE;
+  path = g->path != NULL ? g->path : "the global statistics";
+  memset (lengths, 0, sizeof lengths);
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    for (guint d = 0; d < b->stats->records[l]; d++)
+      for (int f = 0; f < TM_N_IFIELDS; f++)
+        lengths[l][f] += b->lengths[l][d][f];
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      gboolean over = b->stats->records[l] > g->n_docs[l];
+
+      for (int f = 0; f < TM_N_IFIELDS; f++)
+        over |= lengths[l][f] > g->lengths[l][f];
+      if (over)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                       _("%s: this partition has more %s documents or terms than the whole corpus's "
+                         "statistics: they were computed from another corpus"), path,
+                       tm_library_name ((TmLibrary) l));
+          return FALSE;
+        }
+    }
+  b->global_stats = g_new0 (Global, 1);
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    b->global_stats->n_docs[l] = (guint32) g->n_docs[l];
+  b->global_stats->df = g_new0 (guint32, (gsize) MAX (b->n_terms, 1) * 2);
+  _tm_buf_set_size (&b->global, TM_INDEX_GLOBAL_HEAD + (gsize) b->n_terms * TM_INDEX_GLOBAL_ENTRY);
+  p = b->global.data;
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      _tm_put_le64 (p + 8 * l, g->n_docs[l]);
+      for (int f = 0; f < TM_N_IFIELDS; f++)
+        _tm_put_le64 (p + 16 + 24 * l + 8 * f, g->lengths[l][f]);
+    }
+  for (guint32 t = 0; t < b->n_terms; t++)
+    {
+      const TmIndexTerm *e = &b->term_table[t];
+      const char *text = (const char *) b->strings.bytes->data + e->text;
+      const TmStatsTerm *st = NULL;
+
+      while (j < g->terms->len)
+        {
+          const TmStatsTerm *c = &g_array_index (g->terms, TmStatsTerm, j);
+          int cmp = strcmp (c->text, text);
+
+          if (cmp >= 0)
+            {
+              st = cmp == 0 ? c : NULL;
+              break;
+            }
+          j++;
+        }
+      if (st == NULL || st->df[0] < e->df[0] || st->df[1] < e->df[1])
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                       st == NULL ? _("%s: the term '%s' of this partition is not in the statistics: they "
+                                      "were computed from another corpus")
+                                  : _("%s: the term '%s' is in more documents here than in the statistics: "
+                                      "they were computed from another corpus"),
+                       path, text);
+          return FALSE;
+        }
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        {
+          b->global_stats->df[(gsize) t * 2 + l] = st->df[l];
+          _tm_put_le32 (p + TM_INDEX_GLOBAL_HEAD + (gsize) t * TM_INDEX_GLOBAL_ENTRY + 4 * l, st->df[l]);
+        }
+    }
+  return TRUE;
+}
+
 /* Phase 4b: the score bounds pruning reads (tm-match.c): for each posting
  * list and each of its blocks of TM_POSTING_BLOCK postings, the largest
  * (1 + ln tf') / norm, with the norm as stored (a float); and for a list
@@ -1571,7 +1741,7 @@ float_up (double v)
 static void
 build_bounds (Build *b)
 {
-  BuiltPostings built = { b->term_table, &b->postings, b->stats->records };
+  BuiltPostings built = { b->term_table, &b->postings, b->stats->records, b->global_stats };
   double *inv[TM_N_LIBRARIES];
 
   for (int l = 0; l < TM_N_LIBRARIES; l++)
@@ -1634,7 +1804,7 @@ build_bounds (Build *b)
 static void
 build_norms (Build *b)
 {
-  BuiltPostings built = { b->term_table, &b->postings, b->stats->records };
+  BuiltPostings built = { b->term_table, &b->postings, b->stats->records, b->global_stats };
   Forward fw = { b->term_table, b->n_terms, &b->postings, b->stats->records, &b->forward, b->forward_offsets };
   GThread *thread = g_thread_new ("tm-forward", forward_thread, &fw);
   guint n_terms = b->n_terms;
@@ -1691,7 +1861,7 @@ build_doc_tables (Build *b, GError **error)
       if (!strings_check (&b->strings, error))
         return FALSE;
     }
-  print_meta (meta, b->analyzer, &b->params);
+  print_meta (meta, b->analyzer, &b->params, b->options);
   g_byte_array_append (b->meta, (const guint8 *) meta->str, (guint) meta->len + 1);
   build_progress (b, "document tables");
   return TRUE;
@@ -1761,6 +1931,8 @@ build_layout (Build *b, Layout *lay)
               (gsize) b->forward_offsets->len * 8, b->forward_offsets->len);
   layout_add (lay, TM_SECTION_SKIPS, b->skips.data, b->skips.len,
               (guint32) (b->skips.len / TM_INDEX_SKIP_SIZE));
+  layout_add (lay, TM_SECTION_GLOBAL, b->global.data, b->global.len,
+              b->global_stats != NULL ? b->n_terms : 0);
 
   /* The data region is the parts one after the other, each padded to 8
    * bytes; it is checksummed here and written from the parts in place. */
@@ -1933,7 +2105,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
   if (!build_collect (&b, corpus_paths, error))
     goto out;
   b.analyzer = tm_analyzer_new (&options->analyzer, error);
-  if (b.analyzer == NULL)
+  if (b.analyzer == NULL || !build_check_global (&b, error))
     goto out;
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     if (!build_analyze (&b, (TmLibrary) l, error))
@@ -1944,7 +2116,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
    * postings, norms and forward lists are laid out: the build's peak. */
   malloc_trim (0);
 #endif
-  if (!build_dictionary (&b, error))
+  if (!build_dictionary (&b, error) || !build_global (&b, error))
     goto out;
   build_norms (&b);
   if (!build_doc_tables (&b, error))

@@ -16,8 +16,9 @@
 
 #define TM_INDEX_MAGIC "TMINDEX\n"
 /* 1: host byte order, no score bounds.  2: little-endian, per-term and
- * per-block score bounds (the SKIPS section). */
-#define TM_INDEX_VERSION 2
+ * per-block score bounds (the SKIPS section).  3: the GLOBAL section
+ * (the collection statistics of a partition's whole corpus). */
+#define TM_INDEX_VERSION 3
 /* Checksummed blocks: small enough that a query verifies only what it
  * reads, large enough that the table of checksums stays small. */
 #define TM_INDEX_BLOCK_SIZE 65536
@@ -35,11 +36,12 @@ typedef enum {
   TM_SECTION_FORWARD,       /* each document's terms, encoded like postings */
   TM_SECTION_FORWARD_INDEX, /* le64 offset of each document's terms, and the end */
   TM_SECTION_SKIPS,         /* TmIndexSkip[count]: the postings' blocks */
+  TM_SECTION_GLOBAL,        /* a partition's global statistics, or empty */
 } TmIndexSectionKind;
 
 /* The highest kind this version knows; every kind up to it is present
  * once, and the section table is looked up by kind, never by position. */
-#define TM_SECTION_LAST TM_SECTION_SKIPS
+#define TM_SECTION_LAST TM_SECTION_GLOBAL
 #define TM_INDEX_N_SECTIONS TM_SECTION_LAST
 
 /* Records deflated together: enough for deflate to find the repeats of
@@ -281,6 +283,17 @@ _tm_index_skip_decode (const guint8 *p, TmIndexSkip *s)
   s->end = _tm_le32 (p + 4);
   s->max_weight = _tm_lef32 (p + 8);
 }
+
+/* ---- the global statistics of a partition ---- */
+
+/* Empty (count 0) in an index built without --global-stats.  Otherwise
+ * count is the number of terms and the section holds:
+ *   0   le64 documents per library (demand, achievement)
+ *   16  le64 terms per library and field (title, keywords, body), summed
+ *   64  le32 df[count][2]: each term's document frequency per library
+ *       in the whole corpus (at least the partition's own) */
+#define TM_INDEX_GLOBAL_HEAD 64
+#define TM_INDEX_GLOBAL_ENTRY 8
 
 /* ---- a document ---- */
 

@@ -24,6 +24,7 @@
 #include "tm-limits.h"
 #include "tm-private.h"
 #include "tm-score.h"
+#include "tm-stats.h"
 
 /* Indexes up to this size are verified whole at open (a few ms). */
 #define TM_VERIFY_AT_OPEN_BYTES (32u << 20)
@@ -60,6 +61,16 @@ struct _TmIndex {
   const guint8 *forward_index;  /* le64 each */
   const guint8 *skips;          /* TM_INDEX_SKIP_SIZE each */
   guint32 n_skips;
+  /* The statistics scoring uses: the GLOBAL section's when the index
+   * was built with --global-stats, else the index's own. */
+  const guint8 *global_df;      /* le32 pairs, or NULL */
+  guint32 stats_n[TM_N_LIBRARIES];
+  guint64 stats_lengths[TM_N_LIBRARIES][TM_N_IFIELDS];
+  gboolean have_lengths;        /* the own lengths are summed on first use */
+  GMutex lengths_lock;
+  guint partition, n_partitions;
+  char *global_stats;           /* the checksum of the statistics file, or NULL */
+  char *fingerprint;
 
   TmAnalyzerOptions analyzer;
   GPtrArray *word_lists;      /* TmWordList, names and texts owned */
@@ -230,6 +241,8 @@ parse_meta (TmIndex *idx, const char *meta, GError **error)
 {
   g_auto(GStrv) lines = g_strsplit (meta, "\n", -1);
 
+  idx->fingerprint = _tm_stats_fingerprint (meta);
+  idx->partition = idx->n_partitions = 1;
   tm_analyzer_options_init (&idx->analyzer);
   idx->weights[0] = idx->weights[1] = idx->weights[2] = 1;
   idx->word_lists = g_ptr_array_new_with_free_func (word_list_free);
@@ -268,6 +281,23 @@ parse_meta (TmIndex *idx, const char *meta, GError **error)
                        "%s: the index names a word-list file (%s) instead of carrying it; "
                        "rebuild it with techmatch index", idx->path, key);
           return FALSE;
+        }
+      else if (strcmp (key, "partition") == 0)
+        {
+          guint64 k, n;
+          g_auto(GStrv) kn = g_strsplit (value, "/", -1);
+
+          if (g_strv_length (kn) != 2
+              || !g_ascii_string_to_unsigned (kn[1], 10, 1, TM_MAX_PARTITIONS, &n, NULL)
+              || !g_ascii_string_to_unsigned (kn[0], 10, 1, n, &k, NULL))
+            goto bad;
+          idx->partition = (guint) k;
+          idx->n_partitions = (guint) n;
+        }
+      else if (strcmp (key, "global-stats") == 0)
+        {
+          g_free (idx->global_stats);
+          idx->global_stats = g_strdup (value);
         }
       else if (strcmp (key, "weights") == 0)
         {
@@ -318,9 +348,11 @@ tm_index_open (const char *path, GError **error)
     [TM_SECTION_FORWARD_INDEX] = 8,
     [TM_SECTION_SKIPS] = TM_INDEX_SKIP_SIZE,
   };
+  const TmIndexSection *global;
   const char *meta;
 
   g_mutex_init (&idx->damage_lock);
+  g_mutex_init (&idx->lengths_lock);
   idx->path = g_strdup (path);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
@@ -427,6 +459,36 @@ tm_index_open (const char *path, GError **error)
     return corrupt (error, path, "unterminated metadata"), NULL;
   if (!parse_meta (idx, meta, error))
     return NULL;
+
+  /* The statistics scoring uses. */
+  global = idx->sections[TM_SECTION_GLOBAL];
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    idx->stats_n[l] = idx->n_docs[l];
+  if (global->count > 0 || global->size > 0)
+    {
+      const guint8 *g = idx->data + global->offset;
+
+      if (global->count != idx->n_terms
+          || global->size != TM_INDEX_GLOBAL_HEAD + (guint64) global->count * TM_INDEX_GLOBAL_ENTRY
+          || idx->global_stats == NULL)
+        return corrupt (error, path, "bad global statistics"), NULL;
+      if (!touch (idx, global->offset, TM_INDEX_GLOBAL_HEAD))
+        return tm_index_check (idx, error), NULL;
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        {
+          guint64 n = _tm_le64 (g + 8 * l);
+
+          if (n < idx->n_docs[l] || n > G_MAXUINT32)
+            return corrupt (error, path, "bad global statistics"), NULL;
+          idx->stats_n[l] = (guint32) n;
+          for (int f = 0; f < TM_N_IFIELDS; f++)
+            idx->stats_lengths[l][f] = _tm_le64 (g + 16 + 24 * l + 8 * f);
+        }
+      idx->have_lengths = TRUE;
+      idx->global_df = g + TM_INDEX_GLOBAL_HEAD;
+    }
+  else if (idx->global_stats != NULL)
+    return corrupt (error, path, "global statistics named but missing"), NULL;
   return g_steal_pointer (&idx);
 }
 
@@ -440,6 +502,9 @@ tm_index_free (TmIndex *idx)
   g_free (idx->verified);
   g_free (idx->damage);
   g_mutex_clear (&idx->damage_lock);
+  g_mutex_clear (&idx->lengths_lock);
+  g_free (idx->global_stats);
+  g_free (idx->fingerprint);
   if (idx->word_lists != NULL)
     {
       g_ptr_array_unref (idx->word_lists);
@@ -465,6 +530,49 @@ guint
 tm_index_get_n_docs (const TmIndex *idx, TmLibrary library)
 {
   return idx->n_docs[library];
+}
+
+const char *
+tm_index_get_fingerprint (const TmIndex *idx)
+{
+  return idx->fingerprint;
+}
+
+void
+tm_index_get_partition (const TmIndex *idx, guint *k, guint *n)
+{
+  *k = idx->partition;
+  *n = idx->n_partitions;
+}
+
+const char *
+tm_index_get_global_stats (const TmIndex *idx)
+{
+  return idx->global_stats;
+}
+
+guint32
+_tm_index_stats_n (const TmIndex *idx, TmLibrary library)
+{
+  return idx->stats_n[library];
+}
+
+void
+_tm_index_stats_lengths (const TmIndex *cidx, TmLibrary library, guint64 *totals)
+{
+  TmIndex *idx = (TmIndex *) cidx;
+
+  g_mutex_lock (&idx->lengths_lock);
+  if (!idx->have_lengths)
+    {
+      for (int l = 0; l < TM_N_LIBRARIES; l++)
+        for (guint32 d = 0; d < idx->n_docs[l]; d++)
+          for (int f = 0; f < TM_N_IFIELDS; f++)
+            idx->stats_lengths[l][f] += tm_index_doc_length (idx, (TmLibrary) l, d, (TmIndexField) f);
+      idx->have_lengths = TRUE;
+    }
+  g_mutex_unlock (&idx->lengths_lock);
+  memcpy (totals, idx->stats_lengths[library], sizeof idx->stats_lengths[library]);
 }
 
 guint
@@ -743,6 +851,33 @@ term_at (const TmIndex *idx, guint32 t, TmIndexTerm *e)
   return TRUE;
 }
 
+gboolean
+_tm_index_term_df (const TmIndex *idx, guint32 term, guint32 *df)
+{
+  TmIndexTerm e;
+
+  if (!term_at (idx, term, &e))
+    return FALSE;
+  memcpy (df, e.df, sizeof e.df);
+  return TRUE;
+}
+
+guint32
+_tm_index_stats_df (const TmIndex *idx, guint32 term, TmLibrary library)
+{
+  TmIndexTerm e;
+
+  if (idx->global_df != NULL)
+    {
+      const guint8 *p = idx->global_df + (gsize) term * TM_INDEX_GLOBAL_ENTRY + 4 * library;
+
+      if (term >= idx->n_terms || !touch (idx, (guint64) (p - idx->data), 4))
+        return 0;
+      return _tm_le32 (p);
+    }
+  return term_at (idx, term, &e) ? e.df[library] : 0;
+}
+
 const char *
 tm_index_term_text (const TmIndex *idx, guint32 term)
 {
@@ -848,6 +983,13 @@ _tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, Tm
   out->max_weight = e.max_weight[library];
   out->skips = n_skips > 0 ? idx->skips + skips * TM_INDEX_SKIP_SIZE : NULL;
   out->n_skips = n_skips;
+  out->stats_n = idx->stats_n[library];
+  out->stats_df = _tm_index_stats_df (idx, term, library);
+  if (out->stats_df < out->df)
+    {
+      damaged (idx, "a global document frequency below the partition's own");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -954,7 +1096,7 @@ _tm_norms_compute (TmPostingsFunc postings_of, gconstpointer source, guint32 n_t
 
       if (!postings_of (source, t, library, &list))
         continue;
-      idf = _tm_idf (n_docs, list.df);
+      idf = _tm_idf (list.stats_n, list.stats_df);
       _tm_posting_iter_init (&it, &list);
       while (_tm_posting_iter_next (&it))
         {

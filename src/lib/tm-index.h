@@ -47,6 +47,14 @@ typedef struct {
                                * to a temporary file; 0 = TM_INDEX_DEFAULT_MEMORY */
   TmProblemFunc problem_func; /* corpus problems, as tm_corpus_read() reports them */
   gpointer user_data;
+  /* Only the records of hash partition @partition of @n_partitions
+   * (tm_partition_of(): both libraries); 0 or 1 partitions: all. */
+  guint partition, n_partitions;
+  /* The statistics of the whole corpus (struct _TmCollectionStats,
+   * tm-stats.h), for idf, norms and bounds, or NULL for the index's own;
+   * they must cover every one of the @n_partitions partitions, come from
+   * the same analyzer settings, and hold every term of this partition. */
+  const struct _TmCollectionStats *global_stats;
 } TmIndexBuildOptions;
 
 typedef struct {
@@ -91,6 +99,15 @@ guint64     tm_index_get_n_postings (const TmIndex *index);
 guint64     tm_index_get_file_size (const TmIndex *index);
 gint64      tm_index_get_build_time (const TmIndex *index);   /* Unix seconds */
 double      tm_index_get_build_seconds (const TmIndex *index);
+
+/* The fingerprint of the analyzer settings, word lists and weights the
+ * index was built with (tm-stats.h); owned by the index. */
+const char *tm_index_get_fingerprint (const TmIndex *index);
+/* The hash partition the index holds: K of N, 1/1 for a whole corpus. */
+void        tm_index_get_partition (const TmIndex *index, guint *k, guint *n);
+/* The checksum of the statistics file the index was built with
+ * (--global-stats), or NULL; owned by the index. */
+const char *tm_index_get_global_stats (const TmIndex *index);
 
 /* Documents are numbered per library, 0 .. n-1, in id order. */
 gboolean    tm_index_find_doc (const TmIndex *index, TmLibrary library, const char *id,

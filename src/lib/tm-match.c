@@ -208,7 +208,6 @@ bm25_idf (guint n, guint df)
 static void
 weigh_terms (TmMatcher *m, TmLibrary target)
 {
-  guint n = tm_index_get_n_docs (m->index, target);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -223,7 +222,8 @@ weigh_terms (TmMatcher *m, TmLibrary target)
       q.tf = *(double *) value;
       if (!_tm_index_lookup (m->index, target, q.text, strlen (q.text), &q.list))
         continue;
-      q.idf = m->params->model == TM_MODEL_BM25 ? bm25_idf (n, q.list.df) : _tm_idf (n, q.list.df);
+      q.idf = m->params->model == TM_MODEL_BM25 ? bm25_idf (q.list.stats_n, q.list.stats_df)
+                                                : _tm_idf (q.list.stats_n, q.list.stats_df);
       q.weight = _tm_log_tf (q.tf) * q.idf;
       g_array_append_val (m->terms, q);
     }
@@ -297,16 +297,20 @@ doc_length (const TmMatcher *m, TmLibrary target, guint32 doc)
   return l;
 }
 
+/* From the summed field lengths, integers: a partition built with the
+ * global statistics gets the whole corpus's average to the last bit. */
 static double
 average_length (TmMatcher *m, TmLibrary target)
 {
-  guint n = tm_index_get_n_docs (m->index, target);
+  guint n = _tm_index_stats_n (m->index, target);
+  guint64 totals[TM_N_IFIELDS];
 
   if (m->avg_length[target] >= 0 && same_weights (m->params->weights, m->avg_weights[target]))
     return m->avg_length[target];
+  _tm_index_stats_lengths (m->index, target, totals);
   m->avg_length[target] = 0;
-  for (guint32 d = 0; d < n; d++)
-    m->avg_length[target] += doc_length (m, target, d);
+  for (int f = 0; f < TM_N_IFIELDS; f++)
+    m->avg_length[target] += m->params->weights[f] * (double) totals[f];
   m->avg_length[target] = n > 0 ? m->avg_length[target] / n : 1;
   if (m->avg_length[target] <= 0)
     m->avg_length[target] = 1;
@@ -1042,40 +1046,91 @@ tm_matcher_run_record (TmMatcher *m, const TmRecord *record, TmLibrary target,
   return run (m, target, o, error);
 }
 
+/* A posting list with no entry: a query term the target partition lacks. */
+static const guint8 no_postings[1];
+
 /* The query from the forward list of a stored document: the same terms
- * and frequencies analysis would give, without analysis. */
-TmResults *
-tm_matcher_run_doc (TmMatcher *m, TmLibrary source, guint32 doc, TmLibrary target,
-                    const TmMatchOptions *o, GError **error)
+ * and frequencies analysis would give, without analysis.  The terms and
+ * their weights come from @source_index, whose statistics for @target
+ * are the target's own or, for partitions, the global ones both were
+ * built with: the query is the same whichever partition it runs
+ * against, and the same as the whole index's.  Its terms are then found
+ * in the matcher's index, by number when it is @source_index, by text
+ * otherwise. */
+static TmResults *
+run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 doc, TmLibrary target,
+         const TmMatchOptions *o, GError **error)
 {
-  guint n = tm_index_get_n_docs (m->index, target);
+  guint32 n = _tm_index_stats_n (source_index, target);
   TmForwardIter it;
 
   begin_query (m, o);
-  m->source_doc = doc;
+  m->source_doc = source_index == m->index ? doc : G_MAXUINT32;
   g_array_set_size (m->terms, 0);
-  if (!_tm_index_doc_terms (m->index, source, doc, &it))
+  if (!_tm_index_doc_terms (source_index, source, doc, &it))
     {
-      tm_index_check (m->index, error);
+      tm_index_check (source_index, error);
       return NULL;
     }
   while (_tm_posting_iter_next (&it))
     {
       QueryTerm q;
+      guint32 df;
 
       memset (&q, 0, sizeof q);
       q.tf = weighted_tf (m, it.tf);
-      if (q.tf <= 0 || !_tm_index_term_postings (m->index, (guint32) it.doc, target, &q.list))
+      if (q.tf <= 0 || (df = _tm_index_stats_df (source_index, (guint32) it.doc, target)) == 0)
         continue;
-      /* The text is looked up only to explain. */
-      q.idf = o->score.model == TM_MODEL_BM25 ? bm25_idf (n, q.list.df) : _tm_idf (n, q.list.df);
+      q.list.term = (guint32) it.doc;
+      q.idf = o->score.model == TM_MODEL_BM25 ? bm25_idf (n, df) : _tm_idf (n, df);
       q.weight = _tm_log_tf (q.tf) * q.idf;
       g_array_append_val (m->terms, q);
     }
+  if (!tm_index_check (source_index, error))
+    return NULL;
+  /* Ties in the source's term order: the byte order of the terms, the
+   * same in every partition. */
+  g_array_sort (m->terms, compare_query_terms);
+  for (guint t = 0; t < m->terms->len; t++)
+    {
+      QueryTerm *q = &g_array_index (m->terms, QueryTerm, t);
+      guint32 term = q->list.term;
+      gboolean found;
+
+      if (source_index == m->index)
+        found = _tm_index_term_postings (m->index, term, target, &q->list);
+      else
+        {
+          /* The text is the source's, looked up in the target. */
+          q->text = tm_index_term_text (source_index, term);
+          found = _tm_index_lookup (m->index, target, q->text, strlen (q->text), &q->list);
+          term = G_MAXUINT32;
+        }
+      if (!found)
+        {
+          memset (&q->list, 0, sizeof q->list);
+          q->list.term = term;
+          q->list.postings = no_postings;
+          q->list.n_docs = tm_index_get_n_docs (m->index, target);
+        }
+    }
   if (!tm_index_check (m->index, error))
     return NULL;
-  g_array_sort (m->terms, compare_query_terms);
   return run (m, target, o, error);
+}
+
+TmResults *
+tm_matcher_run_doc (TmMatcher *m, TmLibrary source, guint32 doc, TmLibrary target,
+                    const TmMatchOptions *o, GError **error)
+{
+  return run_doc (m, m->index, source, doc, target, o, error);
+}
+
+TmResults *
+tm_matcher_run_doc_from (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 doc,
+                         TmLibrary target, const TmMatchOptions *o, GError **error)
+{
+  return run_doc (m, source_index, source, doc, target, o, error);
 }
 
 TmResults *

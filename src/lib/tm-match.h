@@ -113,6 +113,15 @@ TmResults *tm_matcher_run_record (TmMatcher *matcher, const TmRecord *record, Tm
 TmResults *tm_matcher_run_doc (TmMatcher *matcher, TmLibrary source, guint32 doc, TmLibrary target,
                                const TmMatchOptions *options, GError **error);
 
+/* The same for document @doc of @source in @source_index, another
+ * partition of the same corpus (tm-stats.h): its terms weighed with the
+ * global statistics both were built with, ranked against the matcher's
+ * index.  The exclude callback gets G_MAXUINT32 as the source's
+ * document unless @source_index is the matcher's. */
+TmResults *tm_matcher_run_doc_from (TmMatcher *matcher, const TmIndex *source_index, TmLibrary source,
+                                    guint32 doc, TmLibrary target, const TmMatchOptions *options,
+                                    GError **error);
+
 /* The same for a text, analyzed like a demand's description. */
 TmResults *tm_matcher_run_text (TmMatcher *matcher, const char *text, gssize len, TmLibrary target,
                                 const TmMatchOptions *options, GError **error);

@@ -204,6 +204,10 @@ typedef struct {
   float max_weight;
   const guint8 *skips;
   guint32 n_skips;
+  /* What idf is computed from: the library's documents and the term's
+   * document frequency, the index's own or, for a partition built with
+   * global statistics, the whole corpus's (tm-stats.h). */
+  guint32 stats_n, stats_df;
 } TmPostingList;
 
 /* The postings of @term (@len bytes) in @library: found by binary search
@@ -216,6 +220,18 @@ gboolean _tm_index_lookup (const TmIndex *index, TmLibrary library,
  * does not hold it (or they are damaged: recorded). */
 gboolean _tm_index_term_postings (const TmIndex *index, guint32 term, TmLibrary library,
                                   TmPostingList *out);
+
+/* The local document frequencies of term @term, per library (0 for a
+ * term of the global statistics that this partition lacks).  FALSE when
+ * damaged. */
+gboolean _tm_index_term_df (const TmIndex *index, guint32 term, guint32 *df);
+
+/* The statistics scoring uses (see TmPostingList): a term's document
+ * frequency (0 when damaged), the documents of a library, and the terms
+ * of each field summed over them. */
+guint32  _tm_index_stats_df (const TmIndex *index, guint32 term, TmLibrary library);
+guint32  _tm_index_stats_n (const TmIndex *index, TmLibrary library);
+void     _tm_index_stats_lengths (const TmIndex *index, TmLibrary library, guint64 *totals);
 
 /* Iterating over postings: doc in increasing order, tf per field. */
 typedef struct {

@@ -3,7 +3,7 @@
 . "${top_srcdir:-.}/tests/cli/test-lib.sh"
 
 [ -n "${MANDOC:-}" ] || [ -n "${GROFF:-}" ] || skip_all "neither mandoc nor groff is installed"
-for page in man/*.[15]; do
+for page in man/*.[157]; do
 	if [ -n "${MANDOC:-}" ]; then
 		check "$page: mandoc -Tlint" sh -c "'$MANDOC' -Tlint -Wwarning '$page' && [ -z \"\$('$MANDOC' -Tlint -Wwarning '$page' 2>&1)\" ]"
 	fi

@@ -221,7 +221,7 @@ test_corruption (void)
   /* An index of the first format (host byte order, no bounds). */
   memcpy (copy, data, len);
   copy[8] = 1;
-  CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 1, this techmatch reads version 2 only; rebuild it"));
+  CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 1, this techmatch reads version 3 only; rebuild it"));
   g_rand_free (rand);
 }
 
