@@ -23,14 +23,19 @@ static char *opt_decisions, *opt_strong;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected, opt_summary, opt_exhaustive;
 
+/* The defaults are written out in the --help texts (a catalogue's
+ * message cannot be put together from macros). */
+G_STATIC_ASSERT (TM_DEFAULT_TOP == 10);
+G_STATIC_ASSERT (TM_DEFAULT_TERMS == 50);
+
 static GOptionEntry entries[] = {
   { "direction", 0, 0, G_OPTION_ARG_STRING, &opt_direction,
     N_("d2a (each demand, its achievements), a2d (each achievement, its demands) or both (default)"), "DIR" },
-  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "Matches per source (default " G_STRINGIFY (TM_DEFAULT_TOP) ")", "K" },
+  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, N_("Matches per source (default 10)"), "K" },
   { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, N_("Drop matches scoring less"), "S" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, N_("tfidf (default) or bm25"), "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
-  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep each query's N strongest terms; 0 keeps all (default " G_STRINGIFY (TM_DEFAULT_TERMS) ")", "N" },
+  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep each query's N strongest terms; 0 keeps all (default 50)"), "N" },
   { "exhaustive", 0, 0, G_OPTION_ARG_NONE, &opt_exhaustive,
     N_("Score every target instead of pruning (the same results, slower)"), NULL },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only targets of this domain (repeatable)"), "DOMAIN" },
@@ -491,7 +496,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
     return TM_EXIT_FAILURE;
   if (opt_html != NULL && (html = tm_commit_group_open (group, opt_html, error)) == NULL)
     return TM_EXIT_FAILURE;
-  sp = tm_sprinter_new (cli->format, out, opt_output != NULL ? opt_output : "standard output",
+  sp = tm_sprinter_new (cli->format, out, opt_output != NULL ? opt_output : _("standard output"),
                         &(TmSprinterOptions) { .header = opt_header, .bom = opt_bom }, error);
   if (sp == NULL)
     return TM_EXIT_FAILURE;

@@ -154,8 +154,9 @@ import (TmCli *cli, const char *index_path, const char *db_path, guint busy_ms, 
     {
       guint k;
 
-      /* "decision K: ..." names a row of the file. */
-      if (sscanf (local->message, "decision %u:", &k) == 1 && k >= 1 && k <= lines->len)
+      /* "decision K: ..." names a row of the file (the engine's
+       * message, in the user's language). */
+      if (sscanf (local->message, _("decision %u:"), &k) == 1 && k >= 1 && k <= lines->len)
         g_prefix_error (&local, "%s:%u: ", opt_import, g_array_index (lines, guint, k - 1));
       g_propagate_error (error, g_steal_pointer (&local));
       return TM_EXIT_FAILURE;

@@ -239,7 +239,7 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
            || (out = fdopen (fd, "w")) == NULL)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s",
-                   opt_output != NULL ? opt_output : "a temporary file", g_strerror (errno));
+                   opt_output != NULL ? opt_output : _("a temporary file"), g_strerror (errno));
       if (fd >= 0)
         close (fd);
       if (fd >= 0 && tmp != NULL)
@@ -255,8 +255,9 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
   if (stats.problems > 0 && !opt_skip_bad)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   _("%u problem%s; nothing was written (--skip-bad writes the good records)"),
-                   stats.problems, stats.problems == 1 ? "" : "s");
+                   P_("%u problem; nothing was written (--skip-bad writes the good records)",
+                      "%u problems; nothing was written (--skip-bad writes the good records)",
+                      stats.problems), stats.problems);
       status = TM_EXIT_DATA;
       goto out;
     }
@@ -289,14 +290,30 @@ tm_cmd_import (TmCli *cli, int argc, char **argv, GError **error)
 written:
 
   if (stats.problems > 0)
-    fprintf (stderr, _("techmatch import: %u problem%s; %u bad row%s skipped\n"),
-             stats.problems, stats.problems == 1 ? "" : "s",
-             stats.bad_records[options.library], stats.bad_records[options.library] == 1 ? "" : "s");
+    {
+      guint bad = stats.bad_records[options.library];
+      g_autofree char *problems = g_strdup_printf (P_("%u problem", "%u problems", stats.problems),
+                                                   stats.problems);
+      g_autofree char *skipped = g_strdup_printf (P_("%u bad row skipped", "%u bad rows skipped", bad), bad);
+
+      /* TRANSLATORS: techmatch import: N problems; N bad rows skipped */
+      fprintf (stderr, _("techmatch import: %s; %s\n"), problems, skipped);
+    }
   if (!opt_quiet)
-    fprintf (stderr, _("techmatch import: %u %s%s from %u file%s%s%s\n"), sink.written,
-             tm_library_name (options.library), sink.written == 1 ? "" : "s",
-             stats.files[options.library], stats.files[options.library] == 1 ? "" : "s",
-             opt_output != NULL ? " to " : "", opt_output != NULL ? opt_output : "");
+    {
+      guint files = stats.files[options.library];
+      g_autofree char *records =
+        g_strdup_printf (options.library == TM_LIBRARY_DEMAND
+                           ? P_("%u demand", "%u demands", sink.written)
+                           : P_("%u achievement", "%u achievements", sink.written), sink.written);
+      g_autofree char *from = g_strdup_printf (P_("%u file", "%u files", files), files);
+
+      /* TRANSLATORS: techmatch import: N achievements from N files [to FILE] */
+      if (opt_output != NULL)
+        fprintf (stderr, _("techmatch import: %s from %s to %s\n"), records, from, opt_output);
+      else
+        fprintf (stderr, _("techmatch import: %s from %s\n"), records, from);
+    }
   status = TM_EXIT_OK;
 
 out:

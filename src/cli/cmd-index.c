@@ -144,8 +144,7 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
       fprintf (stderr, _("techmatch index: %s; %s\n"), problems, skipped);
     }
   if (!opt_quiet)
-    printf ("%s: %u achievements, %u demands, %" G_GUINT64_FORMAT " terms, %" G_GUINT64_FORMAT
-            " postings, %.1f MB, %.2f s\n",
+    printf (_("%s: %u achievements, %u demands, %" PRIu64 " terms, %" PRIu64 " postings, %.1f MB, %.2f s\n"),
             path, stats.records[TM_LIBRARY_ACHIEVEMENT], stats.records[TM_LIBRARY_DEMAND],
             stats.terms, stats.postings, stats.file_size / 1e6, stats.seconds);
   return TM_EXIT_OK;

@@ -22,6 +22,11 @@ static char *opt_decisions, *opt_by, *opt_group;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_explain, opt_header, opt_show_rejected;
 
+/* The defaults are written out in the --help texts (a catalogue's
+ * message cannot be put together from macros). */
+G_STATIC_ASSERT (TM_DEFAULT_TOP == 10);
+G_STATIC_ASSERT (TM_DEFAULT_TERMS == 50);
+
 static GOptionEntry entries[] = {
   { "demand", 'd', 0, G_OPTION_ARG_STRING, &opt_demand, N_("Rank the achievements for this demand"), "ID" },
   { "achievement", 'a', 0, G_OPTION_ARG_STRING, &opt_achievement, N_("Rank the demands for this achievement"), "ID" },
@@ -29,11 +34,11 @@ static GOptionEntry entries[] = {
   { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, N_("Rank for the text of FILE"), "FILE" },
   { "target", 0, 0, G_OPTION_ARG_STRING, &opt_target,
     N_("For a text: the library to rank, achievement (default) or demand"), "LIBRARY" },
-  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, "How many results (default " G_STRINGIFY (TM_DEFAULT_TOP) ")", "K" },
+  { "top", 'k', 0, G_OPTION_ARG_STRING, &opt_top, N_("How many results (default 10)"), "K" },
   { "min-score", 0, 0, G_OPTION_ARG_STRING, &opt_min_score, N_("Drop results scoring less"), "S" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, N_("tfidf (default, scores 0-1) or bm25"), "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body (default 2,1.5,1)"), "T,K,B" },
-  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, "Keep the query's N strongest terms; 0 keeps all (default " G_STRINGIFY (TM_DEFAULT_TERMS) ")", "N" },
+  { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep the query's N strongest terms; 0 keeps all (default 50)"), "N" },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only results of this domain (repeatable)"), "DOMAIN" },
   { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, N_("Only results whose region holds TEXT (repeatable)"), "TEXT" },
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, N_("Only results of at least this TRL"), "N" },
@@ -299,7 +304,7 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
       fclose (f);
     }
   else if (from_stdin)
-    text = read_stream (stdin, "standard input", &len, error);
+    text = read_stream (stdin, _("standard input"), &len, error);
   else if (opt_text != NULL)
     {
       text = g_strdup (opt_text);
@@ -367,7 +372,7 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
   /* A file is written whole or not at all (tm-commit.h). */
   if (opt_output != NULL && (out = tm_commit_group_open (group, opt_output, error)) == NULL)
     return TM_EXIT_FAILURE;
-  sp = tm_sprinter_new (cli->format, out, opt_output != NULL ? opt_output : "standard output",
+  sp = tm_sprinter_new (cli->format, out, opt_output != NULL ? opt_output : _("standard output"),
                         &(TmSprinterOptions) { .header = opt_header }, error);
   if (sp == NULL)
     return TM_EXIT_FAILURE;

@@ -102,7 +102,7 @@ format_help (const char * const *formats)
 
   for (guint i = 0; i < n; i++)
     g_string_append_printf (s, "%s%s%s", i == 0 ? "" : i + 1 == n ? _(" or ") : _(", "), formats[i],
-                            i == 0 ? " (default)" : "");
+                            i == 0 ? _(" (default)") : "");
   return g_string_free (s, FALSE);
 }
 
@@ -124,13 +124,13 @@ tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
                                    "INDEX" };
   else if (c->flags & TM_COMMAND_INDEX_PATH)
     shared[n++] = (GOptionEntry) { "index", 'i', 0, G_OPTION_ARG_FILENAME, &cli->opt_index,
-                                   "The index (default: see techmatch(1))", "INDEX" };
+                                   N_("The index (default: see techmatch(1))"), "INDEX" };
   if (c->formats != NULL)
     shared[n++] = (GOptionEntry) { "format", c->format_short, 0, G_OPTION_ARG_STRING, &cli->opt_format,
                                    formats, "FORMAT" };
   if (c->flags & TM_COMMAND_JOBS)
     shared[n++] = (GOptionEntry) { "jobs", 'j', 0, G_OPTION_ARG_INT, &cli->opt_jobs,
-                                   "Threads (default: one per core)", "N" };
+                                   N_("Threads (default: one per core)"), "N" };
   g_option_context_add_main_entries (context, shared, NULL);
 
   /* The options' descriptions, the parameter string and the summary
@@ -308,7 +308,7 @@ TmSprinter *
 tm_cli_sprinter_stdout (const TmCli *cli, const TmSprinterOptions *options)
 {
   /* The format was checked by tm_cli_parse(): this cannot fail. */
-  return tm_sprinter_new (cli->format, stdout, "standard output", options, NULL);
+  return tm_sprinter_new (cli->format, stdout, _("standard output"), options, NULL);
 }
 
 static void
@@ -338,7 +338,7 @@ tm_cli_print_problem (const TmProblem *problem, gpointer user_data)
       g_string_append (line, ": ");
     }
   if (problem->note)
-    g_string_append (line, "note: ");
+    g_string_append (line, _("note: "));
   if (problem->record_id != NULL)
     g_string_append_printf (line, "%s: ", problem->record_id);
   g_string_append (line, problem->message);

@@ -186,12 +186,22 @@ append_shell_word (GString *out, const char *word)
     }
 }
 
+/* The page's words are the user's language (gettext); the data-*
+ * attributes, ids and classes the script reads never change. */
 static const char *const state_labels[] = {
   [TM_DECISION_NONE] = "",
-  [TM_DECISION_ACCEPTED] = "已接受 accepted",
-  [TM_DECISION_CONTACTED] = "已联系 contacted",
-  [TM_DECISION_REJECTED] = "已拒绝 rejected",
+  /* TRANSLATORS: the state of a pair in the HTML report */
+  [TM_DECISION_ACCEPTED] = N_("accepted"),
+  [TM_DECISION_CONTACTED] = N_("contacted"),
+  [TM_DECISION_REJECTED] = N_("rejected"),
 };
+
+/* @label, translated, as HTML text. */
+static void
+append_label (GString *out, const char *label)
+{
+  append_escaped (out, _(label));
+}
 
 static TmDecisionState
 state_of (const TmHtmlReport *rep, const char *demand, const char *achievement)
@@ -214,6 +224,18 @@ append_record_data (GString *out, const TmRecord *r, TmLibrary library)
   append_attr (out, "data-region", r->region != NULL ? r->region : "");
   g_string_append_printf (out, " data-trl=\"%d\"", r->trl);
 }
+
+/* The buttons that copy a `techmatch decide` command: its option, the
+ * button's label. */
+static const struct {
+  const char *option, *label;
+} decide_buttons[] = {
+  /* TRANSLATORS: buttons of the HTML report that copy a techmatch decide command */
+  { "accept", N_("accept") },
+  { "contacted", N_("contacted") },
+  { "reject", N_("reject") },
+  { "clear", N_("clear") },
+};
 
 static void
 append_match (GString *out, const TmHtmlReport *rep, TmAnalysis *analysis, const TmRecord *src,
@@ -268,8 +290,11 @@ append_match (GString *out, const TmHtmlReport *rep, TmAnalysis *analysis, const
       g_string_append (out, "</span>");
     }
   if (state != TM_DECISION_NONE)
-    g_string_append_printf (out, "<span class=\"state %s\">%s</span>", tm_decision_state_name (state),
-                            state_labels[state]);
+    {
+      g_string_append_printf (out, "<span class=\"state %s\">", tm_decision_state_name (state));
+      append_label (out, state_labels[state]);
+      g_string_append (out, "</span>");
+    }
   g_string_append (out, "</div><div class=title>");
   write_marked (out, r->title, 0, strlen (r->title), title_marks);
   g_string_append (out, "</div>");
@@ -300,11 +325,14 @@ append_match (GString *out, const TmHtmlReport *rep, TmAnalysis *analysis, const
     append_attr (out, "data-cmd", cmd->str);
     g_string_append (out, ">");
     append_escaped (out, cmd->str);
-    g_string_append (out, " --accept</code>"
-                     "<button onclick=\"cp(this,'accept')\">接受 accept</button>"
-                     "<button onclick=\"cp(this,'contacted')\">已联系 contacted</button>"
-                     "<button onclick=\"cp(this,'reject')\">拒绝 reject</button>"
-                     "<button onclick=\"cp(this,'clear')\">清除 clear</button></div>");
+    g_string_append (out, " --accept</code>");
+    for (guint i = 0; i < G_N_ELEMENTS (decide_buttons); i++)
+      {
+        g_string_append_printf (out, "<button onclick=\"cp(this,'%s')\">", decide_buttons[i].option);
+        append_label (out, decide_buttons[i].label);
+        g_string_append (out, "</button>");
+      }
+    g_string_append (out, "</div>");
   }
   g_string_append (out, "</li>\n");
 }
@@ -318,8 +346,9 @@ append_groups (GString *out, const TmHtmlReport *rep, const TmResults *r, TmLibr
 
   if (groups->len == 0)
     return;
-  g_string_append_printf (out, "<div class=groups><b>%s</b>",
-                          source == TM_LIBRARY_DEMAND ? "机构 institutions" : "企业 enterprises");
+  g_string_append (out, "<div class=groups><b>");
+  append_escaped (out, source == TM_LIBRARY_DEMAND ? _("institutions") : _("enterprises"));
+  g_string_append (out, "</b>");
   for (guint i = 0; i < MIN (groups->len, 3); i++)
     {
       const TmGroup *g = &g_array_index (groups, TmGroup, i);
@@ -368,35 +397,64 @@ append_summary (GString *out, const TmHtmlReport *rep)
 {
   const TmSummary *s = rep->summary;
 
-  g_string_append_printf (out, "<section class=overview><h2>概况 Summary "
-                          "<small>强匹配 strong match: score ≥ %.2f</small></h2>"
-                          "<table><tr><th>领域 domain</th><th>需求 demands</th><th>成果 achievements</th>"
-                          "<th>有强匹配的需求 demands with a strong match</th><th>无匹配的需求 unmatched demands</th>"
-                          "<th>无需求的成果 achievements no demand wants</th></tr>", s->threshold);
+  static const char *const columns[] = {
+    /* TRANSLATORS: the columns of the HTML report's summary table */
+    N_("domain"), N_("demands"), N_("achievements"), N_("demands with a strong match"),
+    N_("unmatched demands"), N_("achievements no demand wants"),
+  };
+  g_autofree char *strong = g_strdup_printf (_("strong match: score ≥ %.2f"), s->threshold);
+
+  g_string_append (out, "<section class=overview><h2>");
+  append_label (out, N_("Summary"));
+  g_string_append (out, " <small>");
+  append_escaped (out, strong);
+  g_string_append (out, "</small></h2><table><tr>");
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_string_append (out, "<th>");
+      append_label (out, columns[i]);
+      g_string_append (out, "</th>");
+    }
+  g_string_append (out, "</tr>");
   for (guint i = 0; i <= s->domains->len; i++)
     {
       const TmDomainSummary *d = i < s->domains->len ? &g_array_index (s->domains, TmDomainSummary, i) : &s->total;
 
       g_string_append (out, i < s->domains->len ? "<tr><td>" : "<tr class=total><td>");
       if (i == s->domains->len)
-        g_string_append (out, "合计 total");
+        append_label (out, N_("total"));
       else if (d->domain[0] == '\0')
-        g_string_append (out, "（未分类 none）");
+        /* TRANSLATORS: the summary's row of the records without a domain */
+        append_label (out, N_("(no domain)"));
       else
         append_escaped (out, d->domain);
       g_string_append_printf (out, "</td><td>%u</td><td>%u</td><td>%u</td><td>%u</td><td>%u</td></tr>",
                               d->demands, d->achievements, d->strong, d->unmatched, d->unwanted);
     }
   g_string_append (out, "</table>");
-  g_string_append_printf (out, "<details%s><summary>无匹配的需求（可发布为揭榜挂帅）unmatched demands: %u</summary><ol>",
-                          s->unmatched->len > 0 && s->unmatched->len <= 50 ? " open" : "", s->unmatched->len);
+  {
+    /* TRANSLATORS: the demands no achievement answers, which a platform
+     * may publish as open challenges (揭榜挂帅) */
+    g_autofree char *title = g_strdup_printf (_("unmatched demands (candidates for an open challenge): %u"),
+                                              s->unmatched->len);
+
+    g_string_append_printf (out, "<details%s><summary>",
+                            s->unmatched->len > 0 && s->unmatched->len <= 50 ? " open" : "");
+    append_escaped (out, title);
+    g_string_append (out, "</summary><ol>");
+  }
   for (guint i = 0; i < s->unmatched->len; i++)
     {
       guint32 d = g_array_index (s->unmatched, guint32, i);
       append_record_link (out, rep, TM_LIBRARY_DEMAND, d, g_array_index (s->best, double, d));
     }
-  g_string_append_printf (out, "</ol></details><details><summary>无需求的成果 achievements no demand wants: %u</summary><ol>",
-                          s->unwanted->len);
+  {
+    g_autofree char *title = g_strdup_printf (_("achievements no demand wants: %u"), s->unwanted->len);
+
+    g_string_append (out, "</ol></details><details><summary>");
+    append_escaped (out, title);
+    g_string_append (out, "</summary><ol>");
+  }
   for (guint i = 0; i < s->unwanted->len; i++)
     append_record_link (out, rep, TM_LIBRARY_ACHIEVEMENT, g_array_index (s->unwanted, guint32, i), -1);
   g_string_append (out, "</ol></details></section>\n");
@@ -484,7 +542,9 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
   TmBatch *const *batches = rep->batches;
   guint hist[10] = { 0 }, pairs = 0, hmax = 1;
-  const char *labels[2] = { "需求 → 成果", "成果 → 需求" };
+  /* TRANSLATORS: the report's two tabs: each demand with its
+   * achievements, each achievement with its demands */
+  const char *labels[2] = { N_("demands → achievements"), N_("achievements → demands") };
   const char *ids[2] = { "d2a", "a2d" };
 
   for (int d = 0; d < 2; d++)
@@ -505,20 +565,37 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
   for (int b = 0; b < 10; b++)
     hmax = MAX (hmax, hist[b]);
 
-  g_string_append (out, "<!DOCTYPE html>\n<html lang=zh-CN><head><meta charset=utf-8>"
-                   "<meta name=viewport content='width=device-width,initial-scale=1'>"
-                   "<title>techmatch 对接报告</title><style>");
+  /* TRANSLATORS: the language of the HTML report, as its lang attribute
+   * (a BCP 47 tag such as zh-CN) */
+  g_string_append (out, "<!DOCTYPE html>\n<html");
+  append_attr (out, "lang", _("en"));
+  g_string_append (out, "><head><meta charset=utf-8>"
+                   "<meta name=viewport content='width=device-width,initial-scale=1'><title>");
+  append_label (out, N_("techmatch matching report"));
+  g_string_append (out, "</title><style>");
   g_string_append (out, STYLE);
   g_string_append (out, "</style><script>");
   g_string_append (out, SCRIPT);
-  g_string_append (out, "</script></head><body><header><h1>techmatch 技术需求与科技成果对接报告</h1><p>");
+  g_string_append (out, "</script></head><body><header><h1>");
+  append_label (out, N_("techmatch: technology demands matched with research achievements"));
+  g_string_append (out, "</h1><p>");
   append_escaped (out, rep->index_path);
   g_string_append_printf (out, " · %s</p></header><main><div class=summary>", when);
   for (int d = 0; d < 2; d++)
     if (batches[d] != NULL)
-      g_string_append_printf (out, "<div class=stat><b>%u</b>%s</div>", batches[d]->docs->len,
-                              d == 0 ? "项需求 demands" : "项成果 achievements");
-  g_string_append_printf (out, "<div class=stat><b>%u</b>对匹配 matches</div><div class=hist title='score distribution'>", pairs);
+      {
+        guint n = batches[d]->docs->len;
+
+        /* TRANSLATORS: a count in large type above the word, "12 demands" */
+        g_string_append_printf (out, "<div class=stat><b>%u</b>", n);
+        append_escaped (out, d == 0 ? P_("demand", "demands", n) : P_("achievement", "achievements", n));
+        g_string_append (out, "</div>");
+      }
+  g_string_append_printf (out, "<div class=stat><b>%u</b>", pairs);
+  append_escaped (out, P_("match", "matches", pairs));
+  g_string_append (out, "</div><div class=hist");
+  append_attr (out, "title", _("score distribution"));
+  g_string_append_c (out, '>');
   for (int b = 0; b < 10; b++)
     g_string_append_printf (out, "<div style='height:%.0f%%' title='%u'><span>%.1f</span></div>",
                             100.0 * hist[b] / hmax + (hist[b] > 0 ? 2 : 0), hist[b], b / 10.0);
@@ -530,10 +607,18 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
   g_string_append (out, "<div class=tabs>");
   for (int d = 0; d < 2; d++)
     if (batches[d] != NULL)
-      g_string_append_printf (out, "<button data-d=%s onclick=\"show('%s')\"%s>%s</button>", ids[d], ids[d],
-                              (d == 0 || batches[0] == NULL) ? " class=on" : "", labels[d]);
-  g_string_append (out, "<input id=q placeholder='搜索 search' oninput='apply()'>"
-                   "<select id=fdomain onchange='apply()'><option value=''>全部领域 all domains</option>");
+      {
+        g_string_append_printf (out, "<button data-d=%s onclick=\"show('%s')\"%s>", ids[d], ids[d],
+                                (d == 0 || batches[0] == NULL) ? " class=on" : "");
+        append_label (out, labels[d]);
+        g_string_append (out, "</button>");
+      }
+  g_string_append (out, "<input id=q");
+  /* TRANSLATORS: the placeholders and choices of the report's filters */
+  append_attr (out, "placeholder", _("search"));
+  g_string_append (out, " oninput='apply()'><select id=fdomain onchange='apply()'><option value=''>");
+  append_label (out, N_("all domains"));
+  g_string_append (out, "</option>");
   for (guint i = 0; rep->summary != NULL && i < rep->summary->domains->len; i++)
     {
       const char *dom = g_array_index (rep->summary->domains, TmDomainSummary, i).domain;
@@ -546,15 +631,43 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
       append_escaped (out, dom);
       g_string_append (out, "</option>");
     }
-  g_string_append (out, "</select><input id=fregion placeholder='地区 region' oninput='apply()' size=10>"
-                   "<select id=ftrl onchange='apply()'><option value=0>TRL 不限 any</option>");
+  g_string_append (out, "</select><input id=fregion");
+  append_attr (out, "placeholder", _("region"));
+  g_string_append (out, " oninput='apply()' size=10><select id=ftrl onchange='apply()'><option value=0>");
+  append_label (out, N_("any TRL"));
+  g_string_append (out, "</option>");
   for (int t = 1; t <= 9; t++)
     g_string_append_printf (out, "<option value=%d>TRL ≥ %d</option>", t, t);
-  g_string_append (out, "</select><select id=fstate onchange='apply()'><option value=''>全部状态 any state</option>"
-                   "<option value=none>未决定 undecided</option><option value=accepted>已接受 accepted</option>"
-                   "<option value=contacted>已联系 contacted</option><option value=rejected>已拒绝 rejected</option>"
-                   "</select><select id=sort onchange='sortBy(this.value)'><option value=id>按编号 by id</option>"
-                   "<option value=score>按最高分 by best score</option></select></div>\n");
+  {
+    static const struct {
+      const char *value, *label;
+    } states[] = {
+      { "", N_("any state") }, { "none", N_("undecided") }, { "accepted", N_("accepted") },
+      { "contacted", N_("contacted") }, { "rejected", N_("rejected") },
+    }, orders[] = {
+      { "id", N_("by id") }, { "score", N_("by best score") },
+    };
+
+    g_string_append (out, "</select><select id=fstate onchange='apply()'>");
+    for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+      {
+        g_string_append (out, "<option");
+        append_attr (out, "value", states[i].value);
+        g_string_append_c (out, '>');
+        append_label (out, states[i].label);
+        g_string_append (out, "</option>");
+      }
+    g_string_append (out, "</select><select id=sort onchange='sortBy(this.value)'>");
+    for (guint i = 0; i < G_N_ELEMENTS (orders); i++)
+      {
+        g_string_append (out, "<option");
+        append_attr (out, "value", orders[i].value);
+        g_string_append_c (out, '>');
+        append_label (out, orders[i].label);
+        g_string_append (out, "</option>");
+      }
+    g_string_append (out, "</select></div>\n");
+  }
 
   for (int d = 0; d < 2; d++)
     {
@@ -587,7 +700,11 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
           append_facts (out, src);
           append_groups (out, rep, r, b->source);
           if (r->results->len == 0)
-            g_string_append (out, "<p class=none>no match</p>");
+            {
+              g_string_append (out, "<p class=none>");
+              append_label (out, N_("no match"));
+              g_string_append (out, "</p>");
+            }
           else
             {
               g_string_append (out, "<ol>\n");

@@ -235,7 +235,7 @@ tm_since_load (const char *path, GError **error)
       int saved = errno;
 
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path,
-                   fd < 0 ? g_strerror (saved) : "not a regular file");
+                   fd < 0 ? g_strerror (saved) : _("not a regular file"));
       if (fd >= 0)
         close (fd);
       return NULL;

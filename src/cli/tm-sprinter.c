@@ -48,7 +48,7 @@ tm_sprinter_new (const char *format, FILE *out, const char *name,
     }
   sp->audience = TM_SPRINTER_ALL;
   sp->out = out;
-  sp->name = g_strdup (name != NULL ? name : "the output");
+  sp->name = g_strdup (name != NULL ? name : _("the output"));
   if (options != NULL)
     sp->options = *options;
   if (sp->klass->start != NULL)
@@ -69,7 +69,7 @@ tm_sprinter_finish (TmSprinter *sp, GError **error)
   if (sp->write_failed)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"), sp->name,
-                   sp->write_errno != 0 ? g_strerror (sp->write_errno) : "write error");
+                   sp->write_errno != 0 ? g_strerror (sp->write_errno) : _("write error"));
       return FALSE;
     }
   return TRUE;

@@ -653,7 +653,7 @@ each_line (TmAnalyzer *z, TmAnalysis *a, GBytes *bytes, const char *name, LineFu
 
   if (!g_utf8_validate (copy, -1, NULL))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: not valid UTF-8", name);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: not valid UTF-8"), name);
       return FALSE;
     }
   for (char *line = copy, *next; line != NULL; line = next)
@@ -742,7 +742,7 @@ add_synonym_group (TmAnalyzer *z, TmAnalysis *a, char *line, const char *name, g
       if (term[0] == '\0')
         {
           g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                       "%s:%u: an empty term (terms are separated by \" = \")", name, lineno);
+                       _("%s:%u: an empty term (terms are separated by \" = \")"), name, lineno);
           return FALSE;
         }
       if (!synonym_key (z, a, term, key, error))
@@ -796,14 +796,14 @@ read_file (const char *path, GBytes **out, GError **error)
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: not a regular file", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: not a regular file"), path);
       return FALSE;
     }
   if (st.st_size > TM_MAX_WORD_LIST_BYTES)
     {
       close (fd);
       g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-                   "%s: %" G_GINT64_FORMAT " bytes; a word list holds at most %u (TM_MAX_WORD_LIST_BYTES)",
+                   _("%s: %" PRId64 " bytes; a word list holds at most %u (TM_MAX_WORD_LIST_BYTES)"),
                    path, (gint64) st.st_size, TM_MAX_WORD_LIST_BYTES);
       return FALSE;
     }
@@ -938,7 +938,7 @@ tm_analyzer_new (const TmAnalyzerOptions *options, GError **error)
     gsize len;
     const char *text = g_bytes_get_data (lexicon, &len);
 
-    if (!tm_dict_load_lexicon (z->dict, text, (gssize) len, "lexicon.txt (built in)", error))
+    if (!tm_dict_load_lexicon (z->dict, text, (gssize) len, _("lexicon.txt (built in)"), error))
       return NULL;
   }
   if (!load_lists (z, NULL, options, TM_WORD_LIST_LEXICON, NULL, error))
@@ -949,10 +949,10 @@ tm_analyzer_new (const TmAnalyzerOptions *options, GError **error)
     g_autoptr(GBytes) en = resource ("stopwords-en.txt");
     g_autoptr(GBytes) syn = resource ("synonyms.txt");
 
-    if (!each_line (z, a, zh, "stopwords-zh.txt (built in)", add_stopword, error)
-        || !each_line (z, a, en, "stopwords-en.txt (built in)", add_stopword, error)
+    if (!each_line (z, a, zh, _("stopwords-zh.txt (built in)"), add_stopword, error)
+        || !each_line (z, a, en, _("stopwords-en.txt (built in)"), add_stopword, error)
         || !load_lists (z, a, options, TM_WORD_LIST_STOPWORDS, add_stopword, error)
-        || !each_line (z, a, syn, "synonyms.txt (built in)", add_synonym_group, error)
+        || !each_line (z, a, syn, _("synonyms.txt (built in)"), add_synonym_group, error)
         || !load_lists (z, a, options, TM_WORD_LIST_SYNONYMS, add_synonym_group, error))
       return NULL;
   }

@@ -5,6 +5,7 @@
 
 #include "tm-batch.h"
 #include "tm-error.h"
+#include "tm-i18n.h"
 
 guint
 tm_batch_shard_of (const char *id, guint n_shards)
@@ -138,7 +139,7 @@ tm_batch_run (const TmIndex *index, const TmAnalyzer *analyzer, TmLibrary source
     }
   if (o->cancel != NULL && g_atomic_int_get (o->cancel))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_CANCELLED, "interrupted");
+      g_set_error_literal (error, TM_ERROR, TM_ERROR_CANCELLED, _("interrupted"));
       return NULL;
     }
   return g_steal_pointer (&batch);

@@ -28,8 +28,8 @@ typedef struct _Ancestor {
 static const char *
 file_kind (mode_t mode)
 {
-  return S_ISFIFO (mode) ? "a FIFO" : S_ISSOCK (mode) ? "a socket"
-    : S_ISCHR (mode) || S_ISBLK (mode) ? "a device" : "not a regular file";
+  return S_ISFIFO (mode) ? _("a FIFO") : S_ISSOCK (mode) ? _("a socket")
+    : S_ISCHR (mode) || S_ISBLK (mode) ? _("a device") : _("not a regular file");
 }
 
 /* Collects the *.xml files under @path into @out.  What cannot be read
@@ -58,8 +58,8 @@ collect (const char *path, guint depth, const Ancestor *parent, GPtrArray *out,
           return FALSE;
         }
       g_ptr_array_add (problems, g_strdup_printf ("%s\t%s", path,
-                                                  saved == ELOOP ? "a loop of symbolic links; skipped"
-                                                  : saved == ENOENT ? "a symbolic link to nothing; skipped"
+                                                  saved == ELOOP ? _("a loop of symbolic links; skipped")
+                                                  : saved == ENOENT ? _("a symbolic link to nothing; skipped")
                                                   : g_strerror (saved)));
       return TRUE;
     }
@@ -68,21 +68,21 @@ collect (const char *path, guint depth, const Ancestor *parent, GPtrArray *out,
       if (S_ISREG (st.st_mode))
         g_ptr_array_add (out, g_strdup (path));
       else
-        g_ptr_array_add (problems, g_strdup_printf ("%s\t%s, not a corpus file; skipped",
+        g_ptr_array_add (problems, g_strdup_printf (_("%s\t%s, not a corpus file; skipped"),
                                                     path, file_kind (st.st_mode)));
       return TRUE;
     }
   for (const Ancestor *a = parent; a != NULL; a = a->parent)
     if (a->dev == st.st_dev && a->ino == st.st_ino)
       {
-        g_ptr_array_add (problems, g_strdup_printf ("%s\ta symbolic link back to a folder "
-                                                    "that contains it (a loop); skipped", path));
+        g_ptr_array_add (problems, g_strdup_printf (_("%s\ta symbolic link back to a folder "
+                                                       "that contains it (a loop); skipped"), path));
         return TRUE;
       }
   if (depth >= TM_MAX_CORPUS_DEPTH)
     {
-      g_ptr_array_add (problems, g_strdup_printf ("%s\tfolders nested deeper than %d "
-                                                  "(TM_MAX_CORPUS_DEPTH); skipped",
+      g_ptr_array_add (problems, g_strdup_printf (_("%s\tfolders nested deeper than %d "
+                                                     "(TM_MAX_CORPUS_DEPTH); skipped"),
                                                   path, TM_MAX_CORPUS_DEPTH));
       return TRUE;
     }
@@ -210,7 +210,7 @@ accept_record (Walk *w, TmRecord *record, GError **error)
     {
       const char *element = tm_library_name (library);
       g_autofree char *message =
-        g_strdup_printf ("duplicate %s id \"%s\": first defined at %s:%u:%u",
+        g_strdup_printf (_("duplicate %s id \"%s\": first defined at %s:%u:%u"),
                          element, record->id, first->file, first->line,
                          locate (w, "first", first->file, first->line, element));
       TmProblem problem = {
@@ -227,7 +227,7 @@ accept_record (Walk *w, TmRecord *record, GError **error)
   if (stats->records[library] >= _tm_limits.records_per_library)
     {
       g_autofree char *message =
-        g_strdup_printf ("more than %u records in the %s library (TM_MAX_RECORDS_PER_LIBRARY)",
+        g_strdup_printf (_("more than %u records in the %s library (TM_MAX_RECORDS_PER_LIBRARY)"),
                          _tm_limits.records_per_library, tm_library_name (library));
       TmProblem problem = { record->file, record->line, 0, record->id, message };
 
@@ -468,7 +468,7 @@ tm_corpus_read_with (const char * const *paths,
 
           g_ptr_array_add (plan, NULL);
           g_ptr_array_add (plan_problems,
-                           g_strdup_printf ("%s\t%s", *p, local == NULL ? "no *.xml corpus file in this folder"
+                           g_strdup_printf ("%s\t%s", *p, local == NULL ? _("no *.xml corpus file in this folder")
                                                         : colon != NULL ? colon + 2 : local->message));
           continue;
         }

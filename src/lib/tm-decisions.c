@@ -14,6 +14,7 @@
 
 #include "tm-decisions.h"
 #include "tm-error.h"
+#include "tm-i18n.h"
 #include "tm-limits.h"
 
 struct _TmDecisions {
@@ -102,14 +103,14 @@ set_error (const char *path, sqlite3 *db, int rc, const char *doing, guint busy_
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, TM_ERROR, TM_ERROR_LOCKED,
-                   "%s: %s: another process kept the decisions database locked for more than %.1f s; "
-                   "nothing was changed: try again", path, doing, busy_ms / 1000.0);
+                   _("%s: %s: another process kept the decisions database locked for more than %.1f s; "
+                      "nothing was changed: try again"), path, doing, busy_ms / 1000.0);
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                   "%s: %s: the decisions database is damaged or not one (%s); it was left as it is: "
-                   "restore it from a backup, or try sqlite3 '%s' .recover", path, doing, why, path);
+                   _("%s: %s: the decisions database is damaged or not one (%s); it was left as it is: "
+                      "restore it from a backup, or try sqlite3 '%s' .recover"), path, doing, why, path);
       break;
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
@@ -150,7 +151,7 @@ query_int (TmDecisions *d, const char *sql, gint64 *out, GError **error)
       sqlite3_finalize (st);
       return TRUE;
     }
-  set_error (d->path, d->db, rc, "opening", d->busy_ms, error);
+  set_error (d->path, d->db, rc, _("opening"), d->busy_ms, error);
   sqlite3_finalize (st);
   return FALSE;
 }
@@ -188,7 +189,7 @@ check_schema (TmDecisions *d, GError **error)
       rc = sqlite3_step (st);
     if (rc != SQLITE_ROW)
       {
-        set_error (d->path, d->db, rc, "opening", d->busy_ms, error);
+        set_error (d->path, d->db, rc, _("opening"), d->busy_ms, error);
         sqlite3_finalize (st);
         return FALSE;
       }
@@ -200,21 +201,21 @@ check_schema (TmDecisions *d, GError **error)
   if ((version != 0 || tables != 0) && app != TM_DECISIONS_APPLICATION_ID)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                   "%s: an SQLite database, but not techmatch's decisions (application id %"
-                   G_GINT64_FORMAT "); it was left as it is", d->path, app);
+                   _("%s: an SQLite database, but not techmatch's decisions (application id %"
+                      PRId64 "); it was left as it is"), d->path, app);
       return FALSE;
     }
   if (version > TM_DECISIONS_SCHEMA_VERSION)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "%s: decisions schema %" G_GINT64_FORMAT " was written by a newer techmatch "
-                   "(this one knows schema %d)", d->path, version, TM_DECISIONS_SCHEMA_VERSION);
+                   _("%s: decisions schema %" PRId64 " was written by a newer techmatch "
+                      "(this one knows schema %d)"), d->path, version, TM_DECISIONS_SCHEMA_VERSION);
       return FALSE;
     }
   if (version == 0 && tables != 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                   "%s: a decisions database without a schema version; it was left as it is", d->path);
+                   _("%s: a decisions database without a schema version; it was left as it is"), d->path);
       return FALSE;
     }
   if (d->writable)
@@ -225,7 +226,7 @@ check_schema (TmDecisions *d, GError **error)
        * changed.  WAL: readers never wait for the writer; FULL: a
        * committed decision survives a power cut. */
       if (!query_int (d, "PRAGMA journal_mode = WAL", &dummy, error)
-          || !exec (d, "PRAGMA synchronous = FULL", "opening", error))
+          || !exec (d, "PRAGMA synchronous = FULL", _("opening"), error))
         return FALSE;
     }
   if (version == TM_DECISIONS_SCHEMA_VERSION)
@@ -238,7 +239,7 @@ check_schema (TmDecisions *d, GError **error)
 
   /* A new file: create the schema in one transaction.  Another writer
    * may have done it since we looked: look again under the lock. */
-  if (!exec (d, "BEGIN IMMEDIATE", "creating the schema", error))
+  if (!exec (d, "BEGIN IMMEDIATE", _("creating the schema"), error))
     return FALSE;
   if (!query_int (d, "PRAGMA user_version", &version, error))
     goto fail;
@@ -246,11 +247,11 @@ check_schema (TmDecisions *d, GError **error)
     {
       g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
                                                   TM_DECISIONS_APPLICATION_ID, TM_DECISIONS_SCHEMA_VERSION);
-      if (!exec (d, schema_sql, "creating the schema", error)
-          || !exec (d, pragmas, "creating the schema", error))
+      if (!exec (d, schema_sql, _("creating the schema"), error)
+          || !exec (d, pragmas, _("creating the schema"), error))
         goto fail;
     }
-  if (!exec (d, "COMMIT", "creating the schema", error))
+  if (!exec (d, "COMMIT", _("creating the schema"), error))
     goto fail;
   return TRUE;
 
@@ -271,14 +272,14 @@ tm_decisions_open (const char *path, TmDecisionsMode mode, guint busy_ms, GError
   d->writable = mode == TM_DECISIONS_WRITE;
   if (!d->writable && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "%s: no decisions database", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("%s: no decisions database"), path);
       return NULL;
     }
   flags = d->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
   rc = sqlite3_open_v2 (path, &d->db, flags, NULL);
   if (rc != SQLITE_OK)
     {
-      set_error (path, d->db, rc, "opening", busy_ms, error);
+      set_error (path, d->db, rc, _("opening"), busy_ms, error);
       return NULL;
     }
   sqlite3_extended_result_codes (d->db, 1);
@@ -317,22 +318,21 @@ check_text (const char *what, const char *s, gsize max, gboolean is_id, guint i,
     {
       if (!is_id)
         return TRUE;
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "decision %u: no %s id", i, what);
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("decision %u: no %s id"), i, what);
       return FALSE;
     }
   len = strlen (s);
   if (!g_utf8_validate (s, (gssize) len, NULL))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "decision %u: the %s is not UTF-8", i, what);
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("decision %u: the %s is not UTF-8"), i, what);
       return FALSE;
     }
   /* Ids are counted in characters, as the corpus schema counts them. */
   if (is_id ? (gsize) g_utf8_strlen (s, (gssize) len) > max : len > max)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "decision %u: the %s is %" G_GSIZE_FORMAT
-                   " %s long (the limit, %s, is %" G_GSIZE_FORMAT ")", i, what,
+      g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, _("decision %u: the %s is %zu %s long (the limit, %s, is %zu)"), i, what,
                    is_id ? (gsize) g_utf8_strlen (s, (gssize) len) : len,
-                   is_id ? "characters" : "bytes",
+                   is_id ? _("characters") : _("bytes"),
                    is_id ? "TM_MAX_ID_CHARS" : "TM_MAX_NOTE_BYTES", max);
       return FALSE;
     }
@@ -340,7 +340,7 @@ check_text (const char *what, const char *s, gsize max, gboolean is_id, guint i,
     for (const char *p = s; *p != '\0'; p++)
       if ((guchar) *p < 0x20 || *p == 0x7F)
         {
-          g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "decision %u: the %s id holds a control character", i, what);
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("decision %u: the %s id holds a control character"), i, what);
           return FALSE;
         }
   return TRUE;
@@ -364,7 +364,7 @@ tm_decisions_record (TmDecisions *d, TmDecision *const *decisions, guint n, GErr
   g_return_val_if_fail (d != NULL && (n == 0 || decisions != NULL), FALSE);
   if (!d->writable)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "%s: opened read-only", d->path);
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("%s: opened read-only"), d->path);
       return FALSE;
     }
   for (guint i = 0; i < n; i++)
@@ -378,12 +378,12 @@ tm_decisions_record (TmDecisions *d, TmDecision *const *decisions, guint n, GErr
         return FALSE;
       if ((guint) x->state >= G_N_ELEMENTS (state_names))
         {
-          g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "decision %u: no such state", i + 1);
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("decision %u: no such state"), i + 1);
           return FALSE;
         }
     }
 
-  if (!exec (d, "BEGIN IMMEDIATE", "recording", error))
+  if (!exec (d, "BEGIN IMMEDIATE", _("recording"), error))
     return FALSE;
   rc = sqlite3_prepare_v2 (d->db,
     "INSERT INTO decision (demand, achievement, state, decided_at, decided_by, note)"
@@ -430,9 +430,9 @@ tm_decisions_record (TmDecisions *d, TmDecision *const *decisions, guint n, GErr
     rc = sqlite3_exec (d->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
-      set_error (d->path, d->db, rc, "recording", d->busy_ms, error);
+      set_error (d->path, d->db, rc, _("recording"), d->busy_ms, error);
       sqlite3_exec (d->db, "ROLLBACK", NULL, NULL, NULL);
-      g_prefix_error (error, "nothing was recorded: ");
+      g_prefix_error (error, _("nothing was recorded: "));
       return FALSE;
     }
   return TRUE;
@@ -476,7 +476,7 @@ tm_decisions_list (TmDecisions *d, gboolean history, GError **error)
           || x->achievement == NULL)
         {
           g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                       "%s: a decision of %s and %s has state '%s', which techmatch does not know",
+                       _("%s: a decision of %s and %s has state '%s', which techmatch does not know"),
                        d->path, x->demand ? x->demand : "?", x->achievement ? x->achievement : "?",
                        state ? state : "");
           sqlite3_finalize (st);
@@ -486,7 +486,7 @@ tm_decisions_list (TmDecisions *d, gboolean history, GError **error)
     }
   if (rc != SQLITE_DONE)
     {
-      set_error (d->path, d->db, rc, "reading", d->busy_ms, error);
+      set_error (d->path, d->db, rc, _("reading"), d->busy_ms, error);
       sqlite3_finalize (st);
       return NULL;
     }
@@ -531,13 +531,13 @@ tm_decisions_verify (TmDecisions *d, GError **error)
           return TRUE;
         }
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                   "%s: the decisions database is damaged (%s); it was left as it is: "
-                   "restore it from a backup, or try sqlite3 '%s' .recover", d->path,
+                   _("%s: the decisions database is damaged (%s); it was left as it is: "
+                      "restore it from a backup, or try sqlite3 '%s' .recover"), d->path,
                    what ? what : "?", d->path);
       sqlite3_finalize (st);
       return FALSE;
     }
-  set_error (d->path, d->db, rc, "checking", d->busy_ms, error);
+  set_error (d->path, d->db, rc, _("checking"), d->busy_ms, error);
   sqlite3_finalize (st);
   return FALSE;
 }

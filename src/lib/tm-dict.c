@@ -105,7 +105,7 @@ tm_dict_new (GBytes *bytes, GError **error)
 
   if (size < sizeof (TmDictHeader) || ((gsize) data % G_ALIGNOF (TmDictNode)) != 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "compiled dictionary: too short or misaligned");
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("compiled dictionary: too short or misaligned"));
       return NULL;
     }
   header = (const TmDictHeader *) data;
@@ -116,7 +116,7 @@ tm_dict_new (GBytes *bytes, GError **error)
                  + (gsize) (header->n_nodes + (header->n_nodes & 1)) * sizeof (guint32)
       || header->total == 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "compiled dictionary: bad header");
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("compiled dictionary: bad header"));
       return NULL;
     }
 
@@ -141,7 +141,7 @@ tm_dict_new (GBytes *bytes, GError **error)
   if (dict->nodes[0].n_children > dict->n_nodes - 1
       || dict->nodes[0].first_child + dict->nodes[0].n_children > dict->n_nodes)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "compiled dictionary: bad root");
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("compiled dictionary: bad root"));
       return NULL;
     }
   for (guint32 c = dict->nodes[0].first_child;
@@ -526,7 +526,7 @@ tm_dict_load_lexicon (TmDict *dict, const char *text, gssize len, const char *na
 
   if (!g_utf8_validate (copy, -1, NULL))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: not valid UTF-8", name);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: not valid UTF-8"), name);
       return FALSE;
     }
   for (char *line = copy, *next; line != NULL; line = next)
@@ -552,7 +552,7 @@ tm_dict_load_lexicon (TmDict *dict, const char *text, gssize len, const char *na
           if (end == space || *end != '\0' || freq == 0 || freq > G_MAXUINT32)
             {
               g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                           "%s:%u: \"%s\": the weight is a positive integer", name, lineno, space);
+                           _("%s:%u: \"%s\": the weight is a positive integer"), name, lineno, space);
               return FALSE;
             }
         }

@@ -12,8 +12,14 @@
  * (setlocale, bindtextdomain, textdomain), so a program that does not
  * gets the English messages.  Only what people read is marked: column
  * names, JSON keys and every other machine output stay as they are in
- * every language. */
+ * every language.
+ *
+ * A 64-bit number in a message is written with <inttypes.h>'s PRId64 /
+ * PRIu64 (xgettext and gettext know them; GLib's G_GINT64_FORMAT would
+ * cut the message in two), a gsize with %zu. */
 #pragma once
+
+#include <inttypes.h>
 
 #ifdef ENABLE_NLS
 #include <libintl.h>

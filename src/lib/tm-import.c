@@ -491,14 +491,14 @@ to_utf8 (TmImport *import, char **data, gsize *len, GError **error)
       if (converted == NULL)
         {
           g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                       "%s: starts as %s text but does not decode: %s", import->path, from,
+                       _("%s: starts as %s text but does not decode: %s"), import->path, from,
                        local->message);
           return FALSE;
         }
       g_free (*data);
       *data = converted;
       *len = out_len;
-      note (import, 0, 0, "%s text, read as such", from);
+      note (import, 0, 0, _("%s text, read as such"), from);
       return TRUE;
     }
 
@@ -510,17 +510,17 @@ to_utf8 (TmImport *import, char **data, gsize *len, GError **error)
   if (converted == NULL)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                   "%s: neither UTF-8 nor GB18030 (GBK) text; export the file again as UTF-8: "
-                   "in Excel, Save As \"CSV UTF-8 (Comma delimited)\" (CSV UTF-8 (逗号分隔)), "
-                   "in WPS, choose UTF-8 as the encoding, or save it as .xlsx",
+                   _("%s: neither UTF-8 nor GB18030 (GBK) text; export the file again as UTF-8: "
+                      "in Excel, Save As \"CSV UTF-8 (Comma delimited)\" (CSV UTF-8 (逗号分隔)), "
+                      "in WPS, choose UTF-8 as the encoding, or save it as .xlsx"),
                    import->path);
       return FALSE;
     }
   g_free (*data);
   *data = converted;
   *len = out_len;
-  note (import, 0, 0, "not UTF-8: read as GB18030 (GBK), the encoding Chinese Excel "
-        "saves CSV in; export UTF-8 to skip this guess");
+  note (import, 0, 0, _("not UTF-8: read as GB18030 (GBK), the encoding Chinese Excel "
+           "saves CSV in; export UTF-8 to skip this guess"));
   return TRUE;
 }
 
@@ -532,7 +532,7 @@ read_whole (TmImport *import, char **data, gsize *len, GError **error)
   if (!g_file_test (import->path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", import->path,
-                   g_file_test (import->path, G_FILE_TEST_EXISTS) ? "not a regular file"
+                   g_file_test (import->path, G_FILE_TEST_EXISTS) ? _("not a regular file")
                                                                   : g_strerror (ENOENT));
       return FALSE;
     }
@@ -544,7 +544,7 @@ read_whole (TmImport *import, char **data, gsize *len, GError **error)
   if (*len > TM_MAX_IMPORT_FILE_BYTES)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-                   "%s: %" G_GSIZE_FORMAT " bytes; the limit (TM_MAX_IMPORT_FILE_BYTES) is %u",
+                   _("%s: %zu bytes; the limit (TM_MAX_IMPORT_FILE_BYTES) is %u"),
                    import->path, *len, TM_MAX_IMPORT_FILE_BYTES);
       g_clear_pointer (data, g_free);
       return FALSE;
@@ -653,12 +653,12 @@ read_csv (TmImport *import, char delimiter, GError **error)
 
       if (code == CSV_EPARSE && parsed != len)
         g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                     "%s:%u:%u: a quote out of place: a quoted cell ends with a quote and then "
-                     "the delimiter or the line's end, and a quote inside a cell is doubled (\"\")",
+                     _("%s:%u:%u: a quote out of place: a quoted cell ends with a quote and then "
+                        "the delimiter or the line's end, and a quote inside a cell is doubled (\"\")"),
                      import->path, row, b.column + 1);
       else if (code == CSV_EPARSE)
         g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                     "%s:%u:%u: a quoted cell that never closes (a \" missing): the file ends inside it",
+                     _("%s:%u:%u: a quoted cell that never closes (a \" missing): the file ends inside it"),
                      import->path, row, b.column + 1);
       else
         g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u:%u: %s", import->path, row,
@@ -690,15 +690,15 @@ zip_read_entry (TmImport *import, zip_t *zip, const char *name, GBytes **out, GE
   if ((st.valid & ZIP_STAT_SIZE) && st.size > TM_MAX_XLSX_PART_BYTES)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-                   "%s: the workbook's part %s unpacks to %" G_GUINT64_FORMAT
-                   " bytes; the limit (TM_MAX_XLSX_PART_BYTES) is %u",
+                   _("%s: the workbook's part %s unpacks to %" PRIu64
+                      " bytes; the limit (TM_MAX_XLSX_PART_BYTES) is %u"),
                    import->path, name, (guint64) st.size, TM_MAX_XLSX_PART_BYTES);
       return FALSE;
     }
   f = zip_fopen (zip, name, 0);
   if (f == NULL)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: the workbook's part %s: %s",
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: the workbook's part %s: %s"),
                    import->path, name, zip_strerror (zip));
       return FALSE;
     }
@@ -707,7 +707,7 @@ zip_read_entry (TmImport *import, zip_t *zip, const char *name, GBytes **out, GE
     got += (gsize) n;
   if (got != st.size)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: the workbook's part %s is damaged: %s",
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: the workbook's part %s is damaged: %s"),
                    import->path, name, zip_file_strerror (f));
       zip_fclose (f);
       return FALSE;
@@ -733,8 +733,8 @@ part_reader (GBytes *bytes, const char *name)
 static gboolean
 part_error (TmImport *import, const char *part, xmlTextReaderPtr xr, GError **error)
 {
-  g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: the workbook's part %s is not well-formed XML "
-               "(line %d)", import->path, part, xr != NULL ? xmlTextReaderGetParserLineNumber (xr) : 0);
+  g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: the workbook's part %s is not well-formed XML "
+                  "(line %d)"), import->path, part, xr != NULL ? xmlTextReaderGetParserLineNumber (xr) : 0);
   return FALSE;
 }
 
@@ -830,7 +830,7 @@ find_sheet_part (TmImport *import, zip_t *zip, const char *sheet, GError **error
   if (workbook == NULL)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                   "%s: a zip archive without xl/workbook.xml: not an XLSX workbook", import->path);
+                   _("%s: a zip archive without xl/workbook.xml: not an XLSX workbook"), import->path);
       return NULL;
     }
   xr = part_reader (workbook, "xl/workbook.xml");
@@ -855,10 +855,10 @@ find_sheet_part (TmImport *import, zip_t *zip, const char *sheet, GError **error
   if (rid == NULL)
     {
       if (sheet != NULL)
-        g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, "%s: no sheet named \"%s\" (the sheets: %s)",
+        g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("%s: no sheet named \"%s\" (the sheets: %s)"),
                      import->path, sheet, names->len > 0 ? names->str : "none");
       else
-        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: the workbook has no sheet", import->path);
+        g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: the workbook has no sheet"), import->path);
       return NULL;
     }
 
@@ -884,7 +884,7 @@ find_sheet_part (TmImport *import, zip_t *zip, const char *sheet, GError **error
   if (target == NULL)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                   "%s: the workbook does not say where its sheet is (relationship %s)",
+                   _("%s: the workbook does not say where its sheet is (relationship %s)"),
                    import->path, rid);
       return NULL;
     }
@@ -978,8 +978,8 @@ read_sheet (TmImport *import, GBytes *bytes, const char *part, GPtrArray *shared
                   || shared->len == 0)
                 {
                   g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                               "%s:%u:%u: the cell refers to shared string %s, which the workbook "
-                               "does not have", import->path, last_row, column, value);
+                               _("%s:%u:%u: the cell refers to shared string %s, which the workbook "
+                                  "does not have"), import->path, last_row, column, value);
                   xmlFreeTextReader (xr);
                   return FALSE;
                 }
@@ -1020,7 +1020,7 @@ read_xlsx (TmImport *import, const char *sheet, GError **error)
   if (!g_file_test (import->path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", import->path,
-                   g_file_test (import->path, G_FILE_TEST_EXISTS) ? "not a regular file"
+                   g_file_test (import->path, G_FILE_TEST_EXISTS) ? _("not a regular file")
                                                                   : g_strerror (ENOENT));
       return FALSE;
     }
@@ -1033,7 +1033,7 @@ read_xlsx (TmImport *import, const char *sheet, GError **error)
       g_set_error (error, zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? TM_ERROR : TM_ERROR,
                    zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ
                      ? TM_ERROR_IO : TM_ERROR_PARSE,
-                   "%s: not a readable XLSX workbook: %s", import->path, zip_error_strerror (&ze));
+                   _("%s: not a readable XLSX workbook: %s"), import->path, zip_error_strerror (&ze));
       zip_error_fini (&ze);
       return FALSE;
     }
@@ -1048,8 +1048,8 @@ read_xlsx (TmImport *import, const char *sheet, GError **error)
     goto out;
   if (sheet_part == NULL)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s: the workbook names its sheet %s, "
-                   "which it does not hold", import->path, part);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: the workbook names its sheet %s, "
+                      "which it does not hold"), import->path, part);
       goto out;
     }
   ok = read_sheet (import, sheet_part, part, shared, error);
@@ -1219,8 +1219,8 @@ resolve_header (TmImport *import, const char *header, guint column, gboolean rep
   if (a == NULL || folded[0] == '\0')
     {
       if (report && header[0] != '\0')
-        note (import, 1, column, "column \"%s\" is not a field techmatch knows: ignored "
-              "(techmatch-corpus(5) lists the names; --map FIELD = HEADER names it)", header);
+        note (import, 1, column, _("column \"%s\" is not a field techmatch knows: ignored "
+                 "(techmatch-corpus(5) lists the names; --map FIELD = HEADER names it)"), header);
       return -1;
     }
   f = a->field;
@@ -1232,7 +1232,7 @@ resolve_header (TmImport *import, const char *header, guint column, gboolean rep
       if (map_key_field (m[0], &mf) && mf == f)
         {
           if (report)
-            note (import, 1, column, "column \"%s\" ignored: the map takes %s from column \"%s\"",
+            note (import, 1, column, _("column \"%s\" ignored: the map takes %s from column \"%s\""),
                   header, field_name (field_for_library (f, import->library), import->library), m[1]);
           return -1;
         }
@@ -1242,7 +1242,7 @@ found:
   if (!field_in_library (f, import->library))
     {
       if (report)
-        note (import, 1, column, "column \"%s\" (%s) has no place in the %s library: ignored",
+        note (import, 1, column, _("column \"%s\" (%s) has no place in the %s library: ignored"),
               header, field_name (f, import->library), tm_library_name (import->library));
       return -1;
     }
@@ -1295,9 +1295,9 @@ check_map (TmImport *import, GError **error)
       if (m[1] == NULL || !map_key_field (m[0], &f))
         {
           g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                       "the map names \"%s\", which is not a field: id, updated, title, "
-                       "institution, org, region, domain, keywords, abstract, description, trl, ip, "
-                       "transfer, budget, budget_unit, deadline or cooperation", m[0]);
+                       _("the map names \"%s\", which is not a field: id, updated, title, "
+                          "institution, org, region, domain, keywords, abstract, description, trl, ip, "
+                          "transfer, budget, budget_unit, deadline or cooperation"), m[0]);
           return FALSE;
         }
     }
@@ -1336,7 +1336,7 @@ read_header (TmImport *import, const TmImportOptions *options, GError **error)
       if (header == NULL)
         {
           g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                       "%s: empty: no header row naming the columns", import->path);
+                       _("%s: empty: no header row naming the columns"), import->path);
           return FALSE;
         }
       for (guint i = 0; i < header->cells->len; i++)
@@ -1361,9 +1361,9 @@ read_header (TmImport *import, const TmImportOptions *options, GError **error)
   if (library < 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "%s: neither the headers nor the file's name say whether it holds achievements "
-                   "or demands; name it so (成果库.csv, demands.xlsx) or import it with "
-                   "techmatch import --library", import->path);
+                   _("%s: neither the headers nor the file's name say whether it holds achievements "
+                      "or demands; name it so (成果库.csv, demands.xlsx) or import it with "
+                      "techmatch import --library"), import->path);
       return FALSE;
     }
   import->library = (TmLibrary) library;
@@ -1386,7 +1386,7 @@ read_header (TmImport *import, const TmImportOptions *options, GError **error)
 
         if (f >= 0 && have[f])
           {
-            note (import, 1, i + 1, "column \"%s\" is a second %s column: ignored", h,
+            note (import, 1, i + 1, _("column \"%s\" is a second %s column: ignored"), h,
                   field_name (f, import->library));
             f = -1;
           }
@@ -1400,7 +1400,7 @@ read_header (TmImport *import, const TmImportOptions *options, GError **error)
       Field missing = !have[F_TITLE] ? F_TITLE : F_BODY;
 
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "%s: no %s column (%s); every record needs one (--map %s=HEADER names it)",
+                   _("%s: no %s column (%s); every record needs one (--map %s=HEADER names it)"),
                    import->path, field_name (missing, import->library),
                    missing == F_TITLE ? "标题, 成果名称, 需求名称, title"
                      : import->library == TM_LIBRARY_ACHIEVEMENT ? "摘要, 成果简介, 简介, abstract"
@@ -1477,13 +1477,13 @@ cell_text (RowBuild *b, const Cell *c)
 
   if (memchr (c->value, '\0', c->len) != NULL)
     {
-      row_problem (b, c, "holds a NUL byte: the file is binary or damaged");
+      row_problem (b, c, _("holds a NUL byte: the file is binary or damaged"));
       return NULL;
     }
   if (!g_utf8_validate (c->value, (gssize) c->len, &end))
     {
-      row_problem (b, c, "invalid UTF-8 (byte 0x%02X at byte %" G_GSIZE_FORMAT " of the cell); "
-                   "export the file as UTF-8", (guchar) *end, (gsize) (end - c->value) + 1);
+      row_problem (b, c, _("invalid UTF-8 (byte 0x%02X at byte %zu of the cell); "
+                      "export the file as UTF-8"), (guchar) *end, (gsize) (end - c->value) + 1);
       return NULL;
     }
   clean = g_strdup (c->value);
@@ -1649,7 +1649,7 @@ set_budget (RowBuild *b, TmRecord *r, const Cell *c, const char *text)
       g_string_append_c (digits, *p);
   v = digits->len > 0 ? g_ascii_strtod (digits->str, &end) : -1;
   if (digits->len == 0 || *end != '\0' || !(v >= 0) || v > 1e12)
-    row_problem (b, c, "budget \"%s\" is not a non-negative number (write 200, 200万元, or 面议)", text);
+    row_problem (b, c, _("budget \"%s\" is not a non-negative number (write 200, 200万元, or 面议)"), text);
   else
     {
       g_autofree char *unit = _tm_tidy_text (p);
@@ -1704,7 +1704,7 @@ set_field (RowBuild *b, TmRecord *r, const Cell *c, Field f, char *text /* trans
     case F_TRL:
       r->trl = parse_trl (text);
       if (r->trl == 0)
-        row_problem (b, c, "TRL \"%s\" is not a number from 1 to 9", text);
+        row_problem (b, c, _("TRL \"%s\" is not a number from 1 to 9"), text);
       break;
     case F_BUDGET:
       set_budget (b, r, c, text);
@@ -1719,7 +1719,7 @@ set_field (RowBuild *b, TmRecord *r, const Cell *c, Field f, char *text /* trans
         char *date = parse_date (text);
 
         if (date == NULL)
-          row_problem (b, c, "\"%s\" is not a date (write YYYY-MM-DD)", text);
+          row_problem (b, c, _("\"%s\" is not a date (write YYYY-MM-DD)"), text);
         else if (f == F_UPDATED)
           r->updated = date;
         else
@@ -1783,8 +1783,8 @@ label_cells (TmImport *import, Row *row)
               int f = resolve_header (import, c->header, 0, FALSE);
 
               if (f < 0)
-                note (import, row->number, 0, "key \"%s\" is not a field techmatch knows: ignored "
-                      "(techmatch-corpus(5) lists the names; --map FIELD = KEY names it)", c->header);
+                note (import, row->number, 0, _("key \"%s\" is not a field techmatch knows: ignored "
+                         "(techmatch-corpus(5) lists the names; --map FIELD = KEY names it)"), c->header);
               value = GINT_TO_POINTER (f);
               g_hash_table_insert (import->key_fields, g_strdup (c->header), value);
             }
@@ -1836,13 +1836,13 @@ build_record (TmImport *import, Row *row)
       switch (cell->field)
         {
         case -2:
-          row_problem (&b, NULL, "invalid UTF-8; export the file as UTF-8");
+          row_problem (&b, NULL, _("invalid UTF-8; export the file as UTF-8"));
           continue;
         case -3:
-          row_problem (&b, NULL, "not JSON: %s", cell->value);
+          row_problem (&b, NULL, _("not JSON: %s"), cell->value);
           continue;
         case -4:
-          row_problem (&b, NULL, "not a JSON object: each line of JSON Lines holds one {...}");
+          row_problem (&b, NULL, _("not a JSON object: each line of JSON Lines holds one {...}"));
           continue;
         case -1:
           if (import->format != TM_IMPORT_FORMAT_JSONL && cell->column > import->headers->len
@@ -1852,8 +1852,8 @@ build_record (TmImport *import, Row *row)
               g_autofree char *t = g_utf8_validate (cell->value, (gssize) cell->len, NULL)
                                      ? _tm_tidy_text (cell->value) : NULL;
               if (t != NULL)
-                row_problem (&b, cell, "a cell beyond the last column of the header (%u columns): "
-                             "a quote or delimiter out of place?", import->headers->len);
+                row_problem (&b, cell, _("a cell beyond the last column of the header (%u columns): "
+                                "a quote or delimiter out of place?"), import->headers->len);
             }
           continue;
         default:
@@ -1861,7 +1861,7 @@ build_record (TmImport *import, Row *row)
         }
       if (cell->len > 0 && cell->value[0] == '\x01')
         {
-          row_problem (&b, cell, "is a JSON object; a field is a string, a number or a list");
+          row_problem (&b, cell, _("is a JSON object; a field is a string, a number or a list"));
           continue;
         }
       text = cell_text (&b, cell);
@@ -1881,27 +1881,27 @@ build_record (TmImport *import, Row *row)
     {
       c = find_cell (row, F_ID);
       if (g_utf8_strlen (r->id, -1) > TM_MAX_ID_CHARS)
-        row_problem (&b, c, "the id is %ld characters long; the limit (TM_MAX_ID_CHARS) is %d",
+        row_problem (&b, c, _("the id is %ld characters long; the limit (TM_MAX_ID_CHARS) is %d"),
                      g_utf8_strlen (r->id, -1), TM_MAX_ID_CHARS);
       else if (strpbrk (r->id, " \t") != NULL)
-        row_problem (&b, c, "the id \"%s\" has white space in it", r->id);
+        row_problem (&b, c, _("the id \"%s\" has white space in it"), r->id);
     }
   if (r->title == NULL)
     {
       c = find_cell (row, F_TITLE);
-      row_problem (&b, c, "no title: every record needs one");
+      row_problem (&b, c, _("no title: every record needs one"));
     }
   if (r->body == NULL)
     {
       c = find_cell (row, F_BODY);
-      row_problem (&b, c, "no %s: every record needs one", field_name (F_BODY, import->library));
+      row_problem (&b, c, _("no %s: every record needs one"), field_name (F_BODY, import->library));
     }
   if (r->keywords->len > TM_MAX_KEYWORDS)
-    row_problem (&b, find_cell (row, F_KEYWORDS), "%u keywords; the limit (TM_MAX_KEYWORDS) is %u",
+    row_problem (&b, find_cell (row, F_KEYWORDS), _("%u keywords; the limit (TM_MAX_KEYWORDS) is %u"),
                  r->keywords->len, TM_MAX_KEYWORDS);
   if (b.bytes > TM_MAX_RECORD_BYTES)
-    row_problem (&b, NULL, "the record holds %" G_GSIZE_FORMAT " bytes of text; "
-                 "the limit (TM_MAX_RECORD_BYTES) is %u", b.bytes, TM_MAX_RECORD_BYTES);
+    row_problem (&b, NULL, _("the record holds %zu bytes of text; "
+                    "the limit (TM_MAX_RECORD_BYTES) is %u"), b.bytes, TM_MAX_RECORD_BYTES);
 
   if (problems->len > 0)
     {
@@ -1912,9 +1912,9 @@ build_record (TmImport *import, Row *row)
   if (made_id && !import->noted_hash_ids)
     {
       import->noted_hash_ids = TRUE;
-      note (import, 0, 0, "%s: each record's id is made from its title and text "
-            "(%s here, the same on every import); an %s column gives them ids of your own",
-            import->id_column ? "rows without an id" : "no id column", r->id,
+      note (import, 0, 0, _("%s: each record's id is made from its title and text "
+               "(%s here, the same on every import); an %s column gives them ids of your own"),
+            import->id_column ? _("rows without an id") : _("no id column"), r->id,
             import->id_column ? "id" : "编号/id");
     }
   return g_steal_pointer (&r);
@@ -2149,8 +2149,8 @@ writer_error (TmCorpusWriter *w, GError **error)
 {
   int saved = errno;
 
-  g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing the corpus: %s",
-               saved != 0 ? g_strerror (saved) : "write error");
+  g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing the corpus: %s"),
+               saved != 0 ? g_strerror (saved) : _("write error"));
   return FALSE;
 }
 
@@ -2162,7 +2162,7 @@ tm_corpus_writer_add (TmCorpusWriter *w, const TmRecord *r, GError **error)
 
   if (r->library != w->library)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "%s: %s: an %s in the %s library",
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("%s: %s: an %s in the %s library"),
                    r->file != NULL ? r->file : "-", r->id, tm_library_name (r->library),
                    tm_library_name (w->library));
       return FALSE;

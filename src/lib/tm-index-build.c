@@ -343,7 +343,7 @@ flush_group (Slice *s, GByteArray *raw, GError **error)
   rc = compress2 (s->stored.data + offset + 4, &size, raw->data, raw->len, 1);
   if (rc != Z_OK)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "deflating the stored records: %s (zlib error %d)",
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("deflating the stored records: %s (zlib error %d)"),
                    zError (rc), rc);
       return FALSE;
     }
@@ -686,8 +686,8 @@ strings_check (const Strings *s, GError **error)
   if (!s->full)
     return TRUE;
   g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-               "the corpus's ids, titles, organisations and other table fields take more than "
-               "%" G_GUINT64_FORMAT " bytes, the most one index addresses (TM_MAX_STRINGS_BYTES)",
+               _("the corpus's ids, titles, organisations and other table fields take more than "
+                  "%" PRIu64 " bytes, the most one index addresses (TM_MAX_STRINGS_BYTES)"),
                _tm_limits.strings_bytes);
   return FALSE;
 }
@@ -706,7 +706,7 @@ write_all (int fd, const void *data, gsize len, const char *path, GError **error
       if (n < 0)
         {
           int saved = errno;
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", path, g_strerror (saved));
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"), path, g_strerror (saved));
           return FALSE;
         }
       p += n;
@@ -768,14 +768,14 @@ take_lock (const char *path, GError **error)
 
       if (saved == ELOOP)
         g_set_error (error, TM_ERROR, TM_ERROR_IO,
-                     "%s: the lock file is a symbolic link; remove it (techmatch never follows one)", lock);
+                     _("%s: the lock file is a symbolic link; remove it (techmatch never follows one)"), lock);
       else
         g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", lock, g_strerror (saved));
       return -1;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: the lock file is not a regular file; remove it", lock);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: the lock file is not a regular file; remove it"), lock);
       close (fd);
       return -1;
     }
@@ -790,12 +790,12 @@ take_lock (const char *path, GError **error)
        * may still be empty, or hold anything if someone else wrote it. */
       if (g_ascii_string_to_signed (pid, 10, 1, G_MAXINT, &holder, NULL))
         g_set_error (error, TM_ERROR, TM_ERROR_LOCKED,
-                     "%s is being rebuilt by another techmatch (locked by PID %" G_GINT64_FORMAT
-                     ", lock file %s)", path, holder, lock);
+                     _("%s is being rebuilt by another techmatch (locked by PID %" PRId64
+                        ", lock file %s)"), path, holder, lock);
       else
         g_set_error (error, TM_ERROR, TM_ERROR_LOCKED,
-                     "%s is being rebuilt by another techmatch (lock file %s, held by a process "
-                     "that has not written its PID there yet)", path, lock);
+                     _("%s is being rebuilt by another techmatch (lock file %s, held by a process "
+                        "that has not written its PID there yet)"), path, lock);
       close (fd);
       return -1;
     }
@@ -805,7 +805,7 @@ take_lock (const char *path, GError **error)
   if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, strlen (pid), 0) != (ssize_t) strlen (pid))
     {
       int saved = errno;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: writing the PID: %s", lock, g_strerror (saved));
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: writing the PID: %s"), lock, g_strerror (saved));
       close (fd);
       return -1;
     }
@@ -846,7 +846,7 @@ resolve_index_path (const char *path, GError **error)
       current = g_steal_pointer (&target);
     }
   g_set_error (error, TM_ERROR, TM_ERROR_IO,
-               "%s: a loop of symbolic links (or an unreadable one); point it at an index or remove it",
+               _("%s: a loop of symbolic links (or an unreadable one); point it at an index or remove it"),
                path);
   return NULL;
 }
@@ -1289,14 +1289,15 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
   if (cstats.problems > 0 && !options->skip_bad)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "the corpus has %u problem%s; nothing was indexed (--skip-bad indexes the good records)",
-                   cstats.problems, cstats.problems == 1 ? "" : "s");
+                   P_("the corpus has %u problem; nothing was indexed (--skip-bad indexes the good records)",
+                      "the corpus has %u problems; nothing was indexed (--skip-bad indexes the good records)",
+                      cstats.problems), cstats.problems);
       return FALSE;
     }
   /* A partition may be empty: its index is, and the pipeline goes on. */
   if (b->collected.records[0]->len + b->collected.records[1]->len == 0 && options->n_partitions <= 1)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "the corpus holds no record");
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("the corpus holds no record"));
       return FALSE;
     }
   build_progress (b, "read the corpus");
@@ -1565,8 +1566,8 @@ build_dictionary (Build *b, GError **error)
   if (sorted->len > _tm_limits.terms)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_LIMIT,
-                   "the corpus has %u distinct terms, more than the %" G_GUINT64_FORMAT
-                   " one index numbers (TM_MAX_TERMS)", sorted->len, _tm_limits.terms);
+                   _("the corpus has %u distinct terms, more than the %" PRIu64
+                      " one index numbers (TM_MAX_TERMS)"), sorted->len, _tm_limits.terms);
       return FALSE;
     }
   g_ptr_array_sort (sorted, compare_terms);
@@ -1622,7 +1623,7 @@ build_check_global (Build *b, GError **error)
 
   if (g == NULL)
     return TRUE;
-  path = g->path != NULL ? g->path : "the global statistics";
+  path = g->path != NULL ? g->path : _("the global statistics");
   print_meta (meta, b->analyzer, &b->params, NULL);
   fingerprint = _tm_stats_fingerprint (meta->str);
   if (strcmp (fingerprint, g->analyzer) != 0)
@@ -1664,7 +1665,7 @@ build_global (Build *b, GError **error)
 
   if (g == NULL)
     return TRUE;
-  path = g->path != NULL ? g->path : "the global statistics";
+  path = g->path != NULL ? g->path : _("the global statistics");
   memset (lengths, 0, sizeof lengths);
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     for (guint d = 0; d < b->stats->records[l]; d++)
@@ -2040,21 +2041,21 @@ build_write (const Layout *lay, const char *path, GError **error)
   if (fsync (fd) != 0)
     {
       int saved = errno;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", tmp, g_strerror (saved));
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"), tmp, g_strerror (saved));
       goto fail;
     }
   if (close (fd) != 0)
     {
       int saved = errno;
       fd = -1;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "writing %s: %s", tmp, g_strerror (saved));
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("writing %s: %s"), tmp, g_strerror (saved));
       goto fail;
     }
   fd = -1;
   if (rename (tmp, path) != 0)
     {
       int saved = errno;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "renaming %s to %s: %s", tmp, path, g_strerror (saved));
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("renaming %s to %s: %s"), tmp, path, g_strerror (saved));
       goto fail;
     }
   /* The rename itself must reach the disk.  A file system that cannot
@@ -2066,7 +2067,7 @@ build_write (const Layout *lay, const char *path, GError **error)
       if (dfd >= 0)
         close (dfd);
       g_set_error (error, TM_ERROR, TM_ERROR_IO,
-                   "%s: the index was renamed into place, but syncing the folder %s failed: %s",
+                   _("%s: the index was renamed into place, but syncing the folder %s failed: %s"),
                    path, dir, g_strerror (saved));
       return FALSE;
     }

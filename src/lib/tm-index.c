@@ -112,7 +112,7 @@ tm_index_check (const TmIndex *idx, GError **error)
   if (!g_atomic_int_get (&idx->corrupt))
     return TRUE;
   g_mutex_lock ((GMutex *) &idx->damage_lock);
-  g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX, "%s: the index is damaged (%s); rebuild it with techmatch index",
+  g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX, _("%s: the index is damaged (%s); rebuild it with techmatch index"),
                idx->path, idx->damage);
   g_mutex_unlock ((GMutex *) &idx->damage_lock);
   return FALSE;
@@ -128,7 +128,7 @@ touch (const TmIndex *cidx, guint64 offset, guint64 len)
 
   if (offset < data || offset + len > idx->size || offset + len < offset)
     {
-      damaged (idx, "a reference outside the file");
+      damaged (idx, _("a reference outside the file"));
       return FALSE;
     }
   if (len == 0)
@@ -146,7 +146,7 @@ touch (const TmIndex *cidx, guint64 offset, guint64 len)
       size = MIN ((gsize) TM_INDEX_BLOCK_SIZE, idx->size - start);
       if ((guint32) crc32 (0L, idx->data + start, (uInt) size) != _tm_le32 (idx->block_crcs + 4 * b))
         {
-          damaged (idx, "block %" G_GUINT64_FORMAT " fails its checksum", b);
+          damaged (idx, _("block %" PRIu64 " fails its checksum"), b);
           return FALSE;
         }
       g_atomic_int_or ((guint *) &idx->verified[b / 32], bit);
@@ -171,7 +171,7 @@ string_at (const TmIndex *idx, guint32 off)
 
   if (off >= idx->strings_size)
     {
-      damaged (idx, "a string offset out of bounds");
+      damaged (idx, _("a string offset out of bounds"));
       return "";
     }
   s = (const char *) idx->strings + off;
@@ -179,7 +179,7 @@ string_at (const TmIndex *idx, guint32 off)
   if (nul == NULL || !touch (idx, (guint64) ((const guint8 *) s - idx->data), (guint64) (nul - s) + 1))
     {
       if (nul == NULL)
-        damaged (idx, "an unterminated string");
+        damaged (idx, _("an unterminated string"));
       return "";
     }
   return s;
@@ -278,8 +278,8 @@ parse_meta (TmIndex *idx, const char *meta, GError **error)
           /* An index of an earlier techmatch named its word-list files;
            * opening whatever path an index names is what must not be. */
           g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                       "%s: the index names a word-list file (%s) instead of carrying it; "
-                       "rebuild it with techmatch index", idx->path, key);
+                       _("%s: the index names a word-list file (%s) instead of carrying it; "
+                          "rebuild it with techmatch index"), idx->path, key);
           return FALSE;
         }
       else if (strcmp (key, "partition") == 0)
@@ -320,7 +320,7 @@ parse_meta (TmIndex *idx, const char *meta, GError **error)
   return TRUE;
 
 bad:
-  g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX, "%s: bad metadata", idx->path);
+  g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX, _("%s: bad metadata"), idx->path);
   return FALSE;
 }
 
@@ -328,7 +328,7 @@ static gboolean
 corrupt (GError **error, const char *path, const char *what)
 {
   g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-               "%s: not a valid techmatch index (%s); rebuild it with techmatch index", path, what);
+               _("%s: not a valid techmatch index (%s); rebuild it with techmatch index"), path, what);
   return FALSE;
 }
 
@@ -356,7 +356,7 @@ tm_index_open (const char *path, GError **error)
   idx->path = g_strdup (path);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: is a folder, not an index file", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: is a folder, not an index file"), path);
       return NULL;
     }
   idx->map = g_mapped_file_new (path, FALSE, &local);
@@ -369,31 +369,31 @@ tm_index_open (const char *path, GError **error)
   idx->data = (const guint8 *) g_mapped_file_get_contents (idx->map);
   idx->size = g_mapped_file_get_length (idx->map);
   if (idx->size < TM_INDEX_HEADER_SIZE || idx->data == NULL)
-    return corrupt (error, path, "too short"), NULL;
+    return corrupt (error, path, _("too short")), NULL;
   _tm_index_header_decode (idx->data, &idx->header);
   if (memcmp (idx->header.magic, TM_INDEX_MAGIC, sizeof idx->header.magic) != 0)
-    return corrupt (error, path, "wrong magic number"), NULL;
+    return corrupt (error, path, _("wrong magic number")), NULL;
   if (idx->header.version != TM_INDEX_VERSION)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CORRUPT_INDEX,
-                   "%s: index format version %u, this techmatch reads version %u only; "
-                   "rebuild it with techmatch index (the corpus is all it needs)",
+                   _("%s: index format version %u, this techmatch reads version %u only; "
+                      "rebuild it with techmatch index (the corpus is all it needs)"),
                    path, idx->header.version, TM_INDEX_VERSION);
       return NULL;
     }
   if (idx->header.file_size != idx->size)
-    return corrupt (error, path, "truncated or extended"), NULL;
+    return corrupt (error, path, _("truncated or extended")), NULL;
   if (idx->header.n_sections != TM_INDEX_N_SECTIONS
       || idx->header.data_offset > idx->size
       || idx->header.data_offset < TM_INDEX_HEADER_SIZE + TM_INDEX_N_SECTIONS * TM_INDEX_SECTION_SIZE)
-    return corrupt (error, path, "bad header"), NULL;
+    return corrupt (error, path, _("bad header")), NULL;
 
   /* The header, section table and block table: one CRC. */
   head = g_malloc (idx->header.data_offset);
   memcpy (head, idx->data, idx->header.data_offset);
   _tm_put_le32 (head + 12, 0);   /* header_crc */
   if ((guint32) crc32 (0L, head, (uInt) idx->header.data_offset) != idx->header.header_crc)
-    return corrupt (error, path, "header checksum mismatch"), NULL;
+    return corrupt (error, path, _("header checksum mismatch")), NULL;
 
   for (guint i = 0; i < TM_INDEX_N_SECTIONS; i++)
     {
@@ -407,15 +407,15 @@ tm_index_open (const char *path, GError **error)
           || s->offset < min || s->offset % 8 != 0 || s->size > idx->size
           || s->offset > idx->size - s->size
           || (entry_size[s->kind] != 0 && s->size != (guint64) s->count * entry_size[s->kind]))
-        return corrupt (error, path, "bad section table"), NULL;
+        return corrupt (error, path, _("bad section table")), NULL;
       idx->sections[s->kind] = s;
     }
   for (guint k = 1; k <= TM_SECTION_LAST; k++)
     if (idx->sections[k] == NULL)
-      return corrupt (error, path, "a section is missing"), NULL;
+      return corrupt (error, path, _("a section is missing")), NULL;
   idx->n_blocks = idx->sections[TM_SECTION_BLOCKS]->count;
   if (idx->n_blocks != (idx->size - idx->header.data_offset + TM_INDEX_BLOCK_SIZE - 1) / TM_INDEX_BLOCK_SIZE)
-    return corrupt (error, path, "bad block table"), NULL;
+    return corrupt (error, path, _("bad block table")), NULL;
   idx->block_crcs = idx->data + idx->sections[TM_SECTION_BLOCKS]->offset;
   idx->verified = g_new0 (gint, idx->n_blocks / 32 + 1);
 
@@ -434,7 +434,7 @@ tm_index_open (const char *path, GError **error)
   idx->stored_index = idx->data + idx->sections[TM_SECTION_STORED_INDEX]->offset;
   idx->n_groups = idx->sections[TM_SECTION_STORED_INDEX]->count;
   if (idx->n_groups == 0)
-    return corrupt (error, path, "bad stored index"), NULL;
+    return corrupt (error, path, _("bad stored index")), NULL;
   idx->n_groups--;
   idx->forward = idx->data + idx->sections[TM_SECTION_FORWARD]->offset;
   idx->forward_size = idx->sections[TM_SECTION_FORWARD]->size;
@@ -443,9 +443,9 @@ tm_index_open (const char *path, GError **error)
   idx->n_skips = idx->sections[TM_SECTION_SKIPS]->count;
   if (idx->sections[TM_SECTION_FORWARD_INDEX]->count
       != (guint64) idx->sections[TM_SECTION_DOCS_DEMAND]->count + idx->sections[TM_SECTION_DOCS_ACHIEVEMENT]->count + 1)
-    return corrupt (error, path, "bad forward index"), NULL;
+    return corrupt (error, path, _("bad forward index")), NULL;
   if (idx->strings_size == 0 || idx->strings[0] != '\0')
-    return corrupt (error, path, "bad string table"), NULL;
+    return corrupt (error, path, _("bad string table")), NULL;
 
   if (idx->size <= TM_VERIFY_AT_OPEN_BYTES && !verify_blocks (idx, error))
     return NULL;
@@ -456,7 +456,7 @@ tm_index_open (const char *path, GError **error)
     return tm_index_check (idx, error), NULL;
   meta = (const char *) idx->data + idx->sections[TM_SECTION_META]->offset;
   if (memchr (meta, '\0', idx->sections[TM_SECTION_META]->size) == NULL)
-    return corrupt (error, path, "unterminated metadata"), NULL;
+    return corrupt (error, path, _("unterminated metadata")), NULL;
   if (!parse_meta (idx, meta, error))
     return NULL;
 
@@ -471,7 +471,7 @@ tm_index_open (const char *path, GError **error)
       if (global->count != idx->n_terms
           || global->size != TM_INDEX_GLOBAL_HEAD + (guint64) global->count * TM_INDEX_GLOBAL_ENTRY
           || idx->global_stats == NULL)
-        return corrupt (error, path, "bad global statistics"), NULL;
+        return corrupt (error, path, _("bad global statistics")), NULL;
       if (!touch (idx, global->offset, TM_INDEX_GLOBAL_HEAD))
         return tm_index_check (idx, error), NULL;
       for (int l = 0; l < TM_N_LIBRARIES; l++)
@@ -479,7 +479,7 @@ tm_index_open (const char *path, GError **error)
           guint64 n = _tm_le64 (g + 8 * l);
 
           if (n < idx->n_docs[l] || n > G_MAXUINT32)
-            return corrupt (error, path, "bad global statistics"), NULL;
+            return corrupt (error, path, _("bad global statistics")), NULL;
           idx->stats_n[l] = (guint32) n;
           for (int f = 0; f < TM_N_IFIELDS; f++)
             idx->stats_lengths[l][f] = _tm_le64 (g + 16 + 24 * l + 8 * f);
@@ -488,7 +488,7 @@ tm_index_open (const char *path, GError **error)
       idx->global_df = g + TM_INDEX_GLOBAL_HEAD;
     }
   else if (idx->global_stats != NULL)
-    return corrupt (error, path, "global statistics named but missing"), NULL;
+    return corrupt (error, path, _("global statistics named but missing")), NULL;
   return g_steal_pointer (&idx);
 }
 
@@ -631,7 +631,7 @@ doc_at (const TmIndex *idx, TmLibrary library, guint32 doc)
   memset (&d, 0, sizeof d);
   if (doc >= idx->n_docs[library])
     {
-      damaged (idx, "a document number out of bounds");
+      damaged (idx, _("a document number out of bounds"));
       return d;
     }
   p = idx->docs[library] + (gsize) doc * TM_INDEX_DOC_SIZE;
@@ -640,7 +640,7 @@ doc_at (const TmIndex *idx, TmLibrary library, guint32 doc)
   _tm_index_doc_decode (p, &d);
   if (!doc_is_sane (&d))
     {
-      damaged (idx, "%s document %u holds impossible values", tm_library_name (library), doc);
+      damaged (idx, _("%s document %u holds impossible values"), tm_library_name (library), doc);
       memset (&d, 0, sizeof d);
     }
   return d;
@@ -715,7 +715,7 @@ _tm_index_copy_norms (const TmIndex *idx, TmLibrary library)
         _tm_index_doc_decode (idx->docs[library] + (gsize) d * TM_INDEX_DOC_SIZE, &dd);
         if (!doc_is_sane (&dd))
           {
-            damaged (idx, "%s document %u holds impossible values", tm_library_name (library), d);
+            damaged (idx, _("%s document %u holds impossible values"), tm_library_name (library), d);
             memset (norms, 0, MAX (n, 1) * sizeof *norms);
             break;
           }
@@ -788,7 +788,7 @@ stored_of (const TmIndex *idx, const TmIndexDoc *d)
   return g_strdup (p);
 
 bad:
-  damaged (idx, "a stored record does not decode");
+  damaged (idx, _("a stored record does not decode"));
   return g_strdup ("");
 }
 
@@ -804,7 +804,7 @@ tm_index_get_record (const TmIndex *idx, TmLibrary library, guint32 doc)
   const char *ip = string_at (idx, d->ip);
 
   if (stored[0] != '\0' && g_strv_length (parts) != 8)
-    damaged (idx, "the stored record of %s does not decode", string_at (idx, d->id));
+    damaged (idx, _("the stored record of %s does not decode"), string_at (idx, d->id));
 
 #define FIELD(i) (g_strv_length (parts) > (i) && parts[i][0] != '\0' ? g_strdup (parts[i]) : NULL)
   r->id = g_strdup (string_at (idx, d->id));
@@ -945,7 +945,7 @@ _tm_index_doc_terms (const TmIndex *idx, TmLibrary library, guint32 doc, TmForwa
   return TRUE;
 
 bad:
-  damaged (idx, "a document's term list out of bounds");
+  damaged (idx, _("a document's term list out of bounds"));
   return FALSE;
 }
 
@@ -970,7 +970,7 @@ _tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, Tm
       || !touch (idx, (guint64) (idx->skips - idx->data) + skips * TM_INDEX_SKIP_SIZE,
                  (guint64) n_skips * TM_INDEX_SKIP_SIZE))
     {
-      damaged (idx, "postings out of bounds");
+      damaged (idx, _("postings out of bounds"));
       return FALSE;
     }
   memset (out, 0, sizeof *out);
@@ -987,7 +987,7 @@ _tm_index_term_postings (const TmIndex *idx, guint32 term, TmLibrary library, Tm
   out->stats_df = _tm_index_stats_df (idx, term, library);
   if (out->stats_df < out->df)
     {
-      damaged (idx, "a global document frequency below the partition's own");
+      damaged (idx, _("a global document frequency below the partition's own"));
       return FALSE;
     }
   return TRUE;
@@ -1014,9 +1014,9 @@ iter_bad (TmPostingIter *it)
   if (it->index != NULL)
     {
       if (it->forward)
-        damaged (it->index, "a document's term list does not decode (document %u)", it->id);
+        damaged (it->index, _("a document's term list does not decode (document %u)"), it->id);
       else
-        damaged (it->index, "the postings of term %u do not decode", it->id);
+        damaged (it->index, _("the postings of term %u do not decode"), it->id);
     }
   return FALSE;
 }
@@ -1126,7 +1126,7 @@ _tm_index_compute_norms (const TmIndex *idx, TmLibrary library, const double *we
 
   if (!_tm_norms_compute (index_postings, idx, idx->n_terms, library, n, weights, norms))
     {
-      damaged (idx, "postings do not decode");
+      damaged (idx, _("postings do not decode"));
       return NULL;
     }
   return g_steal_pointer (&norms);
@@ -1191,11 +1191,11 @@ verify_structure (const TmIndex *idx)
   guint32 bad_bound = G_MAXUINT32;
 
   if (!offsets_rise (idx, idx->stored_index, (guint64) idx->n_groups + 1, idx->stored_size))
-    damaged (idx, "the stored index is out of order");
+    damaged (idx, _("the stored index is out of order"));
   if (!offsets_rise (idx, idx->forward_index,
                      (guint64) idx->n_docs[TM_LIBRARY_DEMAND] + idx->n_docs[TM_LIBRARY_ACHIEVEMENT] + 1,
                      idx->forward_size))
-    damaged (idx, "the forward index is out of order");
+    damaged (idx, _("the forward index is out of order"));
 
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     sums[l] = g_new0 (guint64, (gsize) MAX (idx->n_docs[l], 1) * TM_N_IFIELDS);
@@ -1212,7 +1212,7 @@ verify_structure (const TmIndex *idx)
       text = string_at (idx, e->text);
       if (text[0] == '\0' || (previous != NULL && strcmp (previous, text) >= 0))
         {
-          damaged (idx, "term %u is out of order", t);
+          damaged (idx, _("term %u is out of order"), t);
           break;
         }
       g_free (previous);
@@ -1225,7 +1225,7 @@ verify_structure (const TmIndex *idx)
           if (e->df[l] == 0)
             {
               if (e->postings_len[l] != 0)
-                damaged (idx, "term %u has postings but no document", t);
+                damaged (idx, _("term %u has postings but no document"), t);
               continue;
             }
           if (!_tm_index_term_postings (idx, t, (TmLibrary) l, &list))
@@ -1259,7 +1259,7 @@ verify_structure (const TmIndex *idx)
 
           if (id[0] == '\0' || (previous != NULL && strcmp (previous, id) >= 0))
             {
-              damaged (idx, "%s document %u is out of order", tm_library_name ((TmLibrary) l), doc);
+              damaged (idx, _("%s document %u is out of order"), tm_library_name ((TmLibrary) l), doc);
               break;
             }
           g_free (previous);
@@ -1284,21 +1284,21 @@ verify_structure (const TmIndex *idx)
           for (int f = 0; f < TM_N_IFIELDS; f++)
             if (fwd[f] != d->length[f] || sums[l][(gsize) doc * TM_N_IFIELDS + f] != d->length[f])
               {
-                damaged (idx, "%s: the %s length disagrees with its terms", id, field_names[f]);
+                damaged (idx, _("%s: the %s length disagrees with its terms"), id, field_names[f]);
                 break;
               }
           if (norms != NULL && fabs (norms[doc] - d->norm) > 1e-5 * MAX (1.0, norms[doc]))
-            damaged (idx, "%s: the stored norm disagrees with its postings", id);
+            damaged (idx, _("%s: the stored norm disagrees with its postings"), id);
         }
     }
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
       if (entries[l] != 0 && !g_atomic_int_get (&idx->corrupt))
-        damaged (idx, "the forward lists and the postings of the %s library disagree", tm_library_name ((TmLibrary) l));
+        damaged (idx, _("the forward lists and the postings of the %s library disagree"), tm_library_name ((TmLibrary) l));
       g_free (sums[l]);
     }
   if (bad_bound != G_MAXUINT32 && !g_atomic_int_get (&idx->corrupt))
-    damaged (idx, "term %u: a score bound or skip entry disagrees with its postings", bad_bound);
+    damaged (idx, _("term %u: a score bound or skip entry disagrees with its postings"), bad_bound);
 }
 
 gboolean

@@ -24,6 +24,7 @@
 #include <lapacke.h>
 
 #include "tm-error.h"
+#include "tm-i18n.h"
 #include "tm-lsa.h"
 
 void
@@ -191,7 +192,7 @@ orthonormalize (float *y, guint32 rows, guint cols, GError **error)
     info = LAPACKE_sorgqr (LAPACK_ROW_MAJOR, rows, cols, cols, y, cols, tau);
   if (info != 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "latent layer: LAPACK's QR failed (info %d)", (int) info);
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("latent layer: LAPACK's QR failed (info %d)"), (int) info);
       return FALSE;
     }
   return TRUE;
@@ -224,7 +225,7 @@ tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
   if (a->n_rows == 0 || a->n_cols == 0 || a->row_start[a->n_rows] == 0 || o->rank == 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "latent layer: nothing to factorize (%u × %u, rank %u)", a->n_rows, a->n_cols, o->rank);
+                   _("latent layer: nothing to factorize (%u × %u, rank %u)"), a->n_rows, a->n_cols, o->rank);
       return NULL;
     }
   single_threaded_blas ();
@@ -263,7 +264,7 @@ tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
       info = LAPACKE_sorgqr (LAPACK_ROW_MAJOR, a->n_cols, l, l, z, l, tau);
     if (info != 0)
       {
-        g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "latent layer: LAPACK's QR failed (info %d)", (int) info);
+        g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("latent layer: LAPACK's QR failed (info %d)"), (int) info);
         return NULL;
       }
   }
@@ -278,7 +279,7 @@ tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
   info = LAPACKE_dgesdd (LAPACK_ROW_MAJOR, 'A', l, l, rd, l, s, ur, l, wrt, l);
   if (info != 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "latent layer: LAPACK's SVD failed (info %d)", (int) info);
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("latent layer: LAPACK's SVD failed (info %d)"), (int) info);
       return NULL;
     }
 

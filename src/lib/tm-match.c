@@ -1039,7 +1039,7 @@ tm_matcher_run_record (TmMatcher *m, const TmRecord *record, TmLibrary target,
     return NULL;
   if (g_hash_table_size (m->qtf) == 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_BAD_QUERY, "%s has no term to match on", record->id);
+      g_set_error (error, TM_ERROR, TM_ERROR_BAD_QUERY, _("%s has no term to match on"), record->id);
       return NULL;
     }
   weigh_terms (m, target);
@@ -1142,7 +1142,7 @@ tm_matcher_run_text (TmMatcher *m, const char *text, gssize len, TmLibrary targe
     return NULL;
   if (g_hash_table_size (m->qtf) == 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_BAD_QUERY, "the query text has no term to match on");
+      g_set_error (error, TM_ERROR, TM_ERROR_BAD_QUERY, _("the query text has no term to match on"));
       return NULL;
     }
   weigh_terms (m, target);

@@ -7,6 +7,7 @@
 #include <opencc.h>
 
 #include "tm-error.h"
+#include "tm-i18n.h"
 #include "tm-normalize.h"
 
 struct _TmNormalizer {
@@ -38,7 +39,7 @@ tm_normalizer_new (const char *opencc_config, GBytes *t2s_chars, GError **error)
   if (n->opencc == (opencc_t) -1)
     {
       n->opencc = NULL;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "OpenCC cannot load %s: %s",
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("OpenCC cannot load %s: %s"),
                    opencc_config, opencc_error ());
       return NULL;
     }
@@ -150,7 +151,7 @@ fold (const char *text, gsize len, TmNormalized *out, GError **error)
       if (!g_utf8_validate_len (p, (gsize) (stop - p), &bad))
         {
           g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                       "invalid UTF-8 at byte %" G_GSIZE_FORMAT " (0x%02X)",
+                       _("invalid UTF-8 at byte %zu (0x%02X)"),
                        (gsize) (bad - text), (guchar) *bad);
           return FALSE;
         }

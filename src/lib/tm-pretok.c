@@ -62,7 +62,7 @@ tm_pretok_new (GError **error)
     {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message (code, message, sizeof message);
-      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, "pre-tokenizer pattern, offset %zu: %s",
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("pre-tokenizer pattern, offset %zu: %s"),
                    (size_t) offset, (const char *) message);
       return NULL;
     }
@@ -157,7 +157,7 @@ match_failed (int rc, gsize at, GError **error)
   PCRE2_UCHAR message[256];
 
   pcre2_get_error_message (rc, message, sizeof message);
-  g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, "byte %zu: the pre-tokenizer's pattern failed: %s",
+  g_set_error (error, TM_ERROR, TM_ERROR_LIMIT, _("byte %zu: the pre-tokenizer's pattern failed: %s"),
                at, (const char *) message);
   return FALSE;
 }

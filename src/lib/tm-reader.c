@@ -362,8 +362,8 @@ scan_byte (Scan *s, guchar c)
             }
           else if (s->depth >= 2 && ++s->elements > TM_MAX_RECORD_ELEMENTS)
             return scan_fail (s, TM_ERROR_LIMIT, s->lt_line, s->lt_column,
-                              "the record on line %u holds more than %u elements "
-                              "(TM_MAX_RECORD_ELEMENTS); the file is not read further",
+                              _("the record on line %u holds more than %u elements "
+                                 "(TM_MAX_RECORD_ELEMENTS); the file is not read further"),
                               s->record_line, TM_MAX_RECORD_ELEMENTS);
           s->attributes = 0;
           s->quote = 0;
@@ -384,8 +384,8 @@ scan_byte (Scan *s, guchar c)
           s->slash = FALSE;
           if (++s->attributes > TM_MAX_ATTRIBUTES)
             return scan_fail (s, TM_ERROR_LIMIT, s->lt_line, s->lt_column,
-                              "an element with more than %u attributes (TM_MAX_ATTRIBUTES); "
-                              "the file is not read further", TM_MAX_ATTRIBUTES);
+                              _("an element with more than %u attributes (TM_MAX_ATTRIBUTES); "
+                                 "the file is not read further"), TM_MAX_ATTRIBUTES);
         }
       else if (c == '/')
         s->slash = TRUE;
@@ -420,8 +420,8 @@ scan_byte (Scan *s, guchar c)
         }
       else if (s->n_bang == 7 && memcmp (s->bang, "DOCTYPE", 7) == 0)
         return scan_fail (s, TM_ERROR_INVALID, s->lt_line, s->lt_column,
-                          "a DOCTYPE declaration is not allowed in a corpus file "
-                          "(its entities could read other files or expand without bound)");
+                          _("a DOCTYPE declaration is not allowed in a corpus file "
+                             "(its entities could read other files or expand without bound)"));
       else if (c == '>')
         s->state = SCAN_TEXT;
       else if (strncmp (s->bang, "--", MIN (s->n_bang, 2)) != 0
@@ -531,7 +531,7 @@ report (TmReader *reader, guint line, guint column, const char *record_id,
 static char *
 clean_libxml_message (const char *message)
 {
-  char *s = g_strdup (message != NULL ? message : "unknown error");
+  char *s = g_strdup (message != NULL ? message : _("unknown error"));
 
   /* Some libxml2 messages run over two lines ("... !\nBytes: 0xC3"):
    * one problem, one line. */
@@ -621,7 +621,7 @@ report_record_messages (TmReader *reader)
       if (have_precise && is_generic_schema_message (m->text))
         continue;
       report (reader, m->line, locate (reader, m->line, m->element),
-              reader->record_id, "schema: %s", m->text);
+              reader->record_id, _("schema: %s"), m->text);
       /* Without a precise message, the first generic one says it all. */
       if (!have_precise)
         break;
@@ -639,7 +639,7 @@ set_fatal_error (TmReader *reader, GError **error)
     g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%u:%u: %s",
                  reader->path, reader->fatal_line, reader->fatal_column, reader->fatal);
   else
-    g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:%d:%d: unreadable XML",
+    g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s:%d:%d: unreadable XML"),
                  reader->path, xmlTextReaderGetParserLineNumber (reader->xr),
                  xmlTextReaderGetParserColumnNumber (reader->xr));
   return FALSE;
@@ -674,8 +674,8 @@ static gboolean
 doctype_error (TmReader *reader, GError **error)
 {
   g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-               "%s:%d:%d: a DOCTYPE declaration is not allowed in a corpus file "
-               "(its entities could read other files or expand without bound)",
+               _("%s:%d:%d: a DOCTYPE declaration is not allowed in a corpus file "
+                  "(its entities could read other files or expand without bound)"),
                reader->path, xmlTextReaderGetParserLineNumber (reader->xr),
                xmlTextReaderGetParserColumnNumber (reader->xr));
   return FALSE;
@@ -689,8 +689,8 @@ no_root_error (TmReader *reader, GError **error)
   if (reader->scan.scan && reader->scan.error == NULL && !reader->scan.markup)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                   reader->scan.content ? "%s:1:1: no XML markup: a corpus file holds one <corpus> element"
-                                        : "%s:1:1: nothing but white space: a corpus file holds one <corpus> element",
+                   reader->scan.content ? _("%s:1:1: no XML markup: a corpus file holds one <corpus> element")
+                                        : _("%s:1:1: nothing but white space: a corpus file holds one <corpus> element"),
                    reader->path);
       return FALSE;
     }
@@ -715,7 +715,7 @@ read_root (TmReader *reader, GError **error)
         {
           if (!reader->scan.markup && reader->scan.scan)
             return no_root_error (reader, error);
-          return here_error (reader, error, TM_ERROR_PARSE, "no root element");
+          return here_error (reader, error, TM_ERROR_PARSE, _("no root element"));
         }
       switch (xmlTextReaderNodeType (xr))
         {
@@ -733,17 +733,19 @@ root:
   ns = (const char *) xmlTextReaderConstNamespaceUri (xr);
   if (g_strcmp0 (name, "corpus") != 0 || g_strcmp0 (ns, TM_CORPUS_NS) != 0)
     return here_error (reader, error, TM_ERROR_INVALID,
-                       "the root element is <%s>%s%s%s; a corpus file starts with "
-                       "<corpus xmlns=\"" TM_CORPUS_NS "\">",
-                       name, ns != NULL ? " in namespace \"" : " in no namespace",
-                       ns != NULL ? ns : "", ns != NULL ? "\"" : "");
+                       /* TRANSLATORS: the root element is <NAME> in namespace "NS";
+                        * a corpus file starts with <corpus xmlns="URI"> */
+                       _("the root element is <%s>%s%s%s; a corpus file starts with "
+                         "<corpus xmlns=\"%s\">"),
+                       name, ns != NULL ? _(" in namespace \"") : _(" in no namespace"),
+                       ns != NULL ? ns : "", ns != NULL ? "\"" : "", TM_CORPUS_NS);
   library = (char *) xmlTextReaderGetAttribute (xr, BAD_CAST "library");
   if (library == NULL)
     return here_error (reader, error, TM_ERROR_INVALID,
-                       "<corpus> has no library attribute (\"demand\" or \"achievement\")");
+                       _("<corpus> has no library attribute (\"demand\" or \"achievement\")"));
   if (!tm_library_from_name (library, &reader->library))
     return here_error (reader, error, TM_ERROR_INVALID,
-                       "<corpus library=\"%s\">: the library is \"demand\" or \"achievement\"",
+                       _("<corpus library=\"%s\">: the library is \"demand\" or \"achievement\""),
                        library);
   if (xmlTextReaderIsEmptyElement (xr))
     reader->done = TRUE;
@@ -805,13 +807,13 @@ tm_reader_open_full (const char *path, const TmImportOptions *options,
     }
   if (fstat (reader->fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: not a regular file", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: not a regular file"), path);
       return NULL;
     }
   if (st.st_size == 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, "%s:1:1: empty file: a corpus file "
-                   "holds one <corpus> element", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s:1:1: empty file: a corpus file "
+                      "holds one <corpus> element"), path);
       return NULL;
     }
 
@@ -824,8 +826,8 @@ tm_reader_open_full (const char *path, const TmImportOptions *options,
             || (head[2] == 0 && head[3] == 0 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == '<' && head[1] == 0)))))
       {
         g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
-                     "%s:1:1: the file is in UTF-32, which techmatch does not read; "
-                     "convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)", path);
+                     _("%s:1:1: the file is in UTF-32, which techmatch does not read; "
+                        "convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)"), path);
         return NULL;
       }
   }
@@ -842,7 +844,7 @@ tm_reader_open_full (const char *path, const TmImportOptions *options,
                                XML_PARSE_NONET | XML_PARSE_BIG_LINES);
   if (reader->xr == NULL)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: cannot create an XML reader", path);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: cannot create an XML reader"), path);
       return NULL;
     }
   xmlTextReaderSetStructuredErrorHandler (reader->xr, on_parser_error, reader);
@@ -852,7 +854,7 @@ tm_reader_open_full (const char *path, const TmImportOptions *options,
   if (options != NULL && options->library_set && options->library != reader->library)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "%s: holds the %s library, not the %s library", path,
+                   _("%s: holds the %s library, not the %s library"), path,
                    tm_library_name (reader->library), tm_library_name (options->library));
       return NULL;
     }
@@ -1028,14 +1030,14 @@ fill_field (RecordBuild *b, xmlNodePtr node)
       slot = &r->title;
       *slot = take_text (b, node);
       if (*slot == NULL)
-        value_problem (b, node, "empty <title>: every record needs a title");
+        value_problem (b, node, _("empty <title>: every record needs a title"));
       return;
     }
   if (strcmp (name, "abstract") == 0 || strcmp (name, "description") == 0)
     {
       r->body = take_text (b, node);
       if (r->body == NULL)
-        value_problem (b, node, "empty <%s>", name);
+        value_problem (b, node, _("empty <%s>"), name);
       return;
     }
   if (strcmp (name, "keywords") == 0)
@@ -1064,7 +1066,7 @@ fill_field (RecordBuild *b, xmlNodePtr node)
       g_autofree char *text = take_text (b, node);
 
       if (text == NULL || strlen (text) != 1 || text[0] < '1' || text[0] > '9')
-        value_problem (b, node, "<trl> is \"%s\": a technology readiness level is an integer from 1 to 9",
+        value_problem (b, node, _("<trl> is \"%s\": a technology readiness level is an integer from 1 to 9"),
                        text != NULL ? text : "");
       else
         r->trl = text[0] - '0';
@@ -1077,8 +1079,8 @@ fill_field (RecordBuild *b, xmlNodePtr node)
       double v = 0;
 
       if (text == NULL || !parse_budget (text, &v))
-        value_problem (b, node, "<budget> is \"%s\": a budget is a non-negative number "
-                       "in plain digits (such as 200 or 35.5)",
+        value_problem (b, node, _("<budget> is \"%s\": a budget is a non-negative number "
+                          "in plain digits (such as 200 or 35.5)"),
                        text != NULL ? text : "");
       else
         r->budget = v;
@@ -1091,7 +1093,7 @@ fill_field (RecordBuild *b, xmlNodePtr node)
     {
       r->deadline = take_text (b, node);
       if (r->deadline == NULL || !parse_date (r->deadline))
-        value_problem (b, node, "<deadline> is \"%s\": a date is written YYYY-MM-DD",
+        value_problem (b, node, _("<deadline> is \"%s\": a date is written YYYY-MM-DD"),
                        r->deadline != NULL ? r->deadline : "");
       return;
     }
@@ -1146,7 +1148,7 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
     {
       report (reader, record->line,
               locate (reader, record->line, (const char *) node->name), NULL,
-              "<%s> has no id: every record needs an id unique in its library", node->name);
+              _("<%s> has no id: every record needs an id unique in its library"), node->name);
       return NULL;
     }
 
@@ -1155,7 +1157,7 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
     {
       report (reader, record->line,
               locate (reader, record->line, (const char *) node->name), NULL,
-              "<%s> id is %ld characters long; the limit (TM_MAX_ID_CHARS) is %d",
+              _("<%s> id is %ld characters long; the limit (TM_MAX_ID_CHARS) is %d"),
               node->name, g_utf8_strlen (record->id, -1), TM_MAX_ID_CHARS);
       return NULL;
     }
@@ -1170,8 +1172,8 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
       {
         report (reader, record->line, locate (reader, record->line, (const char *) node->name),
                 record->id, n_elements > TM_MAX_RECORD_ELEMENTS
-                ? "the record holds more than %u elements (TM_MAX_RECORD_ELEMENTS)"
-                : "the record holds more than %u keywords (TM_MAX_KEYWORDS)",
+                ? _("the record holds more than %u elements (TM_MAX_RECORD_ELEMENTS)")
+                : _("the record holds more than %u keywords (TM_MAX_KEYWORDS)"),
                 n_elements > TM_MAX_RECORD_ELEMENTS ? TM_MAX_RECORD_ELEMENTS : TM_MAX_KEYWORDS);
         return NULL;
       }
@@ -1199,7 +1201,7 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
     {
       if (reader->record_messages->len == 0)
         report (reader, record->line, locate (reader, record->line, reader->record_name),
-                record->id, "schema: <%s> does not match the schema", reader->record_name);
+                record->id, _("schema: <%s> does not match the schema"), reader->record_name);
       else
         report_record_messages (reader);
       return NULL;
@@ -1209,7 +1211,7 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
     {
       record->updated = _tm_tidy_text (updated);
       if (record->updated == NULL || !parse_date (record->updated))
-        value_problem (&b, node, "updated=\"%s\": a date is written YYYY-MM-DD", updated);
+        value_problem (&b, node, _("updated=\"%s\": a date is written YYYY-MM-DD"), updated);
     }
 
   for (xmlNodePtr child = node->children; child != NULL; child = child->next)
@@ -1217,8 +1219,8 @@ build_record (TmReader *reader, xmlDocPtr doc, xmlNodePtr node)
       fill_field (&b, child);
 
   if (b.bytes > TM_MAX_RECORD_BYTES)
-    value_problem (&b, node, "the record holds %" G_GSIZE_FORMAT " bytes of text; "
-                   "the limit (TM_MAX_RECORD_BYTES) is %u", b.bytes, TM_MAX_RECORD_BYTES);
+    value_problem (&b, node, _("the record holds %zu bytes of text; "
+                      "the limit (TM_MAX_RECORD_BYTES) is %u"), b.bytes, TM_MAX_RECORD_BYTES);
   if (b.problems > 0)
     return NULL;
   return g_steal_pointer (&record);
@@ -1257,7 +1259,7 @@ tm_reader_next (TmReader *reader, GError **error)
       if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA)
         {
           report (reader, node != NULL ? (guint) xmlGetLineNo (node) : 0, 0, NULL,
-                  "text outside any record");
+                  _("text outside any record"));
           continue;
         }
       if (type != XML_READER_TYPE_ELEMENT)
@@ -1271,8 +1273,8 @@ tm_reader_next (TmReader *reader, GError **error)
           guint line = node != NULL ? (guint) xmlGetLineNo (node) : 0;
 
           report (reader, line, locate (reader, line, name), id,
-                  "unexpected element <%s>%s: the %s library holds <%s> records",
-                  name, g_strcmp0 (ns, TM_CORPUS_NS) != 0 ? " outside the techmatch namespace" : "",
+                  _("unexpected element <%s>%s: the %s library holds <%s> records"),
+                  name, g_strcmp0 (ns, TM_CORPUS_NS) != 0 ? _(" outside the techmatch namespace") : "",
                   record_name, record_name);
           reader->n_bad++;
           continue;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tm-error.h"
+#include "tm-i18n.h"
 
 #include "tm-score.h"
 
@@ -54,7 +55,7 @@ tm_score_params_check (const TmScoreParams *p, GError **error)
       if (!isfinite (w) || (w != 0 && (w < TM_MIN_WEIGHT || w > TM_MAX_WEIGHT)))
         {
           g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                       "%s is %g: a field weight is 0 or from %g to %g", names[f], w,
+                       _("%s is %g: a field weight is 0 or from %g to %g"), names[f], w,
                        TM_MIN_WEIGHT, TM_MAX_WEIGHT);
           return FALSE;
         }
@@ -63,17 +64,17 @@ tm_score_params_check (const TmScoreParams *p, GError **error)
   if (!any)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
-                   "every field weight is 0: at least one field must count");
+                   _("every field weight is 0: at least one field must count"));
       return FALSE;
     }
   if (!isfinite (p->k1) || p->k1 < 0 || p->k1 > TM_MAX_K1)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "k1 is %g: a number from 0 to %g", p->k1, TM_MAX_K1);
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("k1 is %g: a number from 0 to %g"), p->k1, TM_MAX_K1);
       return FALSE;
     }
   if (!isfinite (p->b) || p->b < 0 || p->b > 1)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, "b is %g: a number from 0 to 1", p->b);
+      g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("b is %g: a number from 0 to 1"), p->b);
       return FALSE;
     }
   return TRUE;
