@@ -12,7 +12,7 @@
 #include "tm-error.h"
 
 static char *opt_demand, *opt_achievement;
-static char *opt_model, *opt_weights, *opt_terms;
+static char *opt_model, *opt_weights, *opt_terms, *opt_feedback;
 static gboolean opt_reverse;
 
 static GOptionEntry entries[] = {
@@ -23,6 +23,7 @@ static GOptionEntry entries[] = {
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model, N_("tfidf (default) or bm25"), "MODEL" },
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep the query's N strongest terms; 0 keeps all"), "N" },
+  { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback, N_("Feed the top K results back into the query and run it again (0: off, the default)"), "K" },
   { NULL }
 };
 
@@ -35,6 +36,50 @@ find (const TmIndex *index, TmLibrary library, const char *id, const char *path,
     g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("no %s with id %s in %s"),
                  tm_library_name (library), id, path);
   return FALSE;
+}
+
+/* With --feedback: the documents fed back and the terms they added to
+ * the query, with their weights in it.  Trees: a map "feedback" with
+ * "documents" and a list "added" of {term, weight}; tables: one line,
+ * "feedback", the documents, then term=weight for each added term. */
+static void
+print_feedback (TmSprinter *sp, const TmResults *results)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  guint n = results->feedback != NULL ? results->feedback->len : 0;
+
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  tm_sprinter_key (sp, "feedback");
+  tm_sprinter_begin_map (sp);
+  tm_sprinter_key (sp, "documents");
+  tm_sprinter_integer (sp, results->n_feedback_docs);
+  tm_sprinter_key (sp, "added");
+  tm_sprinter_begin_list (sp, "term");
+  for (guint i = 0; i < n; i++)
+    {
+      const TmFeedbackTerm *f = &g_array_index (results->feedback, TmFeedbackTerm, i);
+
+      tm_sprinter_begin_map (sp);
+      tm_sprinter_key (sp, "term");
+      tm_sprinter_string (sp, f->term);
+      tm_sprinter_key (sp, "weight");
+      tm_sprinter_score (sp, f->weight);
+      tm_sprinter_end (sp);
+    }
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+
+  tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+  for (guint i = 0; i < n; i++)
+    {
+      const TmFeedbackTerm *f = &g_array_index (results->feedback, TmFeedbackTerm, i);
+
+      g_string_append_printf (line, "%s%s=%.4f", i > 0 ? " " : "", f->term, tm_output_round (f->weight));
+    }
+  tm_sprinter_key (sp, "feedback");
+  tm_sprinter_integer (sp, results->n_feedback_docs);
+  tm_sprinter_string (sp, line->str);
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
 }
 
 int
@@ -72,7 +117,7 @@ tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error)
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  if (!tm_cli_match_options ("explain", config, &o, NULL, opt_terms, NULL, opt_model, opt_weights))
+  if (!tm_cli_match_options ("explain", config, &o, NULL, opt_terms, NULL, opt_model, opt_weights, opt_feedback))
     return TM_EXIT_USAGE;
   if (!tm_cli_open (cli, &status, error))
     return status;
@@ -129,6 +174,8 @@ tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error)
   tm_sprinter_key (sp, "terms");
   tm_sprinter_string (sp, terms);
   tm_sprinter_only (sp, TM_SPRINTER_ALL);
+  if (o.feedback > 0)
+    print_feedback (sp, results);
   tm_sprinter_columns (sp, columns);
   if (r != NULL)
     tm_output_explanation (sp, r);

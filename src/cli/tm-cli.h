@@ -83,6 +83,7 @@ typedef struct {
   char **lexicons, **synonym_files, **stopword_files;
   TmScoreParams score;
   guint top, terms;
+  guint feedback;           /* [scoring] feedback */
   double min_score;
 } TmConfig;
 
@@ -219,7 +220,7 @@ void   tm_output_explanation (TmSprinter *sp, const TmResult *result);
  * not given); FALSE after printing a usage error. */
 gboolean tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOptions *o,
                                const char *top, const char *terms, const char *min_score,
-                               const char *model, const char *weights);
+                               const char *model, const char *weights, const char *feedback);
 
 /* tm-html.c: the batch report, for technology managers. */
 typedef struct {

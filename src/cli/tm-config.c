@@ -153,6 +153,7 @@ load (TmConfig *c, GError **error)
   g_autofree char *mode = NULL, *model = NULL;
   const char *env = g_getenv ("TECHMATCH_CONFIG");
   double top = TM_DEFAULT_TOP, terms = TM_DEFAULT_TERMS, busy = TM_DECISIONS_BUSY_MS;
+  double feedback = TM_DEFAULT_FEEDBACK;
 
   if (env != NULL && env[0] == '\0')
     env = NULL;  /* empty: unset, as for TECHMATCH_INDEX */
@@ -162,6 +163,7 @@ load (TmConfig *c, GError **error)
   tm_score_params_init (&c->score);
   c->top = TM_DEFAULT_TOP;
   c->terms = TM_DEFAULT_TERMS;
+  c->feedback = TM_DEFAULT_FEEDBACK;
   c->busy_ms = TM_DECISIONS_BUSY_MS;
   c->path = env != NULL ? g_strdup (env)
                         : g_build_filename (g_get_user_config_dir (), "techmatch", "techmatch.conf", NULL);
@@ -215,6 +217,7 @@ load (TmConfig *c, GError **error)
       || !get_double (kf, "scoring", "b", &c->score.b, 0, c->path, error)
       || !get_double (kf, "scoring", "top", &top, 0, c->path, error)
       || !get_double (kf, "scoring", "terms", &terms, 0, c->path, error)
+      || !get_double (kf, "scoring", "feedback", &feedback, 0, c->path, error)
       || !get_number (kf, "scoring", "min-score", &c->min_score, 0, TM_MAX_MIN_SCORE, c->path, error))
     return FALSE;
   /* The ranges the command line checks too (tm_score_params_check()). */
@@ -235,8 +238,15 @@ load (TmConfig *c, GError **error)
                    c->path, TM_MAX_QUERY_TERMS);
       return FALSE;
     }
+  if (feedback != floor (feedback) || feedback > TM_MAX_FEEDBACK)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("%s: [scoring] feedback: a whole number from 0 to %d"),
+                   c->path, TM_MAX_FEEDBACK);
+      return FALSE;
+    }
   c->top = (guint) top;
   c->terms = (guint) terms;
+  c->feedback = (guint) feedback;
   return TRUE;
 }
 

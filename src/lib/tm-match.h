@@ -15,6 +15,12 @@
  *   BM25              Σ idf × tf'(k1 + 1) / (tf' + k1 (1 − b + b L'/avgL'))
  *                     with field-weighted lengths L' (BM25F); unbounded.
  *
+ * Query feedback (pseudo-relevance feedback, Rocchio 1971), when asked
+ * for: the query is run once, the top K' results' document vectors are
+ * added to it, q' = α q/|q| + β mean(d/|d|), with each document vector
+ * weighted as the scorer weighs it; the strongest terms of q' are kept
+ * and q' is run again, through the same scorer (and its exact pruning).
+ *
  * Results are the top K by score, ties broken by id, so output is
  * deterministic.  tm_matcher_run_record(), tm_matcher_run_doc() (what
  * match --demand/--achievement and batch use) and tm_matcher_run_text()
@@ -36,6 +42,16 @@ G_BEGIN_DECLS
  * (why 50: tm-match.c). */
 #define TM_DEFAULT_TOP 10
 #define TM_DEFAULT_TERMS 50
+
+/* Query feedback (why these values: tm-match.c): off by default; β (with
+ * α = 1), the share of the feedback documents' mean; the terms it may add
+ * to the query's kept terms (the --terms cut-off still applies).  At most
+ * TM_MAX_FEEDBACK documents: each costs a forward list per query, and
+ * past a hundred their mean is the library's centroid, not the topic. */
+#define TM_DEFAULT_FEEDBACK 0
+#define TM_FEEDBACK_BETA 0.5
+#define TM_FEEDBACK_TERMS 40
+#define TM_MAX_FEEDBACK 100
 
 typedef struct {
   TmScoreParams score;
@@ -62,6 +78,15 @@ typedef struct {
   /* Score every document that shares a term instead of pruning
    * (tm-match.c): the same results, slower; for tests and measurements. */
   gboolean exhaustive;
+  /* Query feedback: the top @feedback results feed the query back (0:
+   * off; at most TM_MAX_FEEDBACK), with β @feedback_beta and at most
+   * @feedback_terms terms added.  The first run has no filters, no
+   * exclusions, no threshold and no single-document restriction, so a
+   * pair's score does not depend on them (explain gives the score match
+   * gives). */
+  guint feedback;
+  double feedback_beta;
+  guint feedback_terms;
 } TmMatchOptions;
 
 void tm_match_options_init (TmMatchOptions *options);
@@ -83,11 +108,22 @@ typedef struct {
   GPtrArray *missing;      /* strong query terms the document lacks (char *) */
 } TmResult;
 
+/* A term the query feedback brought into the query. */
+typedef struct {
+  const char *term;        /* owned by the results */
+  double weight;           /* its query weight in the second run */
+} TmFeedbackTerm;
+
 typedef struct {
   TmLibrary target;
   GArray *results;         /* TmResult, best first */
   guint n_query_terms;     /* terms of the query found in the target library */
   guint n_used_terms;      /* kept after the MoreLikeThis cut-off */
+  /* Query feedback: the documents it took (0: none, or it was off) and,
+   * when explaining, the kept terms it added to the query (TmFeedbackTerm,
+   * strongest first; NULL otherwise). */
+  guint n_feedback_docs;
+  GArray *feedback;
   GStringChunk *strings;
 } TmResults;
 

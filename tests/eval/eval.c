@@ -188,7 +188,12 @@ typedef struct {
   gboolean synonyms;
   TmModel model;
   const char *variant;  /* static, or NULL for today's rows */
+  guint feedback;       /* query feedback: documents fed back, 0 = off */
 } Config;
+
+/* --feedback-beta, --feedback-terms: for every feedback row. */
+static double opt_feedback_beta = -1;
+static int opt_feedback_terms = -1;
 
 static void
 config_index_options (const Config *c, TmIndexBuildOptions *o)
@@ -201,6 +206,11 @@ static void
 config_match_options (const Config *c, TmMatchOptions *o)
 {
   o->score.model = c->model;
+  o->feedback = c->feedback;
+  if (opt_feedback_beta >= 0)
+    o->feedback_beta = opt_feedback_beta;
+  if (opt_feedback_terms >= 0)
+    o->feedback_terms = (guint) opt_feedback_terms;
 }
 
 static Config *
@@ -392,7 +402,7 @@ score_overlap (GPtrArray *a, GPtrArray *b, Row *row)
   row->n_overlap++;
 }
 
-#define TABLE_HEADER_FORMAT "%-36s %8s %6s %8s %6s %7s %7s %7s %7s %7s\n"
+#define TABLE_HEADER_FORMAT "%-40s %8s %6s %8s %6s %7s %7s %7s %7s %7s\n"
 
 static void
 print_header (void)
@@ -417,7 +427,7 @@ print_row (const char *label, const Row *row)
       g_snprintf (c[i], sizeof c[i], "%.4f", v[i]);
     else
       g_strlcpy (c[i], "-", sizeof c[i]);
-  printf ("%-36s %8.4f %6.4f %8s %6s %7s %7s %7s %7s %7s\n", label,
+  printf ("%-40s %8.4f %6.4f %8s %6s %7s %7s %7s %7s %7s\n", label,
           row->ndcg / MAX (row->n_judged, 1), row->p5 / MAX (row->n_judged, 1),
           c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
   fflush (stdout);
@@ -785,6 +795,7 @@ run_peer (const Tasks *t, const char *engine, Row *row, char **why)
 static gboolean quick, no_peers;
 static int opt_terms = -1, opt_cat = -1;
 static char *opt_weights;
+static char *opt_feedback;
 
 int
 main (int argc, char **argv)
@@ -797,6 +808,10 @@ main (int argc, char **argv)
     { "peers", 0, 0, G_OPTION_ARG_FILENAME, &opt_peers, "The peers' script (tests/eval/peers.py)", "SCRIPT" },
     { "python", 0, 0, G_OPTION_ARG_FILENAME, &opt_python, "The interpreter that has the peers' modules", "PATH" },
     { "no-peers", 0, 0, G_OPTION_ARG_NONE, &no_peers, "techmatch's rows only", NULL },
+    { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback,
+      "Query feedback rows: documents fed back, comma-separated (default 3,5,10; 0: none)", "K,..." },
+    { "feedback-beta", 0, 0, G_OPTION_ARG_DOUBLE, &opt_feedback_beta, "β of every feedback row", "B" },
+    { "feedback-terms", 0, 0, G_OPTION_ARG_INT, &opt_feedback_terms, "Terms the feedback may add", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("SRCDIR SHARED_DATA_DIR");
@@ -862,7 +877,25 @@ main (int argc, char **argv)
       for (int syn = 1; syn >= 0; syn--)
         if (!quick || (mode == (int) DEFAULT_MODE && syn))
           g_ptr_array_add (configs, config_new ((TmModel) model, (TmAnalyzerMode) mode, syn, NULL));
-  /* The variants, on top of the default configuration. */
+  /* The variants, on top of the default configuration (with each model):
+   * query feedback. */
+  {
+    g_auto(GStrv) ks = g_strsplit (opt_feedback != NULL ? opt_feedback : "3,5,10", ",", -1);
+
+    for (int model = 0; model < 2; model++)
+      for (guint i = 0; ks[i] != NULL; i++)
+        {
+          guint k = (guint) atoi (ks[i]);
+          g_autofree char *label = g_strdup_printf ("feedback %u", k);
+          Config *c;
+
+          if (k == 0)
+            continue;
+          c = config_new ((TmModel) model, DEFAULT_MODE, TRUE, g_intern_string (label));
+          c->feedback = k;
+          g_ptr_array_add (configs, c);
+        }
+  }
 
   print_header ();
   for (guint ci = 0; ci < configs->len; ci++)

@@ -409,6 +409,9 @@ test_pruned_equals_exhaustive (void)
             o.max_terms = 0;
           if (doc % 7 == 4)
             o.exclude = exclude_some;
+          /* The fed-back query is pruned too. */
+          if (doc % 3 == 0)
+            o.feedback = 1 + doc % 9;
           pruned = tm_matcher_run_doc (m, source, doc, target, &o, &error);
           o.exhaustive = TRUE;
           full = tm_matcher_run_doc (m, source, doc, target, &o, &error);
@@ -631,6 +634,183 @@ test_batch (void)
   CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_CANCELLED));
 }
 
+/* ---- query feedback ---- */
+
+/* Feedback on the three-word library, by hand: D1 (alpha, gamma; its
+ * title is no achievement's word) finds A2 and A4 tied, A2 first by id;
+ * with K = 1, A2's vector joins the query, which gains A2's title word
+ * "two" and now ranks A2 above A4. */
+static void
+test_feedback_by_hand (void)
+{
+  TmMatchOptions o;
+  g_autoptr(TmResults) r = NULL;
+  /* N = 4: alpha in 3, gamma in 2, each title word in 1. */
+  double ia = log (5.0 / 4) + 1, ig = log (5.0 / 3) + 1, it = log (5.0 / 2) + 1;
+  double l2 = 1 + log (2);                  /* a title word: tf' 2; gamma in A2, A4: tf 2 */
+  double q = sqrt (ia * ia + ig * ig);
+  double wt = l2 * it, wa = ia, wg = l2 * ig; /* A2 (and A4, its title word for "two") */
+  double d = sqrt (wt * wt + wa * wa + wg * wg);
+  double beta = 0.5;
+  double fa = ia / q + beta * wa / d, fg = ig / q + beta * wg / d, ft = beta * wt / d;
+  double f = sqrt (fa * fa + fg * fg + ft * ft);
+  double s2 = (fa * wa + fg * wg + ft * wt) / (f * d);
+  double s4 = (fa * wa + fg * wg) / (f * d);
+  /* A1: its title word, alpha and beta (in A1 alone). */
+  double a1 = sqrt (wt * wt + ia * ia + it * it);
+  double s1 = fa * ia / (f * a1);
+  const TmFeedbackTerm *added;
+
+  tm_match_options_init (&o);
+  o.feedback = 1;
+  o.feedback_beta = beta;
+  o.explain = TRUE;
+  r = run_demand (&o);
+  CU_ASSERT_EQUAL_FATAL (r->results->len, 3);
+  CU_ASSERT_EQUAL (r->n_feedback_docs, 1);
+  CU_ASSERT_STRING_EQUAL (ID (r, 0), "A2");
+  CU_ASSERT_STRING_EQUAL (ID (r, 1), "A4");
+  CU_ASSERT_STRING_EQUAL (ID (r, 2), "A1");
+  /* The documents' norms are stored as floats: 1e-7. */
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 0)->score, s2, 1e-7);
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 1)->score, s4, 1e-7);
+  CU_ASSERT_DOUBLE_EQUAL (RESULT (r, 2)->score, s1, 1e-7);
+  CU_ASSERT (RESULT (r, 0)->score > RESULT (r, 1)->score);
+  /* explain names the added term with its weight. */
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r->feedback);
+  CU_ASSERT_EQUAL_FATAL (r->feedback->len, 1);
+  added = &g_array_index (r->feedback, TmFeedbackTerm, 0);
+  CU_ASSERT_STRING_EQUAL (added->term, "two");
+  CU_ASSERT_DOUBLE_EQUAL (added->weight, ft, 1e-12);
+
+  /* No term added when none may be: the query is only rescaled. */
+  {
+    g_autoptr(TmResults) none = NULL;
+
+    o.feedback_terms = 0;
+    none = run_demand (&o);
+    CU_ASSERT_EQUAL (none->feedback->len, 0);
+    CU_ASSERT_EQUAL_FATAL (none->results->len, 3);
+    CU_ASSERT_STRING_EQUAL (ID (none, 0), "A2");
+    CU_ASSERT_DOUBLE_EQUAL (RESULT (none, 0)->score, RESULT (none, 1)->score, 1e-12);
+  }
+}
+
+/* Feedback 0 is today's scorer: the same results to the last bit
+ * whatever the other feedback settings, and nothing of feedback in the
+ * results; a query fed back is the same to the last bit from any
+ * matcher, whatever ran before it, and differs from the query alone. */
+static void
+test_feedback_zero_and_determinism (void)
+{
+  g_autoptr(TmMatcher) m1 = NULL, m2 = NULL;
+  guint n_docs, compared = 0, changed = 0;
+
+  CU_ASSERT_FATAL (open_corpus ());
+  m1 = tm_matcher_new (corpus_idx, corpus_analyzer);
+  m2 = tm_matcher_new (corpus_idx, corpus_analyzer);
+  n_docs = tm_index_get_n_docs (corpus_idx, TM_LIBRARY_DEMAND);
+  for (int model = 0; model < 2; model++)
+    for (guint32 i = 0; i < n_docs; i++)
+      {
+        guint32 d = i, e = n_docs - 1 - i;   /* m2 runs them in the other order */
+        TmMatchOptions plain, zero, fb;
+        g_autoptr(TmResults) a = NULL, b = NULL, c = NULL, x = NULL;
+
+        tm_match_options_init (&plain);
+        plain.score.model = (TmModel) model;
+        zero = plain;
+        zero.feedback = 0;
+        zero.feedback_beta = 3;
+        zero.feedback_terms = 7;
+        fb = plain;
+        fb.feedback = 3;
+        a = tm_matcher_run_doc (m1, TM_LIBRARY_DEMAND, d, TM_LIBRARY_ACHIEVEMENT, &plain, NULL);
+        b = tm_matcher_run_doc (m2, TM_LIBRARY_DEMAND, d, TM_LIBRARY_ACHIEVEMENT, &zero, NULL);
+        c = tm_matcher_run_doc (m1, TM_LIBRARY_DEMAND, d, TM_LIBRARY_ACHIEVEMENT, &fb, NULL);
+        x = tm_matcher_run_doc (m2, TM_LIBRARY_DEMAND, e, TM_LIBRARY_ACHIEVEMENT, &fb, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL (a);
+        CU_ASSERT_PTR_NOT_NULL_FATAL (b);
+        CU_ASSERT_PTR_NOT_NULL_FATAL (c);
+        CU_ASSERT_PTR_NOT_NULL_FATAL (x);
+        CU_ASSERT (identical_results (a, b));
+        CU_ASSERT_EQUAL (b->n_feedback_docs, 0);
+        CU_ASSERT_PTR_NULL (b->feedback);
+        CU_ASSERT_EQUAL (c->n_feedback_docs, MIN (3u, a->results->len));
+        changed += !identical_results (a, c);
+        compared++;
+        (void) x;
+      }
+  /* The same fed-back queries, in the other order, from the other
+   * matcher. */
+  for (guint32 d = 0; d < n_docs; d++)
+    {
+      TmMatchOptions fb;
+      g_autoptr(TmResults) c = NULL, y = NULL;
+
+      tm_match_options_init (&fb);
+      fb.feedback = 3;
+      c = tm_matcher_run_doc (m1, TM_LIBRARY_DEMAND, d, TM_LIBRARY_ACHIEVEMENT, &fb, NULL);
+      y = tm_matcher_run_doc (m2, TM_LIBRARY_DEMAND, n_docs - 1 - d, TM_LIBRARY_ACHIEVEMENT, &fb, NULL);
+      g_clear_pointer (&y, tm_results_free);
+      y = tm_matcher_run_doc (m2, TM_LIBRARY_DEMAND, d, TM_LIBRARY_ACHIEVEMENT, &fb, NULL);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (c);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (y);
+      CU_ASSERT (identical_results (c, y));
+    }
+  CU_ASSERT (compared > 100);
+  /* Feedback moves nearly every ranking (scores if not order). */
+  CU_ASSERT (changed > compared * 9 / 10);
+}
+
+/* A batch fed back: one thread or three, and two shards merged, give the
+ * same results, which are the single queries'. */
+static void
+test_feedback_batch (void)
+{
+  g_autoptr(TmBatch) one = NULL, three = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmMatcher) m = NULL;
+  TmBatchOptions o;
+  guint merged = 0;
+
+  CU_ASSERT_FATAL (open_corpus ());
+  memset (&o, 0, sizeof o);
+  tm_match_options_init (&o.match);
+  o.match.feedback = 5;
+  o.jobs = 1;
+  one = tm_batch_run (corpus_idx, corpus_analyzer, TM_LIBRARY_DEMAND, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (one);
+  o.jobs = 3;
+  three = tm_batch_run (corpus_idx, corpus_analyzer, TM_LIBRARY_DEMAND, &o, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (three);
+  CU_ASSERT (same_batch (one, three));
+  m = tm_matcher_new (corpus_idx, corpus_analyzer);
+  for (guint i = 0; i < one->docs->len; i += 9)
+    {
+      g_autoptr(TmResults) single = tm_matcher_run_doc (m, TM_LIBRARY_DEMAND, g_array_index (one->docs, guint32, i),
+                                                        TM_LIBRARY_ACHIEVEMENT, &o.match, NULL);
+      CU_ASSERT (single != NULL && identical_results (single, one->results->pdata[i]));
+    }
+  o.n_shards = 2;
+  for (guint k = 1; k <= 2; k++)
+    {
+      g_autoptr(TmBatch) part = NULL;
+
+      o.shard = k;
+      part = tm_batch_run (corpus_idx, corpus_analyzer, TM_LIBRARY_DEMAND, &o, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (part);
+      for (guint i = 0; i < part->docs->len; i++)
+        for (guint j = 0; j < one->docs->len; j++)
+          if (g_array_index (one->docs, guint32, j) == g_array_index (part->docs, guint32, i))
+            {
+              CU_ASSERT (identical_results (part->results->pdata[i], one->results->pdata[j]));
+              merged++;
+            }
+    }
+  CU_ASSERT_EQUAL (merged, one->docs->len);
+}
+
 /* Weights the command line now refuses, given to the engine directly:
  * every score stays finite, and the check names what is wrong. */
 static void
@@ -677,5 +857,8 @@ main (void)
   CU_add_test (suite, "batch: threads, shards, cancel", test_batch);
   CU_add_test (suite, "hostile weights", test_hostile_weights);
   CU_add_test (suite, "pruned equals exhaustive", test_pruned_equals_exhaustive);
+  CU_add_test (suite, "feedback by hand", test_feedback_by_hand);
+  CU_add_test (suite, "feedback 0, determinism", test_feedback_zero_and_determinism);
+  CU_add_test (suite, "feedback in batch", test_feedback_batch);
   return tm_test_run ();
 }
