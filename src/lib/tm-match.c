@@ -1092,6 +1092,9 @@ feed_back (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, const TmResu
 {
   guint n_used = first->n_used_terms;
   guint k = first->results->len;
+  /* A β the caller got wrong is no weight: none below 0 (the pruning
+   * bounds need positive weights), none so large the sums overflow. */
+  double beta = isfinite (o->feedback_beta) ? CLAMP (o->feedback_beta, 0, TM_MAX_FEEDBACK_BETA) : 0;
   double qnorm = 0, avg = 1;
   GArray *swap;
 
@@ -1155,12 +1158,12 @@ feed_back (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, const TmResu
           double w = g_array_index (m->doc_weights, double, j++);
 
           if (w > 0)
-            fed_add (m, target, (guint32) it.doc, NULL, o->feedback_beta * w / (dnorm * k));
+            fed_add (m, target, (guint32) it.doc, NULL, beta * w / (dnorm * k));
         }
     }
 
   g_array_sort (m->fed, compare_query_terms);
-  if (m->fed->len > n_used + o->feedback_terms)
+  if (m->fed->len - n_used > o->feedback_terms)   /* fed holds the n_used terms */
     g_array_set_size (m->fed, n_used + o->feedback_terms);
   swap = m->terms;
   m->terms = m->fed;

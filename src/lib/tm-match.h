@@ -52,6 +52,8 @@ G_BEGIN_DECLS
 #define TM_FEEDBACK_BETA 0.5
 #define TM_FEEDBACK_TERMS 40
 #define TM_MAX_FEEDBACK 100
+/* β is taken from 0 to this: beyond, the query's own terms no longer count. */
+#define TM_MAX_FEEDBACK_BETA 1e6
 
 typedef struct {
   TmScoreParams score;
