@@ -4,8 +4,11 @@
  * A nightly output holds millions of rows whose ids repeat (each source
  * has its top K targets): ids are stored once, and each row is a 64-bit
  * key (direction, source number, target number) with its rank in an
- * open-addressing table, about 32 bytes a row.  The file is read a block
- * at a time, never held whole. */
+ * open-addressing table.  The file is read a block at a time, never held
+ * whole, and twice: a first pass counts its lines so that the table is
+ * allocated once at its final size (no doubling, whose old and new
+ * tables would both be live), at most three quarters full: 16 bytes a
+ * row or less, keys and ranks in arrays of their own. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,16 +20,12 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 
-typedef struct {
-  guint64 key;
-  guint32 rank;            /* 0: an empty slot */
-} Slot;
-
 struct _TmSince {
   GHashTable *ids;         /* id → its number + 1; keys in @strings */
   GStringChunk *strings;
-  Slot *slots;
-  guint64 mask;            /* slots - 1 */
+  guint64 *keys;
+  guint32 *ranks;          /* 0: an empty slot */
+  guint64 n_slots;
   guint64 used;
   /* the parse */
   const char *name;
@@ -45,26 +44,45 @@ mix (guint64 x)
   return x;
 }
 
-static Slot *
+/* The slot of @key: where it is, or the empty slot where it goes.  The
+ * table has any size, not a power of two: the hash is taken modulo. */
+static guint64
 find_slot (const TmSince *s, guint64 key)
 {
-  for (guint64 i = mix (key) & s->mask;; i = (i + 1) & s->mask)
-    if (s->slots[i].rank == 0 || s->slots[i].key == key)
-      return &s->slots[i];
+  guint64 i = mix (key) % s->n_slots;
+
+  for (;; i = i + 1 == s->n_slots ? 0 : i + 1)
+    if (s->ranks[i] == 0 || s->keys[i] == key)
+      return i;
 }
 
 static void
-grow (TmSince *s)
+resize (TmSince *s, guint64 n_slots)
 {
-  Slot *old = s->slots;
-  guint64 n = s->mask + 1;
+  guint64 *old_keys = s->keys;
+  guint32 *old_ranks = s->ranks;
+  guint64 old_n = s->n_slots;
 
-  s->mask = n * 2 - 1;
-  s->slots = g_new0 (Slot, n * 2);
-  for (guint64 i = 0; i < n; i++)
-    if (old[i].rank != 0)
-      *find_slot (s, old[i].key) = old[i];
-  g_free (old);
+  s->n_slots = n_slots;
+  s->keys = g_new (guint64, n_slots);
+  s->ranks = g_new0 (guint32, n_slots);
+  for (guint64 i = 0; i < old_n; i++)
+    if (old_ranks[i] != 0)
+      {
+        guint64 j = find_slot (s, old_keys[i]);
+
+        s->keys[j] = old_keys[i];
+        s->ranks[j] = old_ranks[i];
+      }
+  g_free (old_keys);
+  g_free (old_ranks);
+}
+
+/* Room for @rows rows at most three quarters full. */
+static guint64
+slots_for (guint64 rows)
+{
+  return MAX (rows + rows / 3 + 1, 1024);
 }
 
 static guint32
@@ -83,14 +101,13 @@ id_number (TmSince *s, const char *id)
 }
 
 static TmSince *
-since_new (const char *name)
+since_new (const char *name, guint64 rows)
 {
   TmSince *s = g_new0 (TmSince, 1);
 
   s->ids = g_hash_table_new (g_str_hash, g_str_equal);
   s->strings = g_string_chunk_new (1 << 16);
-  s->mask = 1023;
-  s->slots = g_new0 (Slot, s->mask + 1);
+  resize (s, slots_for (rows));
   s->name = name;
   return s;
 }
@@ -102,7 +119,8 @@ tm_since_free (TmSince *s)
     return;
   g_hash_table_unref (s->ids);
   g_string_chunk_free (s->strings);
-  g_free (s->slots);
+  g_free (s->keys);
+  g_free (s->ranks);
   g_free (s);
 }
 
@@ -122,8 +140,7 @@ parse_line (TmSince *s, char *line, gsize len, GError **error)
   char *f[5];
   guint n = 0;
   gint64 rank;
-  Slot *slot;
-  guint64 key;
+  guint64 slot, key;
 
   s->lineno++;
   if (s->lineno == 1 && len >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
@@ -159,14 +176,14 @@ parse_line (TmSince *s, char *line, gsize len, GError **error)
     }
   key = (guint64) (f[0][0] == 'a') << 63 | (guint64) id_number (s, f[1]) << 32 | id_number (s, f[3]);
   slot = find_slot (s, key);
-  if (slot->rank == 0)
+  if (s->ranks[slot] == 0)
     {
       s->used++;
-      slot->key = key;
+      s->keys[slot] = key;
     }
-  slot->rank = (guint32) rank;  /* a pair listed twice: its last rank */
-  if (s->used * 2 > s->mask)
-    grow (s);
+  s->ranks[slot] = (guint32) rank;  /* a pair listed twice: its last rank */
+  if (s->used * 4 > s->n_slots * 3)
+    resize (s, s->n_slots * 2);  /* only if the file grew after it was counted */
   return TRUE;
 }
 
@@ -202,7 +219,7 @@ parse_block (TmSince *s, char *text, gsize len, gboolean final, gsize *consumed,
 TmSince *
 tm_since_parse (const char *text, gsize len, const char *name, GError **error)
 {
-  TmSince *s = since_new (name);
+  TmSince *s = since_new (name, 0);
   g_autofree char *copy = g_malloc (len + 1);
   gsize consumed;
 
@@ -220,6 +237,30 @@ tm_since_parse (const char *text, gsize len, const char *name, GError **error)
  * characters, a rank, a score and a status. */
 #define MAX_LINE (64 * 1024)
 
+/* The number of lines of @fd, read through @buf (@size bytes), which is
+ * then rewound.  FALSE with errno set when a read or the seek fails. */
+static gboolean
+count_lines (int fd, char *buf, gsize size, guint64 *lines)
+{
+  guint64 n = 0;
+
+  for (;;)
+    {
+      ssize_t got = read (fd, buf, size);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        return FALSE;
+      if (got == 0)
+        break;
+      for (const char *p = buf, *end = buf + got; (p = memchr (p, '\n', (gsize) (end - p))) != NULL; p++)
+        n++;
+    }
+  *lines = n;
+  return lseek (fd, 0, SEEK_SET) == 0;
+}
+
 /* transfer full */
 TmSince *
 tm_since_load (const char *path, GError **error)
@@ -227,20 +268,23 @@ tm_since_load (const char *path, GError **error)
   TmSince *s = NULL;
   g_autofree char *buf = g_malloc (MAX_LINE * 4 + 1);
   gsize fill = 0;
+  guint64 lines;
   struct stat st;
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  gboolean opened = fd >= 0 && fstat (fd, &st) == 0;
+  gboolean regular = opened && S_ISREG (st.st_mode);
 
-  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (!regular || !count_lines (fd, buf, MAX_LINE * 4, &lines))
     {
       int saved = errno;
 
       g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", path,
-                   fd < 0 ? g_strerror (saved) : _("not a regular file"));
+                   opened && !regular ? _("not a regular file") : g_strerror (saved));
       if (fd >= 0)
         close (fd);
       return NULL;
     }
-  s = since_new (path);
+  s = since_new (path, lines);
   for (;;)
     {
       ssize_t n = read (fd, buf + fill, MAX_LINE * 4 - fill);
@@ -284,14 +328,14 @@ tm_since_lookup (const TmSince *s, const char *direction, const char *source,
 {
   gpointer src = g_hash_table_lookup (s->ids, source);
   gpointer tgt = g_hash_table_lookup (s->ids, target);
-  const Slot *slot;
+  guint64 slot;
 
   if (src == NULL || tgt == NULL)
     return FALSE;
   slot = find_slot (s, (guint64) (direction[0] == 'a') << 63
                        | (guint64) (GPOINTER_TO_UINT (src) - 1) << 32 | (GPOINTER_TO_UINT (tgt) - 1));
-  if (slot->rank == 0)
+  if (s->ranks[slot] == 0)
     return FALSE;
-  *rank = slot->rank;
+  *rank = s->ranks[slot];
   return TRUE;
 }

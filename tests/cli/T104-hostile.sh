@@ -102,11 +102,18 @@ for i in range(nsec):
         struct.pack_into('=I', data, 12, zlib.crc32(head) & 0xffffffff)
 open(sys.argv[2], 'wb').write(data)
 PY
-# LeakSanitizer cannot run under ptrace: leaks are not what this checks.
-run env ASAN_OPTIONS=detect_leaks=0 timeout 10 strace -f -e trace=open,openat -o "$TEST_TMP/trace" "$TECHMATCH" match -i "$TEST_TMP/crafted.idx" --text '锂电池'
+run "$TECHMATCH" match -i "$TEST_TMP/crafted.idx" --text '锂电池'
 check "an index naming word-list files is refused (4)" expect_status 4
 check "an index naming word-list files: the message says rebuild" grep -q "names a word-list file.*rebuild" "$TEST_TMP/err"
-check "an index naming word-list files: neither is opened" sh -c "! grep -q -e /dev/zero -e /etc/shadow '$TEST_TMP/trace'"
+# strace needs ptrace, which some containers forbid; LeakSanitizer cannot
+# run under ptrace either, and leaks are not what this checks.
+if strace -o /dev/null true 2>/dev/null; then
+	run env ASAN_OPTIONS=detect_leaks=0 timeout 10 strace -f -e trace=open,openat -o "$TEST_TMP/trace" "$TECHMATCH" match -i "$TEST_TMP/crafted.idx" --text '锂电池'
+	check "an index naming word-list files, under strace: refused (4)" expect_status 4
+	check "an index naming word-list files: neither is opened" sh -c "! grep -q -e /dev/zero -e /etc/shadow '$TEST_TMP/trace'"
+else
+	echo "# skipped the strace check of the files a crafted index names: strace cannot trace here"
+fi
 
 # ---- corpus folders: a FIFO never blocks, a symlink loop drops nothing.
 mkdir -p "$TEST_TMP/c/sub"

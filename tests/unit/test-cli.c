@@ -172,6 +172,44 @@ test_since (void)
     }
 }
 
+/* Many rows: parsed from memory the table grows from its first size;
+ * loaded from a file it is sized once from the line count.  Every pair
+ * is found with its rank either way, and a pair not listed is not. */
+static void
+test_since_many (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "many.tsv", NULL);
+  g_autoptr(TmSince) parsed = NULL;
+  g_autoptr(TmSince) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  guint bad = 0;
+
+  for (guint s = 0; s < 500; s++)
+    for (guint r = 1; r <= 20; r++)
+      g_string_append_printf (text, "%s\tS-%u\t%u\tT-%u\t0.5000\n", s % 2 ? "a2d" : "d2a", s, r, (s * 7 + r) % 300);
+  parsed = tm_since_parse (text->str, text->len, "many.tsv", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (parsed);
+  CU_ASSERT_FATAL (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+  loaded = tm_since_load (path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (loaded);
+  for (guint s = 0; s < 500; s++)
+    for (guint r = 1; r <= 20; r++)
+      {
+        g_autofree char *src = g_strdup_printf ("S-%u", s);
+        g_autofree char *tgt = g_strdup_printf ("T-%u", (s * 7 + r) % 300);
+        const char *dir = s % 2 ? "a2d" : "d2a";
+        guint a = 0, b = 0;
+
+        if (!tm_since_lookup (parsed, dir, src, tgt, &a) || a != r
+            || !tm_since_lookup (loaded, dir, src, tgt, &b) || b != r)
+          bad++;
+      }
+  CU_ASSERT_EQUAL (bad, 0);
+  CU_ASSERT_FALSE (tm_since_lookup (loaded, "a2d", "S-0", "T-1", &bad));
+  CU_ASSERT_FALSE (tm_since_lookup (parsed, "d2a", "S-0", "T-21", &bad));
+}
+
 int
 main (void)
 {
@@ -183,5 +221,6 @@ main (void)
   CU_add_test (suite, "config values", test_config_values);
   CU_add_test (suite, "config errors", test_config_errors);
   CU_add_test (suite, "since", test_since);
+  CU_add_test (suite, "since, many rows", test_since_many);
   return tm_test_run ();
 }
