@@ -5,6 +5,7 @@
  *
  * Usage: tm-mkdict DICT.txt OUTPUT
  *        tm-mkdict --t2s TSCharacters.txt OUTPUT
+ *        tm-mkdict --t2s-table TSPhrases.txt TSCharacters.txt OUTPUT
  *
  * The second form writes the characters that mark text as traditional,
  * one per line (tm-normalize.c sends to OpenCC only the stretches of text
@@ -15,6 +16,16 @@
  * same reason: in a traditional text they are converted with the stretch
  * of text around them, which almost always holds a marker.  The inputs are OpenCC's
  * character dictionary dumped as text by opencc_dict ("KEY<TAB>VALUE ...").
+ *
+ * The third form writes the conversion itself, "KEY<TAB>VALUE" per line,
+ * phrases first, then characters (a character that is also a phrase key
+ * left out): tm-normalize.c converts in process with it, as OpenCC's
+ * t2s.json does (longest phrase of TSPhrases at each place, else the
+ * character of TSCharacters, the first of the candidates).  That is the
+ * same as OpenCC's segmentation while every TSCharacters key is a single
+ * character: a longer one is an error here, not a silent difference.
+ * Keys holding a character that is not Han are left out: the normalizer
+ * converts stretches of Han text only.
  *
  * The dictionary's semantics are jieba's: a later line for the same word
  * replaces its frequency, the total counts every line, and every prefix of
@@ -129,6 +140,85 @@ t2s_chars (const char *chars_path, const char *out_path)
   return 0;
 }
 
+/* The same ranges as tm_unichar_is_han() (tm-normalize.c). */
+static gboolean
+is_han (gunichar c)
+{
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)
+    || (c >= 0x20000 && c <= 0x323AF) || (c >= 0xF900 && c <= 0xFAFF) || c == 0x3007;
+}
+
+/* Appends the entries of one opencc_dict text dump to @out, skipping keys
+ * already in @seen.  @single: every key must be one character. */
+static gboolean
+t2s_append (const char *path, gboolean single, GHashTable *seen, GString *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, &error))
+    {
+      fprintf (stderr, "tm-mkdict: %s\n", error->message);
+      return FALSE;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *key = lines[i], *tab = strchr (key, '\t'), *value, *space;
+      gboolean han = TRUE;
+
+      if (key[0] == '\0')
+        continue;
+      if (tab == NULL || tab == key || !g_utf8_validate (key, -1, NULL))
+        {
+          fprintf (stderr, "tm-mkdict: %s:%u: expected KEY<TAB>VALUE in UTF-8\n", path, i + 1);
+          return FALSE;
+        }
+      *tab = '\0';
+      value = tab + 1;
+      space = strchr (value, ' ');
+      if (space != NULL)
+        *space = '\0';
+      if (value[0] == '\0')
+        {
+          fprintf (stderr, "tm-mkdict: %s:%u: %s has no value\n", path, i + 1, key);
+          return FALSE;
+        }
+      if (single && g_utf8_strlen (key, -1) != 1)
+        {
+          fprintf (stderr, "tm-mkdict: %s:%u: %s: a character table key of several "
+                   "characters (the in-process conversion would differ from OpenCC's)\n",
+                   path, i + 1, key);
+          return FALSE;
+        }
+      for (const char *p = key; *p != '\0' && han; p = g_utf8_next_char (p))
+        han = is_han (g_utf8_get_char (p));
+      if (!han || g_hash_table_contains (seen, key))
+        continue;
+      g_hash_table_add (seen, g_strdup (key));
+      g_string_append_printf (out, "%s\t%s\n", key, value);
+    }
+  return TRUE;
+}
+
+static int
+t2s_table (const char *phrases_path, const char *chars_path, const char *out_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (!t2s_append (phrases_path, FALSE, seen, out) || !t2s_append (chars_path, TRUE, seen, out))
+    return 1;
+  if (!g_file_set_contents (out_path, out->str, (gssize) out->len, &error))
+    {
+      fprintf (stderr, "tm-mkdict: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -146,10 +236,13 @@ main (int argc, char **argv)
 
   if (argc == 4 && strcmp (argv[1], "--t2s") == 0)
     return t2s_chars (argv[2], argv[3]);
+  if (argc == 5 && strcmp (argv[1], "--t2s-table") == 0)
+    return t2s_table (argv[2], argv[3], argv[4]);
   if (argc != 3)
     {
       fprintf (stderr, "usage: tm-mkdict DICT.txt OUTPUT\n"
-                       "       tm-mkdict --t2s TSCharacters.txt OUTPUT\n");
+                       "       tm-mkdict --t2s TSCharacters.txt OUTPUT\n"
+                       "       tm-mkdict --t2s-table TSPhrases.txt TSCharacters.txt OUTPUT\n");
       return 2;
     }
   if (!g_file_get_contents (argv[1], &text, NULL, &error))

@@ -900,6 +900,7 @@ tm_analyzer_new (const TmAnalyzerOptions *options, GError **error)
   g_autoptr(TmAnalysis) a = NULL;
   g_autoptr(GBytes) dict = resource ("dict.bin");
   g_autoptr(GBytes) t2s = resource ("t2s-chars.txt");
+  g_autoptr(GBytes) t2s_table = resource ("t2s-table.txt");
   gsize size;
   const void *data = g_bytes_get_data (dict, &size);
 
@@ -925,7 +926,7 @@ tm_analyzer_new (const TmAnalyzerOptions *options, GError **error)
   z->dict = tm_dict_new (dict, error);
   if (z->dict == NULL)
     return NULL;
-  z->normalizer = tm_normalizer_new ("t2s.json", t2s, error);
+  z->normalizer = tm_normalizer_new (t2s_table, t2s, error);
   if (z->normalizer == NULL)
     return NULL;
   z->pretok = tm_pretok_new (error);

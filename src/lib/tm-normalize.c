@@ -4,16 +4,35 @@
 
 #include <string.h>
 
-#include <opencc.h>
-
 #include "tm-error.h"
 #include "tm-i18n.h"
 #include "tm-normalize.h"
 
+/* One entry of the t2s table: a traditional key and its simplified value,
+ * both Han text, as byte ranges of the table's text. */
+typedef struct {
+  guint32 key_at, key_len;
+  guint32 value_at, value_len;
+  guint32 key_chars, value_chars;
+} T2sEntry;
+
+/* The entries that begin with one character: entries[first ..
+ * first + count), longest key first. */
+typedef struct {
+  guint32 first, count;
+} T2sBucket;
+
 struct _TmNormalizer {
-  opencc_t opencc;
-  /* One bit per BMP code point that t2s may change; characters beyond the
-   * BMP always go through OpenCC. */
+  GBytes *table;          /* the "t2s-table.txt" text the entries point into */
+  GArray *entries;        /* of T2sEntry, grouped by first character */
+  GArray *buckets;        /* of T2sBucket */
+  /* first character → index + 1 in buckets, 0 for none: a page of 256
+   * slots per 256 code points of the BMP that begin some key (most pages
+   * stay NULL), a hash table beyond it. */
+  guint16 *pages[0x10000 / 256];
+  GHashTable *by_first;
+  /* One bit per BMP code point that marks a text as traditional (see
+   * tm-normalize.h); a text with none of them is left as it is. */
   guint8 t2s_bits[0x10000 / 8];
 };
 
@@ -27,22 +46,118 @@ tm_unichar_is_han (gunichar c)
     || c == 0x3007;                       /* 〇 */
 }
 
+static gint
+compare_entries (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const T2sEntry *x = a, *y = b;
+  const char *text = user_data;
+  gunichar fx = g_utf8_get_char (text + x->key_at), fy = g_utf8_get_char (text + y->key_at);
+
+  if (fx != fy)
+    return fx < fy ? -1 : 1;
+  if (x->key_len != y->key_len)
+    return x->key_len > y->key_len ? -1 : 1;
+  return 0;
+}
+
+static gboolean
+all_han (const char *p, const char *end)
+{
+  for (; p < end; p = g_utf8_next_char (p))
+    if (!tm_unichar_is_han (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Reads "KEY<TAB>VALUE" lines (the "t2s-table.txt" resource).  The keys
+ * and values are Han text: the conversion runs over stretches of Han
+ * characters and copies everything else. */
+static gboolean
+load_table (TmNormalizer *n, GError **error)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (n->table, &size);
+  guint line = 0;
+
+  if (size > G_MAXUINT32 || !g_utf8_validate_len (data, size, NULL))
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("the t2s table is not UTF-8"));
+      return FALSE;
+    }
+  for (const char *p = data; p < data + size;)
+    {
+      const char *eol = memchr (p, '\n', (gsize) (data + size - p));
+      const char *end = eol != NULL ? eol : data + size;
+      const char *tab = memchr (p, '\t', (gsize) (end - p));
+      T2sEntry e;
+
+      line++;
+      if (end == p)
+        {
+          p = end + 1;
+          continue;
+        }
+      if (tab == NULL || tab == p || tab + 1 == end || !all_han (p, tab) || !all_han (tab + 1, end))
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_PARSE,
+                       _("t2s table, line %u: expected KEY<TAB>VALUE, both Han text"), line);
+          return FALSE;
+        }
+      e.key_at = (guint32) (p - data);
+      e.key_len = (guint32) (tab - p);
+      e.value_at = (guint32) (tab + 1 - data);
+      e.value_len = (guint32) (end - tab - 1);
+      e.key_chars = (guint32) g_utf8_strlen (p, tab - p);
+      e.value_chars = (guint32) g_utf8_strlen (tab + 1, end - tab - 1);
+      g_array_append_val (n->entries, e);
+      p = end + 1;
+    }
+  g_array_sort_with_data (n->entries, compare_entries, (gpointer) data);
+  for (guint i = 0; i < n->entries->len; i++)
+    {
+      const T2sEntry *e = &g_array_index (n->entries, T2sEntry, i);
+      gunichar first = g_utf8_get_char (data + e->key_at);
+      T2sBucket *last = n->buckets->len > 0
+        ? &g_array_index (n->buckets, T2sBucket, n->buckets->len - 1) : NULL;
+
+      if (last != NULL && g_utf8_get_char (data + g_array_index (n->entries, T2sEntry, last->first).key_at) == first)
+        {
+          last->count++;
+          continue;
+        }
+      if (n->buckets->len >= G_MAXUINT16)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_PARSE, _("t2s table: more than %u first characters"),
+                       (guint) G_MAXUINT16 - 1);
+          return FALSE;
+        }
+      g_array_append_val (n->buckets, ((T2sBucket) { i, 1 }));
+      if (first < 0x10000)
+        {
+          if (n->pages[first >> 8] == NULL)
+            n->pages[first >> 8] = g_new0 (guint16, 256);
+          n->pages[first >> 8][first & 0xFF] = (guint16) n->buckets->len;
+        }
+      else
+        g_hash_table_insert (n->by_first, GUINT_TO_POINTER (first), GUINT_TO_POINTER (n->buckets->len));
+    }
+  return TRUE;
+}
+
 /* transfer full */
 TmNormalizer *
-tm_normalizer_new (const char *opencc_config, GBytes *t2s_chars, GError **error)
+tm_normalizer_new (GBytes *t2s_table, GBytes *t2s_chars, GError **error)
 {
   g_autoptr(TmNormalizer) n = g_new0 (TmNormalizer, 1);
   gsize size;
   const char *data = g_bytes_get_data (t2s_chars, &size);
 
-  n->opencc = opencc_open (opencc_config);
-  if (n->opencc == (opencc_t) -1)
-    {
-      n->opencc = NULL;
-      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("OpenCC cannot load %s: %s"),
-                   opencc_config, opencc_error ());
-      return NULL;
-    }
+  n->table = g_bytes_ref (t2s_table);
+  n->entries = g_array_new (FALSE, FALSE, sizeof (T2sEntry));
+  n->buckets = g_array_new (FALSE, FALSE, sizeof (T2sBucket));
+  n->by_first = g_hash_table_new (NULL, NULL);
+  if (!load_table (n, error))
+    return NULL;
   for (const char *p = data; p < data + size;)
     {
       const char *eol = memchr (p, '\n', (gsize) (data + size - p));
@@ -64,8 +179,12 @@ tm_normalizer_free (TmNormalizer *n)
 {
   if (n == NULL)
     return;
-  if (n->opencc != NULL)
-    opencc_close (n->opencc);
+  g_clear_pointer (&n->table, g_bytes_unref);
+  g_clear_pointer (&n->entries, g_array_unref);
+  g_clear_pointer (&n->buckets, g_array_unref);
+  g_clear_pointer (&n->by_first, g_hash_table_unref);
+  for (gsize i = 0; i < G_N_ELEMENTS (n->pages); i++)
+    g_free (n->pages[i]);
   g_free (n);
 }
 
@@ -230,124 +349,126 @@ fold (const char *text, gsize len, TmNormalized *out, GError **error)
   return TRUE;
 }
 
-/* Stage 2: traditional → simplified, for a text that holds at least one
- * character that marks it as traditional; then every stretch of Han text
- * goes through OpenCC (a marker-less stretch of a traditional text, such
- * as 已於, needs converting too).  OpenCC converts phrase by phrase; when a
- * conversion changes the number of characters, the stretch's characters
- * map to the input proportionally. */
-/* The fast way: the whole text through OpenCC in one call (a call per
- * stretch of Han characters costs three times as much on abstracts),
- * kept when it changed Han characters one for one and nothing else, so
- * that each output character maps back to the input character at the
- * same place.  FALSE (nothing written) otherwise: a phrase changed its
- * length, and the caller converts stretch by stretch. */
-static gboolean
-simplify_whole (const TmNormalizer *n, TmNormalized *out, const char *text, const guint32 *map,
-                const char *end)
+/* The longest key of the table that @p (before @end) begins with, or
+ * NULL. */
+static inline const T2sEntry *
+match (const TmNormalizer *n, const char *table, gunichar c, const char *p, const char *end)
 {
-  char *converted = opencc_convert_utf8 (n->opencc, text, (gsize) (end - text));
-  const char *p = text, *c = converted;
+  guint slot;
+  const T2sBucket *b;
 
-  if (converted == NULL)
-    return FALSE;
-  while (p < end && *c != '\0')
+  if (c < 0x10000)
+    slot = n->pages[c >> 8] != NULL ? n->pages[c >> 8][c & 0xFF] : 0;
+  else
+    slot = GPOINTER_TO_UINT (g_hash_table_lookup (n->by_first, GUINT_TO_POINTER (c)));
+  if (slot == 0)
+    return NULL;
+  b = &g_array_index (n->buckets, T2sBucket, slot - 1);
+  for (guint32 i = b->first; i < b->first + b->count; i++)
     {
-      gunichar a = g_utf8_get_char (p), b = g_utf8_get_char (c);
-      const char *pn = g_utf8_next_char (p), *cn = g_utf8_next_char (c);
-      gsize clen = (gsize) (cn - c);
+      const T2sEntry *e = &g_array_index (n->entries, T2sEntry, i);
 
-      if (a != b && !(tm_unichar_is_han (a) && tm_unichar_is_han (b)))
-        break;
-      g_string_append_len (out->text, c, (gssize) clen);
-      for (gsize k = 0; k < clen; k++)
-        g_array_append_val (out->map, map[p - text]);
-      p = pn;
-      c = cn;
+      /* A key of one character is the character already looked up. */
+      if (e->key_chars == 1
+          || (e->key_len <= (gsize) (end - p) && memcmp (p, table + e->key_at, e->key_len) == 0))
+        return e;
     }
-  if (p < end || *c != '\0')
-    {
-      g_string_set_size (out->text, 0);
-      g_array_set_size (out->map, 0);
-      opencc_convert_utf8_free (converted);
-      return FALSE;
-    }
-  opencc_convert_utf8_free (converted);
-  return TRUE;
+  return NULL;
 }
 
+/* Stage 2: traditional → simplified, for a text that holds at least one
+ * character that marks it as traditional; then the whole text is
+ * converted (a marker-less stretch of a traditional text, such as 已於,
+ * needs converting too).  The conversion is OpenCC's t2s.json done in
+ * process with its own tables (src/gen/tm-mkdict.c builds them): at each
+ * place the longest key of the table, a phrase or a character; the text
+ * between keys is copied in spans.  Each output character maps to the
+ * input character at the same place of its key, in proportion when a key
+ * and its value differ in length.  Writes out->text / out->map. */
 static void
 simplify (const TmNormalizer *n, TmNormalized *out)
 {
   const char *text = out->tmp->str;
   const guint32 *map = (const guint32 *) out->tmp_map->data;
   const char *end = text + out->tmp->len;
-  const char *p = text;
+  const char *table = g_bytes_get_data (n->table, NULL);
+  const char *copied = text;
   gboolean traditional = FALSE;
+  Cursor cur;
 
-  g_string_set_size (out->text, 0);
-  g_array_set_size (out->map, 0);
   for (const char *q = text; q < end && !traditional; q = g_utf8_next_char (q))
     if ((guchar) *q >= 0xE3)
       traditional = needs_t2s (n, g_utf8_get_char (q));
+  g_string_set_size (out->text, 0);
+  g_array_set_size (out->map, 0);
   if (!traditional)
     {
       g_string_append_len (out->text, text, end - text);
       g_array_append_vals (out->map, map, (guint) (end - text));
       return;
     }
-  if (simplify_whole (n, out, text, map, end))
-    return;
-  while (p < end)
-    {
-      const char *q = p;
 
-      /* A stretch of Han characters. */
-      while (q < end && tm_unichar_is_han (g_utf8_get_char (q)))
-        q = g_utf8_next_char (q);
-      if (q == p)
+  cur.s = out->text;
+  cur.map = out->map;
+  cur.len = 0;
+  reserve (&cur, (gsize) (end - text) + 8);
+  for (const char *p = text; p < end;)
+    {
+      const T2sEntry *e;
+      gunichar c;
+      gsize span;
+
+      /* Han characters start with a byte of 0xE3 (U+3400) or more. */
+      if ((guchar) *p < 0xE3)
         {
-          /* Not Han: copied as it is. */
-          const char *next = g_utf8_next_char (p);
-          g_string_append_len (out->text, p, next - p);
-          g_array_append_vals (out->map, map + (p - text), (guint) (next - p));
-          p = next;
+          p++;
           continue;
         }
+      /* The text is valid UTF-8: a lead byte below 0xF0 starts three. */
+      if ((guchar) *p < 0xF0)
+        c = ((gunichar) (*p & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) | (gunichar) (p[2] & 0x3F);
+      else
+        c = g_utf8_get_char (p);
+      e = match (n, table, c, p, end);
+      if (e == NULL)
+        {
+          p = g_utf8_next_char (p);
+          continue;
+        }
+      span = (gsize) (p - copied);
+      reserve (&cur, span + e->value_len);
+      memcpy (cur.s->str + cur.len, copied, span);
+      memcpy ((guint32 *) cur.map->data + cur.len, map + (copied - text), span * sizeof (guint32));
+      cur.len += span;
       {
-        char *converted = opencc_convert_utf8 (n->opencc, p, (gsize) (q - p));
-        glong in_chars = g_utf8_strlen (p, q - p);
-        glong out_chars, i = 0, src_at = 0;
-        const char *src;
+        const char *v = table + e->value_at;
+        const char *src = p;
+        guint32 src_at = 0;
 
-        if (converted == NULL)
+        for (guint32 i = 0; i < e->value_chars; i++)
           {
-            g_string_append_len (out->text, p, q - p);
-            g_array_append_vals (out->map, map + (p - text), (guint) (q - p));
-            p = q;
-            continue;
-          }
-        out_chars = g_utf8_strlen (converted, -1);
-        /* The source character of each output character: the same one
-         * when the counts agree, else spread in proportion.  It never
-         * goes back, so one cursor walks the stretch once and the whole
-         * conversion stays linear. */
-        src = p;
-        for (const char *c = converted; *c != '\0'; c = g_utf8_next_char (c), i++)
-          {
-            glong src_char = out_chars == in_chars ? i : i * in_chars / MAX (out_chars, 1);
-            gsize clen = (gsize) (g_utf8_next_char (c) - c);
+            guint32 src_char = e->value_chars == e->key_chars ? i : i * e->key_chars / e->value_chars;
+            gsize clen = (gsize) (g_utf8_next_char (v) - v);
+            guint32 *m = (guint32 *) cur.map->data + cur.len;
 
-            for (; src_at < src_char && src < q; src_at++)
+            for (; src_at < src_char; src_at++)
               src = g_utf8_next_char (src);
-            g_string_append_len (out->text, c, clen);
+            memcpy (cur.s->str + cur.len, v, clen);
             for (gsize k = 0; k < clen; k++)
-              g_array_append_val (out->map, map[src - text]);
+              m[k] = map[src - text];
+            cur.len += clen;
+            v += clen;
           }
-        opencc_convert_utf8_free (converted);
-        p = q;
       }
+      p += e->key_len;
+      copied = p;
     }
+  reserve (&cur, (gsize) (end - copied));
+  memcpy (cur.s->str + cur.len, copied, (gsize) (end - copied));
+  memcpy ((guint32 *) cur.map->data + cur.len, map + (copied - text), (gsize) (end - copied) * sizeof (guint32));
+  cur.len += (gsize) (end - copied);
+  g_string_set_size (out->text, cur.len);
+  g_array_set_size (out->map, (guint) cur.len);
 }
 
 gboolean

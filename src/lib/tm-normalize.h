@@ -3,10 +3,10 @@
  * Compatibility normalization (NFKC, applied character by character:
  * full-width letters and digits become ASCII, ℃ becomes °c, ² becomes 2),
  * lower-casing, white space and control characters (NUL included) folded
- * to a plain space, and traditional Chinese converted to simplified with
- * OpenCC's phrase-level t2s conversion.  A map from every byte of the
- * result to the byte of the input it came from keeps the offsets that
- * highlighting needs.
+ * to a plain space, and traditional Chinese converted to simplified phrase
+ * by phrase, as OpenCC's t2s conversion does, with its tables compiled in.
+ * A map from every byte of the result to the byte of the input it came
+ * from keeps the offsets that highlighting needs.
  */
 #pragma once
 
@@ -16,14 +16,17 @@ G_BEGIN_DECLS
 
 typedef struct _TmNormalizer TmNormalizer;
 
-/* @t2s_chars: the characters that mark text as traditional, one per line
- * (the "t2s-chars.txt" resource, generated at build time from OpenCC's
- * dictionaries): stretches of Han text without any of them skip OpenCC.
- * That is faster (OpenCC is the slowest step by far) and keeps simplified
- * text as it is: t2s applied to simplified text is not the identity
- * (乾县, a county, would become 干县).  @opencc_config: OpenCC's configuration ("t2s.json").
+/* @t2s_table: the conversion, "KEY<TAB>VALUE" per line, keys and values
+ * Han text (the "t2s-table.txt" resource, generated at build time from
+ * OpenCC's TSPhrases and TSCharacters): at each place of a traditional
+ * text the longest key is replaced by its value.  @t2s_chars: the
+ * characters that mark text as traditional, one per line (the
+ * "t2s-chars.txt" resource): a text without any of them is left as it
+ * is.  That is faster and keeps simplified text as it is: t2s applied to
+ * simplified text is not the identity (乾县, a county, would become 干县).
+ * A malformed table is an error (TM_ERROR_PARSE).
  * transfer full: free with tm_normalizer_free(). */
-TmNormalizer *tm_normalizer_new (const char *opencc_config, GBytes *t2s_chars, GError **error);
+TmNormalizer *tm_normalizer_new (GBytes *t2s_table, GBytes *t2s_chars, GError **error);
 void          tm_normalizer_free (TmNormalizer *normalizer);
 
 /* The output of a normalization; reused from call to call. */

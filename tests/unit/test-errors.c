@@ -94,11 +94,17 @@ test_normalize_dict (void)
 {
   g_autoptr(GBytes) junk = g_bytes_new_static ("not a dictionary", 16);
   g_autoptr(GBytes) t2s = g_resource_lookup_data (tm_get_resource (), "/org/techmatch/t2s-chars.txt", 0, NULL);
-  g_autoptr(TmNormalizer) n = tm_normalizer_new ("t2s.json", t2s, NULL);
+  g_autoptr(GBytes) table = g_resource_lookup_data (tm_get_resource (), "/org/techmatch/t2s-table.txt", 0, NULL);
+  g_autoptr(GBytes) no_tab = g_bytes_new_static ("\xe9\x95\xb7\n", 4);
+  g_autoptr(GBytes) not_han = g_bytes_new_static ("a\tb\n", 4);
+  g_autoptr(GBytes) bad_utf8 = g_bytes_new_static ("\xe9\x95\tx\n", 5);
+  g_autoptr(TmNormalizer) n = tm_normalizer_new (table, t2s, NULL);
   g_autoptr(TmNormalized) out = tm_normalized_new ();
 
   CU_ASSERT_PTR_NULL (tm_dict_new (junk, NULL));
-  CU_ASSERT_PTR_NULL (tm_normalizer_new ("/nonexistent/opencc.json", t2s, NULL));
+  CU_ASSERT_PTR_NULL (tm_normalizer_new (no_tab, t2s, NULL));
+  CU_ASSERT_PTR_NULL (tm_normalizer_new (not_han, t2s, NULL));
+  CU_ASSERT_PTR_NULL (tm_normalizer_new (bad_utf8, t2s, NULL));
   CU_ASSERT_PTR_NOT_NULL_FATAL (n);
   CU_ASSERT_FALSE (tm_normalizer_run (n, "a\xc0\x80", 3, out, NULL));
 }

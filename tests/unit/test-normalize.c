@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <opencc.h>
+
 #include "tm-error.h"
 #include "tm-normalize.h"
 #include "tm-private.h"
@@ -15,8 +17,9 @@ static int
 setup (void)
 {
   g_autoptr(GBytes) t2s = g_resource_lookup_data (tm_get_resource (), "/org/techmatch/t2s-chars.txt", 0, NULL);
+  g_autoptr(GBytes) table = g_resource_lookup_data (tm_get_resource (), "/org/techmatch/t2s-table.txt", 0, NULL);
 
-  normalizer = tm_normalizer_new ("t2s.json", t2s, NULL);
+  normalizer = tm_normalizer_new (table, t2s, NULL);
   out = tm_normalized_new ();
   return normalizer == NULL;
 }
@@ -75,6 +78,74 @@ test_traditional (void)
   CU_ASSERT_STRING_EQUAL (norm ("锂离子电池高温合金", -1), "锂离子电池高温合金");
 }
 
+/* The in-process conversion against OpenCC's own t2s.json: every key of
+ * the table alone, all of them run together (phrases overlapping their
+ * neighbours), and random mixes of keys, values, other Han characters
+ * and ASCII.  Each text starts with a marker (長) so that it is converted;
+ * nothing in it is changed by the first stage. */
+static void
+check_opencc (opencc_t cc, const char *text, guint *failures)
+{
+  char *expected = opencc_convert_utf8 (cc, text, strlen (text));
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (expected);
+  norm (text, -1);
+  if (strcmp (out->text->str, expected) != 0 && (*failures)++ < 5)
+    {
+      g_printerr ("\n  %s\n  opencc: %s\n  techmatch: %s\n", text, expected, out->text->str);
+      CU_FAIL ("differs from OpenCC");
+    }
+  opencc_convert_utf8_free (expected);
+}
+
+static void
+test_same_as_opencc (void)
+{
+  g_autoptr(GBytes) table = g_resource_lookup_data (tm_get_resource (), "/org/techmatch/t2s-table.txt", 0, NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (table, NULL), g_bytes_get_size (table));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new ();
+  g_autoptr(GString) all = g_string_new ("長");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  static const char *others[] = { "电池", "乾县", "的", "材料", "於", "a", " ", "5g ", "sic", "〇" };
+  opencc_t cc = opencc_open ("t2s.json");
+  guint failures = 0;
+
+  if (cc == (opencc_t) -1)
+    {
+      CU_FAIL ("OpenCC cannot open t2s.json");
+      return;
+    }
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *tab = strchr (lines[i], '\t');
+      g_autofree char *one = NULL;
+
+      if (tab == NULL)
+        continue;
+      *tab = '\0';
+      g_ptr_array_add (pieces, lines[i]);
+      g_ptr_array_add (pieces, tab + 1);
+      g_string_append (all, lines[i]);
+      one = g_strconcat ("長", lines[i], NULL);
+      check_opencc (cc, one, &failures);
+    }
+  CU_ASSERT (pieces->len > 4000);
+  check_opencc (cc, all->str, &failures);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    g_ptr_array_add (pieces, (gpointer) others[i]);
+  for (guint t = 0; t < 2000; t++)
+    {
+      g_autoptr(GString) mix = g_string_new ("長");
+
+      for (guint k = 0; k < 40; k++)
+        g_string_append (mix, pieces->pdata[g_rand_int_range (rand, 0, (gint32) pieces->len)]);
+      check_opencc (cc, mix->str, &failures);
+    }
+  CU_ASSERT_EQUAL (failures, 0);
+  opencc_close (cc);
+}
+
 static void
 test_offsets (void)
 {
@@ -129,6 +200,7 @@ main (void)
   CU_add_test (suite, "width and case", test_width_and_case);
   CU_add_test (suite, "spaces and controls", test_spaces_and_controls);
   CU_add_test (suite, "traditional to simplified", test_traditional);
+  CU_add_test (suite, "the same as OpenCC", test_same_as_opencc);
   CU_add_test (suite, "offsets", test_offsets);
   CU_add_test (suite, "invalid UTF-8", test_invalid_utf8);
   CU_add_test (suite, "1 MB token", test_huge);
