@@ -10,30 +10,11 @@
 #include "tm-error.h"
 #include "tm-test.h"
 
-static char *tmpdir;
-
-static int
-setup (void)
-{
-  tmpdir = g_dir_make_tmp ("tm-cli-XXXXXX", NULL);
-  return tmpdir == NULL;
-}
-
-static int
-teardown (void)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-  int ignored = system (cmd);
-  (void) ignored;
-  g_free (tmpdir);
-  return 0;
-}
-
 /* Loads @text as $TECHMATCH_CONFIG. */
 static gboolean
 load_text (const char *text, TmConfig *c, GError **error)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "techmatch.conf", NULL);
+  g_autofree char *path = tm_test_file ("techmatch.conf");
 
   CU_ASSERT_FATAL (g_file_set_contents (path, text, -1, NULL));
   g_setenv ("TECHMATCH_CONFIG", path, TRUE);
@@ -124,7 +105,7 @@ test_config_errors (void)
     CU_ASSERT_FALSE (tm_config_load (&c, &error));
     CU_ASSERT (error != NULL && strstr (error->message, "/nonexistent/techmatch.conf") != NULL);
     g_unsetenv ("TECHMATCH_CONFIG");
-    g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
+    g_setenv ("XDG_CONFIG_HOME", tm_test_dir (), TRUE);
     CU_ASSERT (tm_config_load (&c, NULL));
     tm_config_clear (&c);
   }
@@ -179,7 +160,7 @@ static void
 test_since_many (void)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (tmpdir, "many.tsv", NULL);
+  g_autofree char *path = tm_test_file ("many.tsv");
   g_autoptr(TmSince) parsed = NULL;
   g_autoptr(TmSince) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -217,7 +198,7 @@ main (void)
 
   if (CU_initialize_registry () != CUE_SUCCESS)
     return 99;
-  suite = CU_add_suite ("cli", setup, teardown);
+  suite = CU_add_suite ("cli", NULL, NULL);
   CU_add_test (suite, "config values", test_config_values);
   CU_add_test (suite, "config errors", test_config_errors);
   CU_add_test (suite, "since", test_since);

@@ -14,12 +14,10 @@
 #include "tm-limits.h"
 #include "tm-test.h"
 
-static char *tmpdir;
-
 static char *
 db_path (const char *name)
 {
-  return g_build_filename (tmpdir, name, NULL);
+  return tm_test_file (name);
 }
 
 static gboolean
@@ -316,7 +314,6 @@ main (void)
   CU_pSuite s;
   int status;
 
-  tmpdir = g_dir_make_tmp ("tm-decisions-XXXXXX", NULL);
   if (CU_initialize_registry () != CUE_SUCCESS)
     return 99;
   s = CU_add_suite ("decisions", NULL, NULL);
@@ -328,11 +325,5 @@ main (void)
   CU_add_test (s, "locked by another process", test_locked);
   CU_add_test (s, "damaged, foreign, newer files", test_damaged);
   status = tm_test_run ();
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmpdir);
-  }
-  g_free (tmpdir);
   return status;
 }

@@ -18,38 +18,10 @@
 #include "tm-reader.h"
 #include "tm-test.h"
 
-static char *tmpdir;
-
-static int
-setup (void)
-{
-  tmpdir = g_dir_make_tmp ("tm-errors-XXXXXX", NULL);
-  return tmpdir == NULL;
-}
-
-static int
-teardown (void)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-  int ignored = system (cmd);
-  (void) ignored;
-  g_free (tmpdir);
-  return 0;
-}
-
-static char *
-write_temp (const char *name, const char *contents)
-{
-  char *path = g_build_filename (tmpdir, name, NULL);
-
-  CU_ASSERT_FATAL (g_file_set_contents (path, contents, -1, NULL));
-  return path;
-}
-
 static void
 test_analyzer (void)
 {
-  g_autofree char *bad_synonyms = write_temp ("bad-synonyms.txt", "\xff\xfe not text\n");
+  g_autofree char *bad_synonyms = tm_test_write ("bad-synonyms.txt", "\xff\xfe not text\n", -1);
   const char *missing[] = { "/nonexistent/lexicon.txt", NULL };
   const char *bad[] = { bad_synonyms, NULL };
   g_autoptr(GError) error = NULL;
@@ -112,7 +84,7 @@ test_normalize_dict (void)
 static void
 test_reader_corpus (void)
 {
-  g_autofree char *junk = write_temp ("junk.xml", "<not-a-corpus");
+  g_autofree char *junk = tm_test_write ("junk.xml", "<not-a-corpus", -1);
   const char *paths[] = { "/nonexistent/corpus", NULL };
   TmCorpusStats stats;
 
@@ -137,8 +109,8 @@ test_index (void)
 {
   g_autofree char *good = tm_test_path ("tests/data/good");
   g_autofree char *broken = tm_test_path ("tests/data/broken/trl-out-of-range.xml");
-  g_autofree char *path = g_build_filename (tmpdir, "i.idx", NULL);
-  g_autofree char *junk = write_temp ("junk.idx", "TMINDEX\nnot really");
+  g_autofree char *path = tm_test_file ("i.idx");
+  g_autofree char *junk = tm_test_write ("junk.idx", "TMINDEX\nnot really", -1);
   const char *bad_paths[] = { good, broken, NULL };
   const char *good_paths[] = { good, NULL };
   const char *missing[] = { "/nonexistent/lexicon.txt", NULL };
@@ -164,7 +136,7 @@ static void
 test_match_batch (void)
 {
   g_autofree char *good = tm_test_path ("tests/data/good");
-  g_autofree char *path = g_build_filename (tmpdir, "m.idx", NULL);
+  g_autofree char *path = tm_test_file ("m.idx");
   const char *paths[] = { good, NULL };
   g_autoptr(TmIndex) idx = NULL;
   g_autoptr(TmAnalyzer) z = NULL;
@@ -203,7 +175,7 @@ main (void)
 
   if (CU_initialize_registry () != CUE_SUCCESS)
     return 99;
-  suite = CU_add_suite ("errors", setup, teardown);
+  suite = CU_add_suite ("errors", NULL, NULL);
   CU_add_test (suite, "analyzer", test_analyzer);
   CU_add_test (suite, "normalizer and dictionary", test_normalize_dict);
   CU_add_test (suite, "reader and corpus", test_reader_corpus);

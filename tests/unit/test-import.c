@@ -51,18 +51,15 @@ seen_has (GPtrArray *messages, const char *part)
   return FALSE;
 }
 
-/* A temporary file named ...@suffix holding @contents.  transfer full */
+/* A new file of the temporary folder named ...@suffix holding @contents.
+ * transfer full */
 static char *
 write_temp (const char *suffix, const char *contents, gssize len)
 {
-  g_autofree char *name = g_strdup_printf ("tm-import-XXXXXX%s", suffix);
-  char *path = NULL;
-  int fd = g_file_open_tmp (name, &path, NULL);
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("import-%u%s", ++n, suffix);
 
-  CU_ASSERT_FATAL (fd >= 0);
-  close (fd);
-  CU_ASSERT_FATAL (g_file_set_contents (path, contents, len, NULL));
-  return path;
+  return tm_test_write (name, contents, len);
 }
 
 /* Every record of @path.  transfer full */

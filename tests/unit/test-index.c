@@ -16,25 +16,6 @@
 #include "tm-private.h"
 #include "tm-test.h"
 
-static char *tmpdir;
-
-static int
-setup (void)
-{
-  tmpdir = g_dir_make_tmp ("tm-index-XXXXXX", NULL);
-  return tmpdir == NULL;
-}
-
-static int
-teardown (void)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-  int ignored = system (cmd);
-  (void) ignored;
-  g_free (tmpdir);
-  return 0;
-}
-
 static void
 build_options (TmIndexBuildOptions *o)
 {
@@ -49,7 +30,7 @@ build_good (const char *name)
 {
   g_autofree char *good = tm_test_path ("tests/data/good");
   const char *paths[] = { good, NULL };
-  char *path = g_build_filename (tmpdir, name, NULL);
+  char *path = tm_test_file (name);
   g_autoptr(GError) error = NULL;
   TmIndexBuildOptions o;
   TmIndexBuildStats stats;
@@ -180,7 +161,7 @@ static void
 test_corruption (void)
 {
   g_autofree char *path = build_good ("orig.idx");
-  g_autofree char *bad = g_build_filename (tmpdir, "bad.idx", NULL);
+  g_autofree char *bad = tm_test_file ("bad.idx");
   g_autofree guint8 *data = NULL;
   g_autofree guint8 *copy = NULL;
   gsize len;
@@ -392,7 +373,7 @@ unchanged (guint8 *data, gsize len)
 static gboolean
 damage_is_caught (const guint8 *orig, gsize len, Mutation mutate, gboolean verify)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "damaged.idx", NULL);
+  g_autofree char *path = tm_test_file ("damaged.idx");
   g_autofree guint8 *data = g_malloc (len);
   g_autoptr(GError) error = NULL;
   g_autoptr(TmIndex) idx = NULL;
@@ -498,7 +479,7 @@ test_missing_and_not_an_index (void)
   CU_ASSERT_PTR_NULL (tm_index_open ("/nonexistent/x.idx", &error));
   CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_NOT_FOUND));
   g_clear_error (&error);
-  CU_ASSERT_PTR_NULL (tm_index_open (tmpdir, &error));
+  CU_ASSERT_PTR_NULL (tm_index_open (tm_test_dir (), &error));
   CU_ASSERT (g_error_matches (error, TM_ERROR, TM_ERROR_IO));
   g_clear_error (&error);
   CU_ASSERT_PTR_NULL (tm_index_open (readme, &error));
@@ -510,7 +491,7 @@ test_lock (void)
 {
   g_autofree char *good = tm_test_path ("tests/data/good");
   const char *paths[] = { good, NULL };
-  g_autofree char *path = g_build_filename (tmpdir, "locked.idx", NULL);
+  g_autofree char *path = tm_test_file ("locked.idx");
   g_autofree char *lock = g_strconcat (path, ".lock", NULL);
   g_autoptr(GError) error = NULL;
   TmIndexBuildOptions o;
@@ -538,7 +519,7 @@ test_bad_corpus (void)
   g_autofree char *broken = tm_test_path ("tests/data/broken/trl-out-of-range.xml");
   g_autofree char *stale = NULL;
   const char *paths[] = { good, broken, NULL };
-  g_autofree char *path = g_build_filename (tmpdir, "bad-corpus.idx", NULL);
+  g_autofree char *path = tm_test_file ("bad-corpus.idx");
   g_autoptr(GError) error = NULL;
   TmIndexBuildOptions o;
   TmIndexBuildStats stats;
@@ -608,9 +589,9 @@ test_byte_order (void)
 static void
 test_blocks_and_bounds (void)
 {
-  g_autofree char *dir = g_build_filename (tmpdir, "blocks", NULL);
+  g_autofree char *dir = tm_test_file ("blocks");
   g_autofree char *file = g_build_filename (dir, "a.xml", NULL);
-  g_autofree char *path = g_build_filename (tmpdir, "blocks.idx", NULL);
+  g_autofree char *path = tm_test_file ("blocks.idx");
   g_autoptr(GString) s = g_string_new ("<?xml version='1.0' encoding='UTF-8'?>\n"
                                        "<corpus xmlns='urn:techmatch:corpus:1' library='achievement'>\n");
   const char *paths[] = { dir, NULL };
@@ -675,7 +656,7 @@ test_blocks_and_bounds (void)
   for (int what = 0; what < 2; what++)
     {
       g_autofree guint8 *data = NULL;
-      g_autofree char *bad = g_build_filename (tmpdir, "blocks-bad.idx", NULL);
+      g_autofree char *bad = tm_test_file ("blocks-bad.idx");
       g_autoptr(TmIndex) damaged = NULL;
       g_autoptr(GError) local = NULL;
       guint64 off = 0, size = 0, at;
@@ -710,7 +691,7 @@ test_limits (void)
 {
   g_autofree char *good = tm_test_path ("tests/data/good");
   const char *paths[] = { good, NULL };
-  g_autofree char *path = g_build_filename (tmpdir, "limits.idx", NULL);
+  g_autofree char *path = tm_test_file ("limits.idx");
   g_autoptr(GError) error = NULL;
   TmIndexBuildOptions o;
   TmIndexBuildStats stats;
@@ -818,9 +799,9 @@ same_past_header (const char *a, const char *b)
 static void
 test_spill (void)
 {
-  g_autofree char *dir = g_build_filename (tmpdir, "spill-corpus", NULL);
-  g_autofree char *whole = g_build_filename (tmpdir, "whole.idx", NULL);
-  g_autofree char *spilled = g_build_filename (tmpdir, "spilled.idx", NULL);
+  g_autofree char *dir = tm_test_file ("spill-corpus");
+  g_autofree char *whole = tm_test_file ("whole.idx");
+  g_autofree char *spilled = tm_test_file ("spilled.idx");
   const char *paths[] = { dir, NULL };
   g_autoptr(GError) error = NULL;
   TmIndexBuildOptions o;
@@ -863,7 +844,7 @@ test_spill (void)
    * skipped there). */
   if (geteuid () != 0)
     {
-      g_autofree char *ro = g_build_filename (tmpdir, "ro", NULL);
+      g_autofree char *ro = tm_test_file ("ro");
       g_autofree char *ro_idx = g_build_filename (ro, "x.idx", NULL);
 
       g_mkdir (ro, 0755);
@@ -910,7 +891,7 @@ main (void)
 
   if (CU_initialize_registry () != CUE_SUCCESS)
     return 99;
-  suite = CU_add_suite ("index", setup, teardown);
+  suite = CU_add_suite ("index", NULL, NULL);
   CU_add_test (suite, "varint", test_varint);
   CU_add_test (suite, "round trip", test_round_trip);
   CU_add_test (suite, "norms", test_norms);

@@ -11,7 +11,6 @@
 #include "tm-match.h"
 #include "tm-test.h"
 
-static char *tmpdir;
 static TmIndex *idx;
 static TmAnalyzer *analyzer;
 /* The sample corpus, indexed by the tests that need it. */
@@ -29,10 +28,9 @@ setup (void)
   TmIndexBuildOptions o;
   TmIndexBuildStats stats;
 
-  tmpdir = g_dir_make_tmp ("tm-match-XXXXXX", NULL);
-  ach = g_build_filename (tmpdir, "a.xml", NULL);
-  dem = g_build_filename (tmpdir, "d.xml", NULL);
-  path = g_build_filename (tmpdir, "x.idx", NULL);
+  ach = tm_test_file ("a.xml");
+  dem = tm_test_file ("d.xml");
+  path = tm_test_file ("x.idx");
   /* Latin words only, so that the hand computation needs no segmenter;
    * A4 repeats A2 to test ties. */
   {
@@ -49,7 +47,7 @@ setup (void)
     g_string_append (s, "<demand id='D1'><title>query</title><description>alpha gamma</description></demand>\n</corpus>\n");
     g_file_set_contents (dem, s->str, -1, NULL);
   }
-  paths[0] = tmpdir;
+  paths[0] = tm_test_dir ();
   memset (&o, 0, sizeof o);
   tm_analyzer_options_init (&o.analyzer);
   o.analyzer.mode = TM_MODE_WORDS;
@@ -66,15 +64,10 @@ setup (void)
 static int
 teardown (void)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-  int ignored = system (cmd);
-
-  (void) ignored;
   tm_analyzer_free (analyzer);
   tm_index_free (idx);
   tm_analyzer_free (corpus_analyzer);
   tm_index_free (corpus_idx);
-  g_free (tmpdir);
   return 0;
 }
 
@@ -358,10 +351,10 @@ exclude_some (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer
 static void
 test_pruned_equals_exhaustive (void)
 {
-  g_autofree char *dir = g_build_filename (tmpdir, "prune", NULL);
+  g_autofree char *dir = tm_test_file ("prune");
   g_autofree char *ach = g_build_filename (dir, "a.xml", NULL);
   g_autofree char *dem = g_build_filename (dir, "d.xml", NULL);
-  g_autofree char *path = g_build_filename (tmpdir, "prune.idx", NULL);
+  g_autofree char *path = tm_test_file ("prune.idx");
   g_autoptr(GError) error = NULL;
   g_autoptr(TmIndex) pidx = NULL;
   g_autoptr(TmAnalyzer) pan = NULL;
@@ -459,7 +452,7 @@ static gboolean
 open_corpus (void)
 {
   g_autofree char *corpus = tm_test_path ("corpus");
-  g_autofree char *path = g_build_filename (tmpdir, "corpus.idx", NULL);
+  g_autofree char *path = tm_test_file ("corpus.idx");
   const char *paths[] = { corpus, NULL };
   g_autoptr(GError) error = NULL;
   TmIndexBuildOptions o;

@@ -40,18 +40,15 @@ problems_free (Problems *p)
   g_free (p);
 }
 
-/* Writes @contents to a temporary file; returns its path (transfer full). */
+/* Writes @contents to a new file of the temporary folder; returns its
+ * path (transfer full). */
 static char *
 write_temp (const char *contents, gssize len)
 {
-  g_autoptr(GError) error = NULL;
-  char *path = NULL;
-  int fd = g_file_open_tmp ("tm-test-XXXXXX.xml", &path, &error);
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("reader-%u.xml", ++n);
 
-  CU_ASSERT_FATAL (fd >= 0);
-  close (fd);
-  CU_ASSERT_FATAL (g_file_set_contents (path, contents, len, &error));
-  return path;
+  return tm_test_write (name, contents, len);
 }
 
 static void

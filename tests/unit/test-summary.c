@@ -12,7 +12,6 @@
 #include "tm-summary.h"
 #include "tm-test.h"
 
-static char *tmpdir;
 static TmIndex *idx;
 static TmAnalyzer *analyzer;
 
@@ -28,10 +27,9 @@ setup (void)
   TmIndexBuildOptions o;
   TmIndexBuildStats stats;
 
-  tmpdir = g_dir_make_tmp ("tm-summary-XXXXXX", NULL);
-  ach = g_build_filename (tmpdir, "a.xml", NULL);
-  dem = g_build_filename (tmpdir, "d.xml", NULL);
-  path = g_build_filename (tmpdir, "x.idx", NULL);
+  ach = tm_test_file ("a.xml");
+  dem = tm_test_file ("d.xml");
+  path = tm_test_file ("x.idx");
   g_string_printf (s, HEAD, "achievement");
   g_string_append (s,
     "<achievement id='A1'><title>alpha</title><institution>Lab X</institution><domain>h</domain><abstract>alpha beta</abstract></achievement>\n"
@@ -46,7 +44,7 @@ setup (void)
     "<demand id='D2'><title>zeta</title><domain>m</domain><description>zeta eta</description></demand>\n"
     "</corpus>\n");
   g_file_set_contents (dem, s->str, -1, NULL);
-  paths[0] = tmpdir;
+  paths[0] = tm_test_dir ();
   memset (&o, 0, sizeof o);
   tm_analyzer_options_init (&o.analyzer);
   o.analyzer.mode = TM_MODE_WORDS;
@@ -63,13 +61,8 @@ setup (void)
 static int
 teardown (void)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-
   tm_analyzer_free (analyzer);
   tm_index_free (idx);
-  if (system (cmd) != 0)
-    return 1;
-  g_free (tmpdir);
   return 0;
 }
 
