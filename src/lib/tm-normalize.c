@@ -246,6 +246,17 @@ put (Cursor *c, gunichar ch, guint32 from)
   c->len += (gsize) n;
 }
 
+/* Copies the @len bytes at @from (whose map entries are @from_map) as
+ * they are. */
+static inline void
+put_span (Cursor *c, const char *from, const guint32 *from_map, gsize len)
+{
+  reserve (c, len);
+  memcpy (c->s->str + c->len, from, len);
+  memcpy ((guint32 *) c->map->data + c->len, from_map, len * sizeof (guint32));
+  c->len += len;
+}
+
 static inline gboolean
 needs_t2s (const TmNormalizer *n, gunichar c)
 {
@@ -416,7 +427,6 @@ simplify (const TmNormalizer *n, TmNormalized *out)
     {
       const T2sEntry *e;
       gunichar c;
-      gsize span;
 
       /* Han characters start with a byte of 0xE3 (U+3400) or more. */
       if ((guchar) *p < 0xE3)
@@ -435,11 +445,8 @@ simplify (const TmNormalizer *n, TmNormalized *out)
           p = g_utf8_next_char (p);
           continue;
         }
-      span = (gsize) (p - copied);
-      reserve (&cur, span + e->value_len);
-      memcpy (cur.s->str + cur.len, copied, span);
-      memcpy ((guint32 *) cur.map->data + cur.len, map + (copied - text), span * sizeof (guint32));
-      cur.len += span;
+      put_span (&cur, copied, map + (copied - text), (gsize) (p - copied));
+      reserve (&cur, e->value_len);
       {
         const char *v = table + e->value_at;
         const char *src = p;
@@ -463,10 +470,7 @@ simplify (const TmNormalizer *n, TmNormalized *out)
       p += e->key_len;
       copied = p;
     }
-  reserve (&cur, (gsize) (end - copied));
-  memcpy (cur.s->str + cur.len, copied, (gsize) (end - copied));
-  memcpy ((guint32 *) cur.map->data + cur.len, map + (copied - text), (gsize) (end - copied) * sizeof (guint32));
-  cur.len += (gsize) (end - copied);
+  put_span (&cur, copied, map + (copied - text), (gsize) (end - copied));
   g_string_set_size (out->text, cur.len);
   g_array_set_size (out->map, (guint) cur.len);
 }

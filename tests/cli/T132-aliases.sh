@@ -45,8 +45,8 @@ for line in part.splitlines()[1:]:
         continue
     # Prose lines (what a value means) have no commas of names: only a
     # line of names separated by , and ; is a line of names.
-    names_part = re.split(r':', line)[0]
-    if not re.search(r'[,;]|\.$', names_part) and not re.fullmatch(r'[^.]*\.', names_part):
+    names_part = line.split(':')[0]
+    if not re.search(r'[,;]|\.$', names_part):
         continue
     if re.match(r'^(Split|Either|A list|A number|6,)', line):
         continue

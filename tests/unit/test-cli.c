@@ -14,9 +14,8 @@
 static gboolean
 load_text (const char *text, TmConfig *c, GError **error)
 {
-  g_autofree char *path = tm_test_file ("techmatch.conf");
+  g_autofree char *path = tm_test_write ("techmatch.conf", text, -1);
 
-  CU_ASSERT_FATAL (g_file_set_contents (path, text, -1, NULL));
   g_setenv ("TECHMATCH_CONFIG", path, TRUE);
   return tm_config_load (c, error);
 }
@@ -160,7 +159,7 @@ static void
 test_since_many (void)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *path = tm_test_file ("many.tsv");
+  g_autofree char *path = NULL;
   g_autoptr(TmSince) parsed = NULL;
   g_autoptr(TmSince) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -171,7 +170,7 @@ test_since_many (void)
       g_string_append_printf (text, "%s\tS-%u\t%u\tT-%u\t0.5000\n", s % 2 ? "a2d" : "d2a", s, r, (s * 7 + r) % 300);
   parsed = tm_since_parse (text->str, text->len, "many.tsv", &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (parsed);
-  CU_ASSERT_FATAL (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+  path = tm_test_write ("many.tsv", text->str, (gssize) text->len);
   loaded = tm_since_load (path, &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (loaded);
   for (guint s = 0; s < 500; s++)
