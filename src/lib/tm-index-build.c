@@ -115,31 +115,163 @@
 
 /* ---- collecting records ------------------------------------------------ */
 
+/* Where a record's stored string waits in the spool. */
 typedef struct {
-  GPtrArray *records[TM_N_LIBRARIES]; /* TmRecord */
+  guint64 offset;
+  guint32 len;
+} SpoolSpan;
+
+/* Every record of the corpus is read before any is analyzed (documents
+ * are numbered in id order), but the bulk of a record (its body, its
+ * keywords, the fields only the stored record holds) is needed only
+ * when it is analyzed and stored: its stored string (store_record())
+ * waits in an unlinked temporary file beside the index, the spool, and
+ * each slice reads it back (pread) when it comes to the record, taking
+ * the body and keywords to analyze from it.  What stays in memory is the
+ * fields of the document tables: id, title, org, region, domain, ip, trl. */
+typedef struct {
+  GPtrArray *records[TM_N_LIBRARIES]; /* TmRecord, bodies in the spool */
+  GArray *spans[TM_N_LIBRARIES];      /* SpoolSpan, one per record */
   guint partition, n_partitions;      /* only the records of this partition */
+  char *spool_name;
+  FILE *spool;
+  guint64 spool_len;
 } Collected;
+
+static gboolean
+spool_open (Collected *c, const char *index_path, GError **error)
+{
+  int fd;
+
+  c->spool_name = g_strdup_printf ("%s.tmp.%d.spool", index_path, (int) getpid ());
+  fd = open (c->spool_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: cannot create a temporary file of the build: %s"),
+                   c->spool_name, g_strerror (saved));
+      return FALSE;
+    }
+  unlink (c->spool_name);
+  c->spool = fdopen (fd, "w+");
+  if (c->spool == NULL)
+    {
+      int saved = errno;
+      close (fd);
+      g_set_error (error, TM_ERROR, TM_ERROR_IO, "%s: %s", c->spool_name, g_strerror (saved));
+      return FALSE;
+    }
+  setvbuf (c->spool, NULL, _IOFBF, 1 << 20);
+  return TRUE;
+}
+
+static gboolean
+spool_error (Collected *c, GError **error)
+{
+  int saved = errno;
+
+  g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: writing a temporary file of the build: %s"),
+               c->spool_name, g_strerror (saved));
+  return FALSE;
+}
+
+static char *store_record (const TmRecord *r);
 
 static gboolean
 collect_record (TmRecord *record, gpointer data, GError **error)
 {
   Collected *c = data;
+  SpoolSpan span = { c->spool_len, 0 };
+  g_autofree char *stored = NULL;
+  gsize len;
 
   if (c->n_partitions > 1 && tm_partition_of (record->id, c->n_partitions) != c->partition)
     {
       tm_record_free (record);
       return TRUE;
     }
+  stored = store_record (record);
+  len = strlen (stored);
+  /* A record is at most TM_MAX_RECORD_BYTES: the length fits. */
+  if (fwrite (stored, 1, len, c->spool) != len)
+    {
+      tm_record_free (record);
+      return spool_error (c, error);
+    }
+  span.len = (guint32) len;
+  c->spool_len += len;
+  g_clear_pointer (&record->updated, g_free);
+  g_ptr_array_set_size (record->keywords, 0);
+  g_clear_pointer (&record->body, g_free);
+  g_clear_pointer (&record->transfer, g_free);
+  g_clear_pointer (&record->budget_unit, g_free);
+  g_clear_pointer (&record->deadline, g_free);
+  g_clear_pointer (&record->cooperation, g_free);
   g_ptr_array_add (c->records[record->library], record);
+  g_array_append_val (c->spans[record->library], span);
   return TRUE;
 }
+
+/* The stored string of a record back from the spool (transfer full), or
+ * NULL with @error set. */
+static char *
+spool_read (int fd, const char *name, const SpoolSpan *span, GError **error)
+{
+  char *body = g_malloc ((gsize) span->len + 1);
+  gsize done = 0;
+
+  while (done < span->len)
+    {
+      ssize_t n = pread (fd, body + done, span->len - done, (off_t) (span->offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : EIO;
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: reading a temporary file of the build: %s"),
+                       name, g_strerror (saved));
+          g_free (body);
+          return NULL;
+        }
+      done += (gsize) n;
+    }
+  body[span->len] = '\0';
+  return body;
+}
+
+typedef struct {
+  TmRecord *record;
+  SpoolSpan span;
+} Collect1;
 
 static int
 compare_records (gconstpointer a, gconstpointer b)
 {
-  const TmRecord *x = *(TmRecord * const *) a, *y = *(TmRecord * const *) b;
+  const Collect1 *x = a, *y = b;
 
-  return strcmp (x->id, y->id);
+  return strcmp (x->record->id, y->record->id);
+}
+
+/* Sorts the records of @l by id, their spans with them. */
+static void
+sort_records (Collected *c, TmLibrary l)
+{
+  GPtrArray *records = c->records[l];
+  GArray *spans = c->spans[l];
+  g_autofree Collect1 *all = g_new (Collect1, MAX (records->len, 1));
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      all[i].record = records->pdata[i];
+      all[i].span = g_array_index (spans, SpoolSpan, i);
+    }
+  qsort (all, records->len, sizeof *all, compare_records);
+  for (guint i = 0; i < records->len; i++)
+    {
+      records->pdata[i] = all[i].record;
+      g_array_index (spans, SpoolSpan, i) = all[i].span;
+    }
 }
 
 /* ---- analysis, one slice per thread ------------------------------------- */
@@ -216,6 +348,9 @@ table_find (TermTable *t, const char *text, gsize len, guint32 hash)
 typedef struct {
   const TmAnalyzer *analyzer;
   GPtrArray *records;
+  const SpoolSpan *spans;        /* where their bodies are */
+  int spool_fd;
+  const char *spool_name;
   guint32 begin, end;            /* documents of this slice */
   guint32 (*lengths)[TM_N_IFIELDS]; /* shared array, one row per document */
   TermTable terms;
@@ -418,6 +553,38 @@ store_record (const TmRecord *r)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* The keywords and the body of @r, for the analysis, from its stored
+ * string (store_record()'s, read back from the spool).  The separators
+ * are control characters that no corpus text holds (XML forbids them
+ * and the reader refuses them). */
+static gboolean
+unstore_for_analysis (TmRecord *r, const char *stored, GError **error)
+{
+  const char *keywords = strchr (stored, '\x1e');
+  const char *body = keywords != NULL ? strchr (keywords + 1, '\x1e') : NULL;
+  const char *end = body != NULL ? strchr (body + 1, '\x1e') : NULL;
+
+  if (end == NULL)
+    {
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("%s: a record read back from the build's "
+                   "temporary file is not whole"), r->id);
+      return FALSE;
+    }
+  keywords++;
+  body++;
+  for (const char *k = keywords; k < body - 1;)
+    {
+      const char *e = memchr (k, '\x1f', (gsize) (body - 1 - k));
+
+      if (e == NULL)
+        e = body - 1;
+      g_ptr_array_add (r->keywords, g_strndup (k, (gsize) (e - k)));
+      k = e + 1;
+    }
+  r->body = g_strndup (body, (gsize) (end - body));
+  return TRUE;
+}
+
 static gpointer
 analyze_slice (gpointer data)
 {
@@ -433,7 +600,10 @@ analyze_slice (gpointer data)
   for (guint32 doc = s->begin; doc < s->end; doc++)
     {
       TmRecord *r = s->records->pdata[doc];
-      g_autofree char *stored = store_record (r);
+      g_autofree char *stored = spool_read (s->spool_fd, s->spool_name, &s->spans[doc], &s->error);
+
+      if (stored == NULL || !unstore_for_analysis (r, stored, &s->error))
+        break;
 
       g_byte_array_append (group, (const guint8 *) stored, (guint) strlen (stored) + 1);
       s->stored_group[doc] = s->stored_offsets->len;
@@ -1218,7 +1388,10 @@ build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *sta
   memset (stats, 0, sizeof *stats);
   tm_score_params_init (&b->params);
   for (int l = 0; l < TM_N_LIBRARIES; l++)
-    b->collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
+    {
+      b->collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
+      b->collected.spans[l] = g_array_new (FALSE, FALSE, sizeof (SpoolSpan));
+    }
   b->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
   b->term_strings = g_string_chunk_new (1 << 16);
   b->memory = options->memory > 0 ? options->memory : TM_INDEX_DEFAULT_MEMORY;
@@ -1237,12 +1410,16 @@ build_clear (Build *b)
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
       g_ptr_array_unref (b->collected.records[l]);
+      g_array_unref (b->collected.spans[l]);
       g_free (b->lengths[l]);
       g_free (b->norms[l]);
       g_free (b->stored_group[l]);
       g_free (b->stored_index[l]);
       _tm_buf_clear (&b->doc_tables[l]);
     }
+  if (b->collected.spool != NULL)
+    fclose (b->collected.spool);
+  g_free (b->collected.spool_name);
   g_clear_pointer (&b->analyzer, tm_analyzer_free);
   g_hash_table_unref (b->terms);
   g_string_chunk_free (b->term_strings);
@@ -1280,9 +1457,17 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
   b->jobs = options->jobs > 0 ? options->jobs : g_get_num_processors ();
   b->collected.partition = options->partition;
   b->collected.n_partitions = options->n_partitions;
+  if (!spool_open (&b->collected, b->path, error))
+    return FALSE;
   if (!tm_corpus_read_parallel (corpus_paths, b->jobs, options->problem_func, collect_record,
                                 &b->collected, &cstats, error))
     return FALSE;
+  if (fflush (b->collected.spool) != 0 || ferror (b->collected.spool))
+    return spool_error (&b->collected, error);
+#ifdef HAVE_MALLOC_TRIM
+  /* The reader's buffers, and the fields that went to the spool. */
+  malloc_trim (0);
+#endif
   b->stats->problems = cstats.problems;
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     b->stats->bad_records += cstats.bad_records[l];
@@ -1396,7 +1581,7 @@ build_analyze (Build *b, TmLibrary l, GError **error)
   g_autofree GThread **threads = g_new0 (GThread *, MAX (b->jobs, 1));
   GError *first_error = NULL;
 
-  g_ptr_array_sort (records, compare_records);
+  sort_records (&b->collected, l);
   b->stats->records[l] = n;
   b->lengths[l] = (guint32 (*)[TM_N_IFIELDS]) g_new0 (guint32, (gsize) MAX (n, 1) * TM_N_IFIELDS);
   b->stored_group[l] = g_new0 (guint32, MAX (n, 1));
@@ -1414,6 +1599,9 @@ build_analyze (Build *b, TmLibrary l, GError **error)
 
           s->analyzer = b->analyzer;
           s->records = records;
+          s->spans = (const SpoolSpan *) (gpointer) b->collected.spans[l]->data;
+          s->spool_fd = fileno (b->collected.spool);
+          s->spool_name = b->collected.spool_name;
           s->begin = start + TM_STORED_GROUP * (guint32) ((guint64) n_groups * k / n_slices);
           s->end = MIN (end, start + TM_STORED_GROUP * (guint32) ((guint64) n_groups * (k + 1) / n_slices));
           s->lengths = b->lengths[l];

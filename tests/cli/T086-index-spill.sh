@@ -34,15 +34,17 @@ check "and says what --memory takes" grep -q -- "--memory takes a number of mega
 run "$TECHMATCH" index -i "$TEST_TMP/x.idx" --memory 2000000 "$TEST_TMP/corpus"
 check "a --memory past 1048576 exits 2" expect_status 2
 
-# A full disk, as a limit on the size of any file written: the first run
-# cannot be written.  SIGXFSZ ignored, so that the write fails with EFBIG
+# A full disk, as a limit on the size of any file written: a temporary
+# file of the build cannot be written.  SIGXFSZ ignored, so that the write fails with EFBIG
 # instead of killing the build.
 cp "$TEST_TMP/spilled.idx" "$TEST_TMP/old.idx"
 (trap '' XFSZ; ulimit -f 256 && exec "$TECHMATCH" index -q -i "$TEST_TMP/spilled.idx" --memory 1 "$TEST_TMP/corpus") \
   >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 status=$?
 check "a run that cannot be written fails with exit 1" expect_status 1
-check "and says so" grep -q "spilling postings to a temporary file: writing .*spilled.idx.tmp.[0-9]*.run-0" "$TEST_TMP/err"
+# The records' spool is written before any run, and is the larger: it is
+# the file that meets the limit.
+check "and says so" grep -q "spilled.idx.tmp.[0-9]*.spool: writing a temporary file of the build: File too large" "$TEST_TMP/err"
 check "the old index is untouched" cmp "$TEST_TMP/old.idx" "$TEST_TMP/spilled.idx"
 check "no temporary file is left" sh -c "! ls '$TEST_TMP'/*.tmp.* 2>/dev/null | grep -q ."
 
