@@ -19,7 +19,7 @@
 
 static char *opt_direction, *opt_top, *opt_min_score, *opt_model, *opt_weights;
 static char *opt_terms, *opt_shard, *opt_since, *opt_output, *opt_min_trl, *opt_html, *opt_feedback;
-static char *opt_decisions, *opt_strong;
+static char *opt_decisions, *opt_strong, *opt_target_partition;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected, opt_summary, opt_exhaustive;
 
@@ -44,6 +44,8 @@ static GOptionEntry entries[] = {
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, N_("Only targets of at least this TRL"), "N" },
   { "ip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ips, N_("Only targets with this kind of IP (repeatable)"), "KIND" },
   { "shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, N_("Only the sources of shard K of N (1 <= K <= N)"), "K/N" },
+  { "target-partition", 0, 0, G_OPTION_ARG_STRING, &opt_target_partition,
+    N_("With the partitions as -i: only the targets of partition K (techmatch-partitions(7))"), "K" },
   { "since", 0, 0, G_OPTION_ARG_FILENAME, &opt_since, N_("A previous TSV output: mark pairs new, up, same or down"), "FILE" },
   { "only-new", 0, 0, G_OPTION_ARG_NONE, &opt_only_new, N_("With --since: only new pairs and pairs that rose"), NULL },
   { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, N_("A header line before TSV rows"), NULL },
@@ -133,8 +135,11 @@ exclude_rejected (TmLibrary target, guint32 source_doc, guint32 target_doc, gpoi
   return source_doc != G_MAXUINT32 && g_hash_table_contains (dec->rejected, &key);
 }
 
+/* The keys are batch numbers (tm-batch.h): a document's number in its
+ * index plus @offsets[library][part], the documents of that library in
+ * the indexes before it. */
 static void
-rejected_pairs (Decisions *dec, const TmIndex *index)
+rejected_pairs (Decisions *dec, const TmIndex *const *indexes, guint n_indexes, guint32 *const offsets[2])
 {
   GHashTableIter it;
   gpointer key, value;
@@ -144,12 +149,19 @@ rejected_pairs (Decisions *dec, const TmIndex *index)
   while (g_hash_table_iter_next (&it, &key, &value))
     {
       g_auto(GStrv) ids = g_strsplit (key, "\t", 2);
-      guint32 d, a;
+      guint32 d = G_MAXUINT32, a = G_MAXUINT32, doc;
       guint64 *k;
 
-      if (GPOINTER_TO_INT (value) != TM_DECISION_REJECTED
-          || !tm_index_find_doc (index, TM_LIBRARY_DEMAND, ids[0], &d)
-          || !tm_index_find_doc (index, TM_LIBRARY_ACHIEVEMENT, ids[1], &a))
+      if (GPOINTER_TO_INT (value) != TM_DECISION_REJECTED)
+        continue;
+      for (guint p = 0; p < n_indexes; p++)
+        {
+          if (d == G_MAXUINT32 && tm_index_find_doc (indexes[p], TM_LIBRARY_DEMAND, ids[0], &doc))
+            d = doc + offsets[TM_LIBRARY_DEMAND][p];
+          if (a == G_MAXUINT32 && tm_index_find_doc (indexes[p], TM_LIBRARY_ACHIEVEMENT, ids[1], &doc))
+            a = doc + offsets[TM_LIBRARY_ACHIEVEMENT][p];
+        }
+      if (d == G_MAXUINT32 || a == G_MAXUINT32)
         continue;
       k = g_new (guint64, 1);
       *k = (guint64) d << 32 | a;
@@ -192,8 +204,8 @@ tm_cli_print_decision (TmSprinter *sp, const char *decision)
  * a row per match (rank, target, score, status), so that table formats
  * print a line per match; nothing when no match is shown. */
 static void
-write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *index, const char *dir,
-              const char *source, const TmResults *r)
+write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *const *indexes,
+              const char *dir, const char *source, const TmResults *r)
 {
   g_autofree const char **status = g_new0 (const char *, r->results->len + 1);
   g_autofree gboolean *shown = g_new0 (gboolean, r->results->len + 1);
@@ -202,7 +214,7 @@ write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const Tm
   for (guint i = 0; i < r->results->len; i++)
     {
       const TmResult *m = &g_array_index (r->results, TmResult, i);
-      const char *target = tm_index_doc_id (index, r->target, m->doc);
+      const char *target = tm_index_doc_id (indexes[m->part], r->target, m->doc);
 
       status[i] = since != NULL ? status_of (since, dir, source, target, i + 1) : NULL;
       shown[i] = !opt_only_new || status[i] == NULL
@@ -228,7 +240,7 @@ write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const Tm
       tm_sprinter_key (sp, "rank");
       tm_sprinter_integer (sp, i + 1);
       tm_sprinter_key (sp, "target");
-      tm_sprinter_string (sp, tm_index_doc_id (index, r->target, m->doc));
+      tm_sprinter_string (sp, tm_index_doc_id (indexes[m->part], r->target, m->doc));
       tm_sprinter_key (sp, "score");
       tm_sprinter_score (sp, m->score);
       if (status[i] != NULL)
@@ -237,7 +249,7 @@ write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const Tm
           tm_sprinter_string (sp, status[i]);
         }
       {
-        const char *target = tm_index_doc_id (index, r->target, m->doc);
+        const char *target = tm_index_doc_id (indexes[m->part], r->target, m->doc);
         gboolean d2a = r->target == TM_LIBRARY_ACHIEVEMENT;
 
         tm_cli_print_decision (sp, tm_cli_decision_of (states, d2a ? source : target, d2a ? target : source));
@@ -249,7 +261,7 @@ write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const Tm
 }
 
 static void
-write_batch (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *index,
+write_batch (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *const *indexes,
              TmBatch *const batches[2])
 {
   static const char * const with_status[] = { "direction", "source_id", "rank", "target_id", "score", "status",
@@ -267,9 +279,8 @@ write_batch (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmI
       TmBatch *b = batches[d];
 
       for (guint i = 0; b != NULL && i < b->docs->len; i++)
-        write_source (sp, since, states, index, d == 0 ? "d2a" : "a2d",
-                      tm_index_doc_id (index, b->source, g_array_index (b->docs, guint32, i)),
-                      b->results->pdata[i]);
+        write_source (sp, since, states, indexes, d == 0 ? "d2a" : "a2d",
+                      tm_batch_source_id (b, indexes, i), b->results->pdata[i]);
     }
   tm_sprinter_end (sp);
   tm_sprinter_end (sp);
@@ -279,7 +290,7 @@ write_batch (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmI
  * then a line per unmatched demand and per unwanted achievement; each
  * line's first cell says which. */
 static void
-write_summary (TmSprinter *sp, const TmIndex *index, const TmSummary *s)
+write_summary (TmSprinter *sp, const TmIndex *const *indexes, const TmSummary *s)
 {
   static const char * const columns[] = { "kind", "domain", "demands", "achievements", "strong",
                                           "unmatched", "unwanted", NULL };
@@ -334,6 +345,7 @@ write_summary (TmSprinter *sp, const TmIndex *index, const TmSummary *s)
   for (int pass = 0; pass < 2; pass++)
     {
       GArray *docs = pass == 0 ? s->unmatched : s->unwanted;
+      GArray *parts = pass == 0 ? s->unmatched_parts : s->unwanted_parts;
       TmLibrary lib = pass == 0 ? TM_LIBRARY_DEMAND : TM_LIBRARY_ACHIEVEMENT;
 
       tm_sprinter_key (sp, pass == 0 ? "unmatched" : "unwanted");
@@ -341,6 +353,7 @@ write_summary (TmSprinter *sp, const TmIndex *index, const TmSummary *s)
       for (guint i = 0; i < docs->len; i++)
         {
           guint32 doc = g_array_index (docs, guint32, i);
+          const TmIndex *index = indexes[g_array_index (parts, guint, i)];
 
           tm_sprinter_begin_row (sp);
           tm_sprinter_only (sp, TM_SPRINTER_TABLE);
@@ -351,7 +364,7 @@ write_summary (TmSprinter *sp, const TmIndex *index, const TmSummary *s)
           if (pass == 0)
             {
               tm_sprinter_key (sp, "best");
-              tm_sprinter_score (sp, g_array_index (s->best, double, doc));
+              tm_sprinter_score (sp, g_array_index (s->unmatched_best, double, i));
             }
           tm_sprinter_key (sp, "domain");
           tm_sprinter_string (sp, tm_index_doc_domain (index, lib, doc));
@@ -364,6 +377,83 @@ write_summary (TmSprinter *sp, const TmIndex *index, const TmSummary *s)
       tm_sprinter_end (sp);
     }
   tm_sprinter_end (sp);
+}
+
+/* ---- partitions ------------------------------------------------------------------ */
+
+/* The indexes of every -i into @indexes, in partition order (partition k
+ * at k - 1), @owned keeping those opened here: with several, they must
+ * be the N partitions of one corpus, each once, built with the same
+ * analyzer settings and the same global statistics (techmatch-partitions(7)),
+ * so that their merged run is the whole index's. */
+static gboolean
+open_partitions (TmCli *cli, GPtrArray *indexes, GPtrArray *owned, GError **error)
+{
+  char **paths = cli->opt_indexes;
+  guint n = paths != NULL ? g_strv_length (paths) : 0;
+  g_autofree const char **where = NULL;
+  const char *fingerprint = NULL, *stats = NULL;
+
+  if (n <= 1)
+    {
+      g_ptr_array_add (indexes, cli->index);
+      return TRUE;
+    }
+  where = g_new0 (const char *, n);
+  g_ptr_array_set_size (indexes, n);
+  for (guint i = 0; i < n; i++)
+    {
+      TmIndex *index = cli->index;
+      guint k, n_parts;
+
+      if (i > 0)
+        {
+          if ((index = tm_index_open (paths[i], error)) == NULL)
+            return FALSE;
+          g_ptr_array_add (owned, index);
+        }
+      tm_index_get_partition (index, &k, &n_parts);
+      if (n_parts != n)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                       _("%s: partition %u/%u, but %u indexes were given: give each of the %u partitions once"),
+                       paths[i], k, n_parts, n, n_parts);
+          return FALSE;
+        }
+      if (where[k - 1] != NULL)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("%s: partition %u/%u is given twice (also %s)"),
+                       paths[i], k, n_parts, where[k - 1]);
+          return FALSE;
+        }
+      if (tm_index_get_global_stats (index) == NULL)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID,
+                       _("%s: built without --global-stats: its scores are not the whole corpus's "
+                         "(techmatch-partitions(7))"), paths[i]);
+          return FALSE;
+        }
+      if (i == 0)
+        {
+          fingerprint = tm_index_get_fingerprint (index);
+          stats = tm_index_get_global_stats (index);
+        }
+      else if (strcmp (fingerprint, tm_index_get_fingerprint (index)) != 0)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("%s: built with other analyzer settings than %s"),
+                       paths[i], paths[0]);
+          return FALSE;
+        }
+      else if (strcmp (stats, tm_index_get_global_stats (index)) != 0)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("%s: built with other global statistics than %s"),
+                       paths[i], paths[0]);
+          return FALSE;
+        }
+      where[k - 1] = paths[i];
+      indexes->pdata[k - 1] = index;
+    }
+  return TRUE;
 }
 
 /* ---- the command ---------------------------------------------------------------- */
@@ -380,13 +470,19 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   const char *path;
   TmIndex *index;
   TmAnalyzer *analyzer;
-  g_autofree char *db_path = NULL, *abs_index = NULL;
+  g_autofree char *db_path = NULL;
+  g_auto(GStrv) abs_paths = NULL;
   g_autoptr(TmSummary) summary = NULL;
   g_autoptr(GHashTable) states = NULL, rejected = NULL;
   Decisions dec = { NULL, NULL };
   double strong = TM_STRONG_SCORE;
   FILE *out = stdout, *html = NULL;
   TmBatch *batches[2] = { NULL, NULL };
+  g_autoptr(GPtrArray) indexes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_index_free);
+  g_autofree guint32 *offsets = NULL;
+  guint32 *by_library[2];
+  guint n_given;
   TmBatchOptions o;
   gboolean d2a = TRUE, a2d = TRUE;
   struct sigaction sa;
@@ -407,6 +503,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
     }
   if (!tm_cli_binary_output ("batch", cli->format, opt_output))
     return TM_EXIT_USAGE;
+  n_given = cli->opt_indexes != NULL ? g_strv_length (cli->opt_indexes) : 1;
   if (opt_direction != NULL)
     {
       int d;
@@ -460,6 +557,27 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
       o.shard = (guint) k;
       o.n_shards = (guint) n;
     }
+  if (opt_target_partition != NULL)
+    {
+      gint64 v;
+
+      if (n_given < 2)
+        {
+          fprintf (stderr, _("techmatch batch: --target-partition needs the partitions, each as -i\n"));
+          return TM_EXIT_USAGE;
+        }
+      if (!tm_cli_parse_int ("batch", "--target-partition", opt_target_partition, 1, n_given, &v))
+        return TM_EXIT_USAGE;
+      o.target_part = (guint) v;
+    }
+  /* Each partition would feed back its own top results, not the
+   * corpus's: the run would not be the whole index's. */
+  if (n_given > 1 && o.match.feedback > 0)
+    {
+      fprintf (stderr, _("techmatch batch: query feedback (--feedback, [scoring] feedback) takes one index, "
+                         "not several partitions: give --feedback 0 or run the whole index\n"));
+      return TM_EXIT_USAGE;
+    }
   o.cancel = &cancelled;
   /* The report highlights the terms each pair matched on. */
   o.match.explain = opt_html != NULL;
@@ -476,6 +594,16 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   index = cli->index;
   analyzer = cli->analyzer;
   path = cli->index_path;
+  if (!open_partitions (cli, indexes, owned, error))
+    return g_error_matches (*error, TM_ERROR, TM_ERROR_INVALID) ? TM_EXIT_DATA : TM_EXIT_INDEX;
+  offsets = g_new0 (guint32, 2 * indexes->len);
+  for (int l = 0; l < 2; l++)
+    {
+      by_library[l] = offsets + l * indexes->len;
+      for (guint p = 1; p < indexes->len; p++)
+        by_library[l][p] = by_library[l][p - 1] + tm_index_get_n_docs (indexes->pdata[p - 1], (TmLibrary) l);
+    }
+  /* With partitions, the decisions of the first -i. */
   db_path = tm_config_decisions_path (config, opt_decisions, path);
 
   /* The decisions as they stand now: a decide during the run changes
@@ -483,7 +611,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   dec.states = states = tm_cli_load_decisions (db_path, config->busy_ms, error);
   if (dec.states == NULL)
     return TM_EXIT_FAILURE;
-  rejected_pairs (&dec, index);
+  rejected_pairs (&dec, (const TmIndex *const *) indexes->pdata, indexes->len, by_library);
   rejected = dec.rejected;
   if (!opt_show_rejected && g_hash_table_size (dec.rejected) > 0)
     {
@@ -516,7 +644,11 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
         continue;
       o.progress = !opt_quiet && isatty (STDERR_FILENO) ? show_progress : NULL;
       o.user_data = &p;
-      batches[d] = tm_batch_run (index, analyzer, source, &o, error);
+      if (indexes->len > 1)
+        batches[d] = tm_batch_run_partitions ((const TmIndex *const *) indexes->pdata, indexes->len, analyzer,
+                                              source, &o, error);
+      else
+        batches[d] = tm_batch_run (index, analyzer, source, &o, error);
       if (batches[d] == NULL)
         {
           status = g_error_matches (*error, TM_ERROR, TM_ERROR_CANCELLED) ? TM_EXIT_INTERRUPTED : TM_EXIT_FAILURE;
@@ -525,27 +657,32 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
     }
 
   if (opt_summary || html != NULL)
-    summary = tm_summary_new (index, batches, strong);
+    summary = tm_summary_new_over ((const TmIndex *const *) indexes->pdata, indexes->len, batches, strong);
   if (opt_summary)
-    write_summary (sp, index, summary);
+    write_summary (sp, (const TmIndex *const *) indexes->pdata, summary);
   else
-    write_batch (sp, since, states, index, batches);
-  abs_index = g_canonicalize_filename (path, NULL);
+    write_batch (sp, since, states, (const TmIndex *const *) indexes->pdata, batches);
+  /* The report's decide commands name every -i, in the order given. */
+  abs_paths = g_new0 (char *, n_given + 1);
+  for (guint i = 0; i < n_given; i++)
+    abs_paths[i] = g_canonicalize_filename (n_given > 1 ? cli->opt_indexes[i] : path, NULL);
   if (!tm_sprinter_finish (sp, error)
       || (html != NULL
           && !tm_html_write (html, opt_html,
-                             &(TmHtmlReport) { index, analyzer, batches, abs_index,
-                                               opt_decisions != NULL ? db_path : NULL, states, summary },
+                             &(TmHtmlReport) { (const TmIndex *const *) indexes->pdata, analyzer, batches,
+                                               (const char *const *) abs_paths, opt_decisions != NULL ? db_path : NULL, states,
+                                               summary },
                              error)))
     {
       status = TM_EXIT_FAILURE;
       goto out;
     }
-  if (!tm_index_check (index, error))
-    {
-      status = TM_EXIT_INDEX;
-      goto out;
-    }
+  for (guint p = 0; p < indexes->len; p++)
+    if (!tm_index_check (indexes->pdata[p], error))
+      {
+        status = TM_EXIT_INDEX;
+        goto out;
+      }
   if (g_atomic_int_get (&cancelled))
     {
       g_set_error (error, TM_ERROR, TM_ERROR_CANCELLED, _("interrupted"));

@@ -94,9 +94,36 @@ tm_cmd_decide (TmCli *cli, int argc, char **argv, GError **error)
   if (!tm_cli_open (cli, &status, error))
     return status;
   index = cli->index;
-  if (state != TM_DECISION_NONE
-      && (!tm_cli_check_record (index, TM_LIBRARY_DEMAND, opt_demand, path, error)
-          || !tm_cli_check_record (index, TM_LIBRARY_ACHIEVEMENT, opt_achievement, path, error)))
+  if (state != TM_DECISION_NONE && cli->opt_indexes != NULL && cli->opt_indexes[1] != NULL)
+    {
+      /* The partitions of a batch (its report's commands name them
+       * all): each record in one of them. */
+      const char *ids[2] = { opt_demand, opt_achievement };
+
+      for (int l = 0; l < 2; l++)
+        {
+          gboolean found = FALSE;
+
+          for (guint i = 0; !found && cli->opt_indexes[i] != NULL; i++)
+            {
+              g_autoptr(TmIndex) other = i == 0 ? NULL : tm_index_open (cli->opt_indexes[i], error);
+              guint32 doc;
+
+              if (i > 0 && other == NULL)
+                return TM_EXIT_INDEX;
+              found = tm_index_find_doc (i == 0 ? index : other, (TmLibrary) l, ids[l], &doc);
+            }
+          if (!found)
+            {
+              g_set_error (error, TM_ERROR, TM_ERROR_NOT_FOUND, _("no %s with id %s in any of the %u indexes"),
+                           tm_library_name ((TmLibrary) l), ids[l], g_strv_length (cli->opt_indexes));
+              return TM_EXIT_FAILURE;
+            }
+        }
+    }
+  else if (state != TM_DECISION_NONE
+           && (!tm_cli_check_record (index, TM_LIBRARY_DEMAND, opt_demand, path, error)
+               || !tm_cli_check_record (index, TM_LIBRARY_ACHIEVEMENT, opt_achievement, path, error)))
     return TM_EXIT_FAILURE;
 
   db = tm_decisions_open (db_path, TM_DECISIONS_WRITE, busy_ms, error);

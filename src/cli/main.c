@@ -35,7 +35,8 @@ static const TmCommand commands[] = {
   { "batch", tm_cmd_batch, N_("match every demand and every achievement: the nightly job"),
     A | TM_COMMAND_JOBS | TM_COMMAND_INDEX_LIST, batch_formats, 0 },
   { "explain", tm_cmd_explain, N_("show how one demand and one achievement score"), A, tsv_json, 0 },
-  { "decide", tm_cmd_decide, N_("record a decision about a pair: accept, contacted, reject, clear"), I, NULL, 0 },
+  { "decide", tm_cmd_decide, N_("record a decision about a pair: accept, contacted, reject, clear"),
+    I | TM_COMMAND_INDEX_LIST, NULL, 0 },
   { "decisions", tm_cmd_decisions, N_("list the decisions, or import a table of them"), I, tsv_csv_json, 0 },
   { "check-decisions", tm_cmd_check_decisions, N_("report decisions whose records have vanished"), I, tsv_json, 0 },
   { "show", tm_cmd_show, N_("print a record as the index stores it"), I, tsv_json, 0 },
@@ -106,6 +107,45 @@ format_help (const char * const *formats)
   return g_string_free (s, FALSE);
 }
 
+/* -i @FILE: the indexes listed in FILE, one path a line; blank lines
+ * and lines starting with # are skipped.  Into @out; FALSE with the
+ * message printed. */
+static gboolean
+expand_index_list (const TmCommand *c, const char *list, GPtrArray *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (list, &text, NULL, &error))
+    {
+      fprintf (stderr, _("techmatch %s: -i @%s: %s\n"), c->name, list, error->message);
+      return FALSE;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strchomp (lines[i]);
+
+      if (line[0] == '\0' || line[0] == '#')
+        continue;
+      if (!g_utf8_validate (line, -1, NULL))
+        {
+          fprintf (stderr, _("techmatch %s: %s:%u: not UTF-8 text\n"), c->name, list, i + 1);
+          return FALSE;
+        }
+      g_ptr_array_add (out, g_strdup (line));
+      n++;
+    }
+  if (n == 0)
+    {
+      fprintf (stderr, _("techmatch %s: -i @%s: the file lists no index\n"), c->name, list);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
 {
@@ -120,7 +160,8 @@ tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
   memset (shared, 0, sizeof shared);
   if (c->flags & TM_COMMAND_INDEX_LIST)
     shared[n++] = (GOptionEntry) { "index", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &cli->opt_indexes,
-                                   N_("The index (default: see techmatch(1)); repeat it for partitions"),
+                                   N_("The index (default: see techmatch(1)); repeat it for partitions, "
+                                      "or give @FILE, a file listing them"),
                                    "INDEX" };
   else if (c->flags & TM_COMMAND_INDEX_PATH)
     shared[n++] = (GOptionEntry) { "index", 'i', 0, G_OPTION_ARG_FILENAME, &cli->opt_index,
@@ -178,6 +219,19 @@ tm_cli_parse (TmCli *cli, GOptionContext *context, int *argc, char ***argv)
       return FALSE;
     }
   cli->jobs = (guint) cli->opt_jobs;
+  if (cli->opt_indexes != NULL)
+    {
+      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; cli->opt_indexes[i] != NULL; i++)
+        if (cli->opt_indexes[i][0] != '@')
+          g_ptr_array_add (paths, g_strdup (cli->opt_indexes[i]));
+        else if (!expand_index_list (c, cli->opt_indexes[i] + 1, paths))
+          return FALSE;
+      g_ptr_array_add (paths, NULL);
+      g_strfreev (cli->opt_indexes);
+      cli->opt_indexes = (char **) g_ptr_array_free (g_steal_pointer (&paths), FALSE);
+    }
   if (cli->opt_indexes != NULL && cli->opt_indexes[0] != NULL)
     {
       g_free (cli->opt_index);

@@ -224,10 +224,10 @@ gboolean tm_cli_match_options (const char *command, const TmConfig *config, TmMa
 
 /* tm-html.c: the batch report, for technology managers. */
 typedef struct {
-  const TmIndex *index;
+  const TmIndex *const *indexes;    /* the index, or the partitions the batch ran over */
   const TmAnalyzer *analyzer;
   struct _TmBatch *const *batches;  /* [2]: the d2a and the a2d run, either NULL */
-  const char *index_path;           /* for the page's decide commands */
+  const char *const *index_paths;   /* each index's, NULL-terminated: for the page's decide commands */
   const char *decisions_path;       /* likewise; NULL: the default beside the index */
   GHashTable *states;               /* "demand\tachievement" → TmDecisionState, or NULL */
   const TmSummary *summary;         /* or NULL */

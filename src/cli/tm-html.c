@@ -241,7 +241,7 @@ static void
 append_match (GString *out, const TmHtmlReport *rep, TmAnalysis *analysis, const TmRecord *src,
               TmLibrary source, const TmResults *results, const TmResult *m, guint rank)
 {
-  g_autoptr(TmRecord) r = tm_index_get_record (rep->index, results->target, m->doc);
+  g_autoptr(TmRecord) r = tm_index_get_record (rep->indexes[m->part], results->target, m->doc);
   g_autoptr(GHashTable) matched = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) title_marks = NULL;
   g_autoptr(GArray) body_marks = NULL;
@@ -309,9 +309,13 @@ append_match (GString *out, const TmHtmlReport *rep, TmAnalysis *analysis, const
 
   /* The command that records a decision about the pair. */
   {
-    g_autoptr(GString) cmd = g_string_new ("techmatch decide -i ");
+    g_autoptr(GString) cmd = g_string_new ("techmatch decide");
 
-    append_shell_word (cmd, rep->index_path);
+    for (guint i = 0; rep->index_paths[i] != NULL; i++)
+      {
+        g_string_append (cmd, " -i ");
+        append_shell_word (cmd, rep->index_paths[i]);
+      }
     if (rep->decisions_path != NULL)
       {
         g_string_append (cmd, " -D ");
@@ -342,7 +346,7 @@ append_match (GString *out, const TmHtmlReport *rep, TmAnalysis *analysis, const
 static void
 append_groups (GString *out, const TmHtmlReport *rep, const TmResults *r, TmLibrary source)
 {
-  g_autoptr(GArray) groups = tm_results_group (rep->index, r, TM_GROUP_SUM);
+  g_autoptr(GArray) groups = tm_results_group_over (rep->indexes, r, TM_GROUP_SUM);
 
   if (groups->len == 0)
     return;
@@ -361,12 +365,14 @@ append_groups (GString *out, const TmHtmlReport *rep, const TmResults *r, TmLibr
 }
 
 static void
-append_record_link (GString *out, const TmHtmlReport *rep, TmLibrary library, guint32 doc, double best)
+append_record_link (GString *out, const TmHtmlReport *rep, TmLibrary library, guint part, guint32 doc,
+                    double best)
 {
-  const char *id = tm_index_doc_id (rep->index, library, doc);
+  const TmIndex *index = rep->indexes[part];
+  const char *id = tm_index_doc_id (index, library, doc);
   const char *dir = library == TM_LIBRARY_DEMAND ? "d2a" : "a2d";
   g_autofree char *frag = g_uri_escape_string (id, NULL, FALSE);
-  const char *org = tm_index_doc_org (rep->index, library, doc);
+  const char *org = tm_index_doc_org (index, library, doc);
 
   g_string_append (out, "<li>");
   if (rep->batches[library == TM_LIBRARY_DEMAND ? 0 : 1] != NULL)
@@ -380,7 +386,7 @@ append_record_link (GString *out, const TmHtmlReport *rep, TmLibrary library, gu
       append_escaped (out, id);
       g_string_append_c (out, ' ');
     }
-  append_escaped (out, tm_index_doc_title (rep->index, library, doc));
+  append_escaped (out, tm_index_doc_title (index, library, doc));
   if (org != NULL && org[0] != '\0')
     {
       g_string_append (out, " <span class=org>");
@@ -445,8 +451,8 @@ append_summary (GString *out, const TmHtmlReport *rep)
   }
   for (guint i = 0; i < s->unmatched->len; i++)
     {
-      guint32 d = g_array_index (s->unmatched, guint32, i);
-      append_record_link (out, rep, TM_LIBRARY_DEMAND, d, g_array_index (s->best, double, d));
+      append_record_link (out, rep, TM_LIBRARY_DEMAND, g_array_index (s->unmatched_parts, guint, i),
+                          g_array_index (s->unmatched, guint32, i), g_array_index (s->unmatched_best, double, i));
     }
   {
     g_autofree char *title = g_strdup_printf (_("achievements no demand wants: %u"), s->unwanted->len);
@@ -456,7 +462,8 @@ append_summary (GString *out, const TmHtmlReport *rep)
     g_string_append (out, "</summary><ol>");
   }
   for (guint i = 0; i < s->unwanted->len; i++)
-    append_record_link (out, rep, TM_LIBRARY_ACHIEVEMENT, g_array_index (s->unwanted, guint32, i), -1);
+    append_record_link (out, rep, TM_LIBRARY_ACHIEVEMENT, g_array_index (s->unwanted_parts, guint, i),
+                        g_array_index (s->unwanted, guint32, i), -1);
   g_string_append (out, "</ol></details></section>\n");
 }
 
@@ -579,7 +586,12 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
   g_string_append (out, "</script></head><body><header><h1>");
   append_label (out, N_("techmatch: technology demands matched with research achievements"));
   g_string_append (out, "</h1><p>");
-  append_escaped (out, rep->index_path);
+  for (guint i = 0; rep->index_paths[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      append_escaped (out, rep->index_paths[i]);
+    }
   g_string_append_printf (out, " · %s</p></header><main><div class=summary>", when);
   for (int d = 0; d < 2; d++)
     if (batches[d] != NULL)
@@ -679,7 +691,8 @@ tm_html_write (FILE *out_file, const char *name, const TmHtmlReport *rep, GError
       for (guint i = 0; i < b->docs->len; i++)
         {
           const TmResults *r = b->results->pdata[i];
-          g_autoptr(TmRecord) src = tm_index_get_record (rep->index, b->source, g_array_index (b->docs, guint32, i));
+          guint sp = b->parts != NULL ? g_array_index (b->parts, guint, i) : 0;
+          g_autoptr(TmRecord) src = tm_index_get_record (rep->indexes[sp], b->source, g_array_index (b->docs, guint32, i));
           g_autofree char *anchor = g_strdup_printf ("%s-%s", ids[d], src->id);
           double best = 0;
 

@@ -38,6 +38,12 @@ compare_groups (gconstpointer a, gconstpointer b)
 GArray *
 tm_results_group (const TmIndex *index, const TmResults *results, TmGroupScore how)
 {
+  return tm_results_group_over (&index, results, how);
+}
+
+GArray *
+tm_results_group_over (const TmIndex *const *indexes, const TmResults *results, TmGroupScore how)
+{
   GArray *groups = g_array_new (FALSE, TRUE, sizeof (TmGroup));
   g_autoptr(GHashTable) pos = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -46,7 +52,7 @@ tm_results_group (const TmIndex *index, const TmResults *results, TmGroupScore h
   for (guint i = 0; i < results->results->len; i++)
     {
       const TmResult *r = &g_array_index (results->results, TmResult, i);
-      const char *name = tm_index_doc_org (index, results->target, r->doc);
+      const char *name = tm_index_doc_org (indexes[r->part], results->target, r->doc);
       TmGroup *g;
       gpointer p;
 

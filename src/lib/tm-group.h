@@ -41,4 +41,9 @@ gboolean tm_group_score_from_name (const char *name, TmGroupScore *how);
  * TmGroup that frees their lists. */
 GArray  *tm_results_group (const TmIndex *index, const TmResults *results, TmGroupScore how);
 
+/* The same for results whose documents are in several indexes, the
+ * partitions of a batch (tm_batch_run_partitions()): each result's in
+ * @indexes[TmResult.part]. */
+GArray  *tm_results_group_over (const TmIndex *const *indexes, const TmResults *results, TmGroupScore how);
+
 G_END_DECLS

@@ -108,6 +108,9 @@ typedef struct {
   double score;
   GArray *contributions;   /* TmContribution, largest first; NULL unless explaining */
   GPtrArray *missing;      /* strong query terms the document lacks (char *) */
+  /* A batch over partitions (tm-batch.h): which of its indexes holds
+   * @doc; 0 otherwise. */
+  guint part;
 } TmResult;
 
 /* A term the query feedback brought into the query. */

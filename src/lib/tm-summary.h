@@ -38,14 +38,23 @@ typedef struct {
   GArray *domains;         /* TmDomainSummary, by domain name ("" last) */
   TmDomainSummary total;   /* domain NULL */
   GArray *unmatched;       /* guint32: demand documents without a strong match, in id order */
-  GArray *best;            /* double per demand document: its best score (0: none) */
+  GArray *best;            /* double per demand document: its best score (0: none); over
+                            * partitions, per batch number (tm-batch.h) */
   GArray *unwanted;        /* guint32: achievement documents no demand wants, in id order */
+  /* guint: which of the indexes holds each of @unmatched and @unwanted
+   * (0 for one index); double: the best score of each of @unmatched. */
+  GArray *unmatched_parts, *unwanted_parts;
+  GArray *unmatched_best;
 } TmSummary;
 
 /* The summary of @batches (index 0: the d2a run, 1: the a2d run; either
  * may be NULL) at @threshold.  transfer full: free with
  * tm_summary_free(). */
 TmSummary *tm_summary_new (const TmIndex *index, TmBatch *const batches[2], double threshold);
+/* The same for @batches run over the @n_indexes partitions @indexes
+ * (tm_batch_run_partitions()). */
+TmSummary *tm_summary_new_over (const TmIndex *const *indexes, guint n_indexes, TmBatch *const batches[2],
+                                double threshold);
 void       tm_summary_free (TmSummary *summary);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmSummary, tm_summary_free)
