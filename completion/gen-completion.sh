@@ -16,7 +16,7 @@ techmatch=$1
 # Placeholders whose argument is a file or folder name.
 file_args='FILE INDEX DB CORPUS'
 # Placeholders of free text: nothing to complete.
-free_args='ID TEXT N K S T,K,B K/N NAME DOMAIN KIND CHAR MB'
+free_args='ID TEXT N K S T,K,B K/N NAME DOMAIN KIND CHAR MB W'
 # Placeholders with a fixed set of values.
 values_LIBRARY='achievement demand'
 values_MODE='words bigrams mixed'

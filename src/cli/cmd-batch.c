@@ -18,7 +18,7 @@
 #include "tm-error.h"
 
 static char *opt_direction, *opt_top, *opt_min_score, *opt_model, *opt_weights;
-static char *opt_terms, *opt_shard, *opt_since, *opt_output, *opt_min_trl, *opt_html, *opt_feedback;
+static char *opt_terms, *opt_shard, *opt_since, *opt_output, *opt_min_trl, *opt_html, *opt_feedback, *opt_semantic;
 static char *opt_decisions, *opt_strong, *opt_target_partition;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected, opt_summary, opt_exhaustive;
@@ -37,6 +37,7 @@ static GOptionEntry entries[] = {
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep each query's N strongest terms; 0 keeps all (default 50)"), "N" },
   { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback, N_("Feed the top K results back into the query and run it again (0: off, the default)"), "K" },
+  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off, the default) to 1"), "W" },
   { "exhaustive", 0, 0, G_OPTION_ARG_NONE, &opt_exhaustive,
     N_("Score every target instead of pruning (the same results, slower)"), NULL },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only targets of this domain (repeatable)"), "DOMAIN" },
@@ -526,7 +527,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
   memset (&o, 0, sizeof o);
-  if (!tm_cli_match_options ("batch", config, &o.match, opt_top, opt_terms, opt_min_score, opt_model, opt_weights, opt_feedback))
+  if (!tm_cli_match_options ("batch", config, &o.match, opt_top, opt_terms, opt_min_score, opt_model, opt_weights, opt_feedback, opt_semantic))
     return TM_EXIT_USAGE;
   o.match.exhaustive = opt_exhaustive;
   if (opt_min_trl != NULL)

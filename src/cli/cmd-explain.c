@@ -12,7 +12,7 @@
 #include "tm-error.h"
 
 static char *opt_demand, *opt_achievement;
-static char *opt_model, *opt_weights, *opt_terms, *opt_feedback;
+static char *opt_model, *opt_weights, *opt_terms, *opt_feedback, *opt_semantic;
 static gboolean opt_reverse;
 
 static GOptionEntry entries[] = {
@@ -24,6 +24,7 @@ static GOptionEntry entries[] = {
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep the query's N strongest terms; 0 keeps all"), "N" },
   { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback, N_("Feed the top K results back into the query and run it again (0: off, the default)"), "K" },
+  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off, the default) to 1"), "W" },
   { NULL }
 };
 
@@ -82,6 +83,67 @@ print_feedback (TmSprinter *sp, const TmResults *results)
   tm_sprinter_only (sp, TM_SPRINTER_ALL);
 }
 
+/* With the latent layer (--semantic above 0, an index that has one):
+ * the weight w, the pair's latent cosine and its part of the score, and
+ * the query terms the achievement lacks with the terms it holds that lie
+ * close to them.  Trees: a map "latent" with "weight", "cosine", "share"
+ * and a list "neighbours" of {query_term, term, similarity}; tables: one
+ * line, "latent", the weight, the cosine, the share, then
+ * "term ≈ neighbour, neighbour" for each query term, separated by "; ". */
+static void
+print_latent (TmSprinter *sp, const TmResults *results, const TmResult *r)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  guint n = r != NULL && r->neighbours != NULL ? r->neighbours->len : 0;
+  double cosine = r != NULL ? r->latent : 0, share = r != NULL ? r->latent_share : 0;
+
+  tm_sprinter_only (sp, TM_SPRINTER_TREE);
+  tm_sprinter_key (sp, "latent");
+  tm_sprinter_begin_map (sp);
+  tm_sprinter_key (sp, "weight");
+  tm_sprinter_score (sp, results->semantic);
+  tm_sprinter_key (sp, "cosine");
+  tm_sprinter_score (sp, cosine);
+  tm_sprinter_key (sp, "share");
+  tm_sprinter_score (sp, share);
+  tm_sprinter_key (sp, "neighbours");
+  tm_sprinter_begin_list (sp, "neighbour");
+  for (guint i = 0; i < n; i++)
+    {
+      const TmNeighbour *nb = &g_array_index (r->neighbours, TmNeighbour, i);
+
+      tm_sprinter_begin_map (sp);
+      tm_sprinter_key (sp, "query_term");
+      tm_sprinter_string (sp, nb->query_term);
+      tm_sprinter_key (sp, "term");
+      tm_sprinter_string (sp, nb->term);
+      tm_sprinter_key (sp, "similarity");
+      tm_sprinter_score (sp, nb->similarity);
+      tm_sprinter_end (sp);
+    }
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+
+  tm_sprinter_only (sp, TM_SPRINTER_TABLE);
+  for (guint i = 0; i < n; i++)
+    {
+      const TmNeighbour *nb = &g_array_index (r->neighbours, TmNeighbour, i);
+      gboolean same = i > 0 && strcmp (nb->query_term,
+                                       g_array_index (r->neighbours, TmNeighbour, i - 1).query_term) == 0;
+
+      if (same)
+        g_string_append_printf (line, ", %s", nb->term);
+      else
+        g_string_append_printf (line, "%s%s ≈ %s", i > 0 ? "; " : "", nb->query_term, nb->term);
+    }
+  tm_sprinter_key (sp, "latent");
+  tm_sprinter_score (sp, results->semantic);
+  tm_sprinter_score (sp, cosine);
+  tm_sprinter_score (sp, share);
+  tm_sprinter_string (sp, line->str);
+  tm_sprinter_only (sp, TM_SPRINTER_ALL);
+}
+
 int
 tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error)
 {
@@ -117,7 +179,7 @@ tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error)
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  if (!tm_cli_match_options ("explain", config, &o, NULL, opt_terms, NULL, opt_model, opt_weights, opt_feedback))
+  if (!tm_cli_match_options ("explain", config, &o, NULL, opt_terms, NULL, opt_model, opt_weights, opt_feedback, opt_semantic))
     return TM_EXIT_USAGE;
   if (!tm_cli_open (cli, &status, error))
     return status;
@@ -176,6 +238,8 @@ tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error)
   tm_sprinter_only (sp, TM_SPRINTER_ALL);
   if (o.feedback > 0)
     print_feedback (sp, results);
+  if (results->semantic > 0)
+    print_latent (sp, results, r);
   tm_sprinter_columns (sp, columns);
   if (r != NULL)
     tm_output_explanation (sp, r);

@@ -19,7 +19,7 @@ static gboolean opt_no_synonyms, opt_no_stopwords, opt_no_stem;
 static char **opt_lexicons, **opt_synonyms, **opt_stopwords;
 static gboolean opt_quiet;
 static int opt_memory;
-static char *opt_partition, *opt_global_stats;
+static char *opt_partition, *opt_global_stats, *opt_latent_rank;
 
 static GOptionEntry entries[] = {
   { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
@@ -38,6 +38,8 @@ static GOptionEntry entries[] = {
     N_("Index only hash partition K of N of both libraries (techmatch-partitions(7))"), "K/N" },
   { "global-stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_global_stats,
     N_("Score with the collection statistics of FILE (stats --export-df of every partition)"), "FILE" },
+  { "latent-rank", 0, 0, G_OPTION_ARG_STRING, &opt_latent_rank,
+    N_("Rank K of the latent layer (0: none; the default: 128)"), "K" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("Print nothing but problems"), NULL },
   { NULL }
 };
@@ -90,6 +92,15 @@ tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error)
   if (opt_partition != NULL
       && !tm_cli_parse_partition ("index", "--partition", opt_partition, &options.partition, &options.n_partitions))
     return TM_EXIT_USAGE;
+  if (opt_latent_rank != NULL)
+    {
+      gint64 v;
+
+      if (!tm_cli_parse_int ("index", "--latent-rank", opt_latent_rank, 0, TM_MAX_LATENT_RANK, &v))
+        return TM_EXIT_USAGE;
+      options.latent_rank = (guint) v;
+      options.no_latent = v == 0;
+    }
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
   if (opt_global_stats != NULL)

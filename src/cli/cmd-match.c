@@ -17,7 +17,7 @@
 
 static char *opt_demand, *opt_achievement, *opt_text, *opt_file;
 static char *opt_top, *opt_terms, *opt_min_trl, *opt_min_score;
-static char *opt_model, *opt_weights, *opt_target, *opt_output, *opt_feedback;
+static char *opt_model, *opt_weights, *opt_target, *opt_output, *opt_feedback, *opt_semantic;
 static char *opt_decisions, *opt_by, *opt_group;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_explain, opt_header, opt_show_rejected;
@@ -40,6 +40,7 @@ static GOptionEntry entries[] = {
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body (default 2,1.5,1)"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep the query's N strongest terms; 0 keeps all (default 50)"), "N" },
   { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback, N_("Feed the top K results back into the query and run it again (0: off, the default)"), "K" },
+  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off, the default) to 1"), "W" },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only results of this domain (repeatable)"), "DOMAIN" },
   { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, N_("Only results whose region holds TEXT (repeatable)"), "TEXT" },
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, N_("Only results of at least this TRL"), "N" },
@@ -64,7 +65,8 @@ static GOptionEntry entries[] = {
 gboolean
 tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOptions *o,
                       const char *top, const char *terms, const char *min_score,
-                      const char *model, const char *weights, const char *feedback)
+                      const char *model, const char *weights, const char *feedback,
+                      const char *semantic)
 {
   gint64 v;
 
@@ -74,6 +76,7 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
   o->max_terms = config->terms;
   o->min_score = config->min_score;
   o->feedback = config->feedback;
+  o->semantic = config->semantic;
   if (top != NULL)
     {
       if (!tm_cli_parse_int (command, "--top", top, 1, TM_MAX_TOP, &v))
@@ -91,6 +94,11 @@ tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOption
       if (!tm_cli_parse_int (command, "--feedback", feedback, 0, TM_MAX_FEEDBACK, &v))
         return FALSE;
       o->feedback = (guint) v;
+    }
+  if (semantic != NULL && !tm_cli_number (semantic, 0, 1, &o->semantic))
+    {
+      fprintf (stderr, _("techmatch %s: --semantic takes a number from 0 to 1, not '%s'\n"), command, semantic);
+      return FALSE;
     }
   if (min_score != NULL && !tm_cli_number (min_score, 0, TM_MAX_MIN_SCORE, &o->min_score))
     {
@@ -278,7 +286,7 @@ tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error)
     }
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
-  if (!tm_cli_match_options ("match", config, &o, opt_top, opt_terms, opt_min_score, opt_model, opt_weights, opt_feedback))
+  if (!tm_cli_match_options ("match", config, &o, opt_top, opt_terms, opt_min_score, opt_model, opt_weights, opt_feedback, opt_semantic))
     return TM_EXIT_USAGE;
   if (opt_min_trl != NULL)
     {

@@ -84,6 +84,7 @@ typedef struct {
   TmScoreParams score;
   guint top, terms;
   guint feedback;           /* [scoring] feedback */
+  double semantic;          /* [scoring] semantic */
   double min_score;
 } TmConfig;
 
@@ -220,7 +221,8 @@ void   tm_output_explanation (TmSprinter *sp, const TmResult *result);
  * not given); FALSE after printing a usage error. */
 gboolean tm_cli_match_options (const char *command, const TmConfig *config, TmMatchOptions *o,
                                const char *top, const char *terms, const char *min_score,
-                               const char *model, const char *weights, const char *feedback);
+                               const char *model, const char *weights, const char *feedback,
+                               const char *semantic);
 
 /* tm-html.c: the batch report, for technology managers. */
 typedef struct {

@@ -164,6 +164,7 @@ load (TmConfig *c, GError **error)
   c->top = TM_DEFAULT_TOP;
   c->terms = TM_DEFAULT_TERMS;
   c->feedback = TM_DEFAULT_FEEDBACK;
+  c->semantic = TM_DEFAULT_SEMANTIC;
   c->busy_ms = TM_DECISIONS_BUSY_MS;
   c->path = env != NULL ? g_strdup (env)
                         : g_build_filename (g_get_user_config_dir (), "techmatch", "techmatch.conf", NULL);
@@ -218,6 +219,7 @@ load (TmConfig *c, GError **error)
       || !get_double (kf, "scoring", "top", &top, 0, c->path, error)
       || !get_double (kf, "scoring", "terms", &terms, 0, c->path, error)
       || !get_double (kf, "scoring", "feedback", &feedback, 0, c->path, error)
+      || !get_number (kf, "scoring", "semantic", &c->semantic, 0, 1, c->path, error)
       || !get_number (kf, "scoring", "min-score", &c->min_score, 0, TM_MAX_MIN_SCORE, c->path, error))
     return FALSE;
   /* The ranges the command line checks too (tm_score_params_check()). */

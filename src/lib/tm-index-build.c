@@ -1,14 +1,14 @@
 /* tm-index-build.c — building the index file.
  *
- * THE FILE FORMAT (version 3).  Little-endian by definition: every
+ * THE FILE FORMAT (version 4).  Little-endian by definition: every
  * multi-byte field is written and read field by field through the
  * helpers of tm-index-format.h, which gives each structure's offsets, so
  * the file is the same bytes whatever machine built it.  Floats are IEEE
  * 754.  Offsets and sizes are 64-bit except the string offsets (bounded
  * by TM_MAX_STRINGS_BYTES) and a single posting list's length (bounded by
  * TM_MAX_RECORDS_PER_LIBRARY × TM_POSTING_MAX).  Version 1 was in host
- * byte order, without SKIPS; version 2 had no GLOBAL: the reader refuses
- * them with "rebuild it".
+ * byte order, without SKIPS; version 2 had no GLOBAL, version 3 no
+ * LATENT: the reader refuses them with "rebuild it".
  *
  *   offset 0    TmIndexHeader (56 bytes): magic "TMINDEX\n", version,
  *               header_crc, file size, build time, build duration,
@@ -67,6 +67,15 @@
  *               corpus's; idf, norms and bounds were computed from them.
  *               META then also says partition=K/N and global-stats=SHA-256
  *               of the statistics file.
+ *   LATENT      the latent layer (tm-index-latent.c): a 64-byte head
+ *               (rank k, 0 for none; its terms; documents per library;
+ *               the SVD's seed, oversampling, power passes; the largest
+ *               singular value), then each document's unit latent vector
+ *               as k int8, demands first, then (8-aligned) a lef32 scale
+ *               per document (tm-index-format.h).
+ *   LATENT_TERMS for each term held by two documents or more, in term
+ *               order: le32 term number, lef32 scale, k int8: its
+ *               projection, what a query's terms are folded in with.
  *
  * Building, in phases (tm_index_build() calls them in order):
  *   collect   records are read (build_collect), those of other partitions
@@ -83,6 +92,8 @@
  *             if any, matched to it (build_global);
  *   norms     norms, score bounds and skip entries, and forward lists,
  *             from the joined postings (build_norms, build_bounds);
+ *   latent    the truncated SVD of the weighted document × term matrix
+ *             of both libraries, from the forward lists (build_latent);
  *   layout    the document tables, the sections by kind, the block
  *             checksums and the head (build_doc_tables, build_layout);
  *   write     PATH.tmp.PID written, fsync'd, renamed over PATH, and the
@@ -1372,6 +1383,8 @@ typedef struct {
   /* global statistics (build_global) */
   Global *global_stats;          /* NULL: the index's own */
   TmBuf global;                  /* the GLOBAL section, encoded */
+  /* the latent layer (build_latent) */
+  TmBuf latent, latent_terms;
   /* layout: the tables encoded */
   TmBuf doc_tables[TM_N_LIBRARIES];
   TmBuf terms_part;
@@ -1431,6 +1444,8 @@ build_clear (Build *b)
   _tm_buf_clear (&b->terms_part);
   _tm_buf_clear (&b->skips);
   _tm_buf_clear (&b->global);
+  _tm_buf_clear (&b->latent);
+  _tm_buf_clear (&b->latent_terms);
   if (b->global_stats != NULL)
     g_free (b->global_stats->df);
   g_free (b->global_stats);
@@ -2012,6 +2027,43 @@ build_norms (Build *b)
   build_progress (b, "postings, norms and bounds");
 }
 
+/* Phase 4b: the latent layer, from the forward lists and the norms
+ * (tm-index-latent.c). */
+static gboolean
+build_latent (Build *b, GError **error)
+{
+  const TmIndexBuildOptions *o = b->options;
+  g_autofree guint32 *df = g_new (guint32, (gsize) MAX (b->n_terms, 1) * 2);
+  TmLatentInput in;
+
+  memset (&in, 0, sizeof in);
+  for (guint32 t = 0; t < b->n_terms; t++)
+    for (int l = 0; l < TM_N_LIBRARIES; l++)
+      df[2 * t + l] = b->term_table[t].df[l];
+  in.n_terms = b->n_terms;
+  in.df = df;
+  in.stats_df = b->global_stats != NULL ? b->global_stats->df : df;
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      in.n_docs[l] = b->stats->records[l];
+      in.stats_n[l] = b->global_stats != NULL ? b->global_stats->n_docs[l] : b->stats->records[l];
+      in.norms[l] = b->norms[l];
+    }
+  in.forward = b->forward.data;
+  in.forward_offsets = (const guint64 *) b->forward_offsets->data;
+  in.weights = b->params.weights;
+  in.rank = o->no_latent ? 0 : o->latent_rank > 0 ? MIN (o->latent_rank, TM_MAX_LATENT_RANK) : TM_DEFAULT_LATENT_RANK;
+  /* A partition's own SVD would give it a space of its own, and its
+   * scores would no longer be the whole index's: none. */
+  if (o->n_partitions > 1 || o->global_stats != NULL)
+    in.rank = 0;
+  in.jobs = b->jobs;
+  if (!_tm_index_latent_build (&in, &b->latent, &b->latent_terms, error))
+    return FALSE;
+  build_progress (b, "latent layer");
+  return TRUE;
+}
+
 /* Phase 5a: the document tables, and the metadata. */
 static gboolean
 build_doc_tables (Build *b, GError **error)
@@ -2122,6 +2174,9 @@ build_layout (Build *b, Layout *lay)
               (guint32) (b->skips.len / TM_INDEX_SKIP_SIZE));
   layout_add (lay, TM_SECTION_GLOBAL, b->global.data, b->global.len,
               b->global_stats != NULL ? b->n_terms : 0);
+  layout_add (lay, TM_SECTION_LATENT, b->latent.data, b->latent.len, 0);
+  layout_add (lay, TM_SECTION_LATENT_TERMS, b->latent_terms.data, b->latent_terms.len,
+              b->latent.len >= 8 ? _tm_le32 (b->latent.data + 4) : 0);
 
   /* The data region is the parts one after the other, each padded to 8
    * bytes; it is checksummed here and written from the parts in place. */
@@ -2308,7 +2363,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
   if (!build_dictionary (&b, error) || !build_global (&b, error))
     goto out;
   build_norms (&b);
-  if (!build_doc_tables (&b, error))
+  if (!build_latent (&b, error) || !build_doc_tables (&b, error))
     goto out;
   build_layout (&b, &lay);
   if (!build_write (&lay, path, error))

@@ -17,8 +17,9 @@
 #define TM_INDEX_MAGIC "TMINDEX\n"
 /* 1: host byte order, no score bounds.  2: little-endian, per-term and
  * per-block score bounds (the SKIPS section).  3: the GLOBAL section
- * (the collection statistics of a partition's whole corpus). */
-#define TM_INDEX_VERSION 3
+ * (the collection statistics of a partition's whole corpus).  4: the
+ * latent layer (LATENT and LATENT_TERMS). */
+#define TM_INDEX_VERSION 4
 /* Checksummed blocks: small enough that a query verifies only what it
  * reads, large enough that the table of checksums stays small. */
 #define TM_INDEX_BLOCK_SIZE 65536
@@ -37,11 +38,13 @@ typedef enum {
   TM_SECTION_FORWARD_INDEX, /* le64 offset of each document's terms, and the end */
   TM_SECTION_SKIPS,         /* TmIndexSkip[count]: the postings' blocks */
   TM_SECTION_GLOBAL,        /* a partition's global statistics, or empty */
+  TM_SECTION_LATENT,        /* the latent layer's head and document vectors */
+  TM_SECTION_LATENT_TERMS,  /* the latent layer's term projections */
 } TmIndexSectionKind;
 
 /* The highest kind this version knows; every kind up to it is present
  * once, and the section table is looked up by kind, never by position. */
-#define TM_SECTION_LAST TM_SECTION_GLOBAL
+#define TM_SECTION_LAST TM_SECTION_LATENT_TERMS
 #define TM_INDEX_N_SECTIONS TM_SECTION_LAST
 
 /* Records deflated together: enough for deflate to find the repeats of
@@ -294,6 +297,44 @@ _tm_index_skip_decode (const guint8 *p, TmIndexSkip *s)
  *       in the whole corpus (at least the partition's own) */
 #define TM_INDEX_GLOBAL_HEAD 64
 #define TM_INDEX_GLOBAL_ENTRY 8
+
+/* ---- the latent layer ---- */
+
+/* LATENT: a head of TM_INDEX_LATENT_HEAD bytes,
+ *   0   le32 rank k (0: the index has no latent layer, and the head is
+ *       all the section holds)
+ *   4   le32 latent terms (LATENT_TERMS' count)
+ *   8   le32 documents per library (demand, achievement), as DOCS_*
+ *   16  le64 the seed of the random sketch
+ *   24  le32 oversampling, le32 power passes
+ *   32  lef64 the largest singular value
+ *   40  reserved (zeros) to 64
+ * then lef64 sigma[k], the singular values, decreasing,
+ * then gint8 vectors[n_demand + n_achievement][k], demands first, each
+ * document's unit-length latent vector quantized, then zeros to a
+ * multiple of 8, then lef32 scales[n_demand + n_achievement]: entry i
+ * times its scale is the vector.
+ *
+ * LATENT_TERMS: count entries of TM_INDEX_LATENT_TERM_HEAD + k bytes, in
+ * increasing term number: le32 term number, lef32 scale, gint8[k] its
+ * projection (the row of V: a query's vector is the sum of its terms'
+ * projections, each times the term's query weight). */
+#define TM_INDEX_LATENT_HEAD 64
+#define TM_INDEX_LATENT_TERM_HEAD 8
+
+static inline gsize
+_tm_index_latent_vectors_offset (guint32 k)
+{
+  return TM_INDEX_LATENT_HEAD + (gsize) k * 8;
+}
+
+static inline gsize
+_tm_index_latent_scales_offset (guint32 n_docs, guint32 k)
+{
+  gsize end = _tm_index_latent_vectors_offset (k) + (gsize) n_docs * k;
+
+  return (end + 7) & ~(gsize) 7;
+}
 
 /* ---- a document ---- */
 

@@ -68,6 +68,14 @@ struct _TmIndex {
   guint64 stats_lengths[TM_N_LIBRARIES][TM_N_IFIELDS];
   gboolean have_lengths;        /* the own lengths are summed on first use */
   GMutex lengths_lock;
+  /* The latent layer (rank 0: none): the document vectors and their
+   * scales of each library, the term entries. */
+  guint latent_rank;
+  const guint8 *latent_docs[TM_N_LIBRARIES];
+  const guint8 *latent_scales[TM_N_LIBRARIES];
+  const guint8 *latent_sigma;   /* lef64 each */
+  const guint8 *latent_terms;
+  guint32 n_latent_terms;
   guint partition, n_partitions;
   char *global_stats;           /* the checksum of the statistics file, or NULL */
   char *fingerprint;
@@ -332,6 +340,48 @@ corrupt (GError **error, const char *path, const char *what)
   return FALSE;
 }
 
+/* The latent layer's head: its sizes checked against the sections. */
+static gboolean
+open_latent (TmIndex *idx, GError **error)
+{
+  const TmIndexSection *sec = idx->sections[TM_SECTION_LATENT];
+  const TmIndexSection *ts = idx->sections[TM_SECTION_LATENT_TERMS];
+  const guint8 *h = idx->data + sec->offset;
+  guint32 k, n_terms, n_d, n_a;
+  gsize scales;
+
+  if (sec->size < TM_INDEX_LATENT_HEAD)
+    return corrupt (error, idx->path, _("bad latent layer")), FALSE;
+  if (!touch (idx, sec->offset, TM_INDEX_LATENT_HEAD))
+    return tm_index_check (idx, error), FALSE;
+  k = _tm_le32 (h);
+  n_terms = _tm_le32 (h + 4);
+  n_d = _tm_le32 (h + 8);
+  n_a = _tm_le32 (h + 12);
+  if (k == 0)
+    {
+      if (sec->size != TM_INDEX_LATENT_HEAD || ts->size != 0 || ts->count != 0)
+        return corrupt (error, idx->path, _("bad latent layer")), FALSE;
+      return TRUE;
+    }
+  scales = _tm_index_latent_scales_offset (n_d + n_a, k);
+  if (k > TM_MAX_LATENT_RANK || n_d != idx->n_docs[TM_LIBRARY_DEMAND]
+      || n_a != idx->n_docs[TM_LIBRARY_ACHIEVEMENT]
+      || sec->size != scales + (guint64) (n_d + n_a) * 4
+      || n_terms != ts->count || n_terms > idx->n_terms
+      || ts->size != (guint64) n_terms * (TM_INDEX_LATENT_TERM_HEAD + k))
+    return corrupt (error, idx->path, _("bad latent layer")), FALSE;
+  idx->latent_rank = k;
+  idx->latent_sigma = h + TM_INDEX_LATENT_HEAD;
+  idx->latent_docs[TM_LIBRARY_DEMAND] = h + _tm_index_latent_vectors_offset (k);
+  idx->latent_docs[TM_LIBRARY_ACHIEVEMENT] = h + _tm_index_latent_vectors_offset (k) + (gsize) n_d * k;
+  idx->latent_scales[TM_LIBRARY_DEMAND] = h + scales;
+  idx->latent_scales[TM_LIBRARY_ACHIEVEMENT] = h + scales + (gsize) n_d * 4;
+  idx->latent_terms = idx->data + ts->offset;
+  idx->n_latent_terms = n_terms;
+  return TRUE;
+}
+
 /* transfer full */
 TmIndex *
 tm_index_open (const char *path, GError **error)
@@ -489,6 +539,8 @@ tm_index_open (const char *path, GError **error)
     }
   else if (idx->global_stats != NULL)
     return corrupt (error, path, _("global statistics named but missing")), NULL;
+  if (!open_latent (idx, error))
+    return NULL;
   return g_steal_pointer (&idx);
 }
 
@@ -1132,6 +1184,129 @@ _tm_index_compute_norms (const TmIndex *idx, TmLibrary library, const double *we
   return g_steal_pointer (&norms);
 }
 
+/* ---- the latent layer ------------------------------------------------------- */
+
+guint
+_tm_index_latent_rank (const TmIndex *idx)
+{
+  return idx->latent_rank;
+}
+
+const gint8 *
+_tm_index_latent_docs (const TmIndex *idx, TmLibrary library, float *scales)
+{
+  guint32 n = idx->n_docs[library];
+  guint k = idx->latent_rank;
+
+  if (k == 0
+      || !touch (idx, (guint64) (idx->latent_docs[library] - idx->data), (guint64) n * k)
+      || !touch (idx, (guint64) (idx->latent_scales[library] - idx->data), (guint64) n * 4))
+    return NULL;
+  for (guint32 d = 0; d < n; d++)
+    {
+      scales[d] = _tm_lef32 (idx->latent_scales[library] + 4 * (gsize) d);
+      if (!isfinite (scales[d]) || scales[d] < 0)
+        {
+          damaged (idx, _("a latent vector's scale is not a number"));
+          return NULL;
+        }
+    }
+  return (const gint8 *) idx->latent_docs[library];
+}
+
+gboolean
+_tm_index_latent_sigma (const TmIndex *idx, double *sigma)
+{
+  guint k = idx->latent_rank;
+
+  if (k == 0 || !touch (idx, (guint64) (idx->latent_sigma - idx->data), (guint64) k * 8))
+    return FALSE;
+  for (guint j = 0; j < k; j++)
+    {
+      sigma[j] = _tm_lef64 (idx->latent_sigma + 8 * j);
+      if (!isfinite (sigma[j]) || sigma[j] < 0)
+        {
+          damaged (idx, _("a singular value is not a number"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+_tm_index_latent_term (const TmIndex *idx, guint32 term, const gint8 **vector, float *scale)
+{
+  gsize entry = TM_INDEX_LATENT_TERM_HEAD + idx->latent_rank;
+  guint32 lo = 0, hi = idx->n_latent_terms;
+
+  while (lo < hi)
+    {
+      guint32 mid = lo + (hi - lo) / 2;
+      const guint8 *e = idx->latent_terms + (gsize) mid * entry;
+      guint32 t;
+
+      if (!touch (idx, (guint64) (e - idx->data), entry))
+        return FALSE;
+      t = _tm_le32 (e);
+      if (t == term)
+        {
+          *scale = _tm_lef32 (e + 4);
+          *vector = (const gint8 *) e + TM_INDEX_LATENT_TERM_HEAD;
+          if (!isfinite (*scale))
+            {
+              damaged (idx, _("a latent vector's scale is not a number"));
+              return FALSE;
+            }
+          return TRUE;
+        }
+      if (t < term)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return FALSE;
+}
+
+/* The latent layer: its numbers finite, its term entries in increasing
+ * term order, each a term of the dictionary. */
+static void
+verify_latent (const TmIndex *idx)
+{
+  gsize entry = TM_INDEX_LATENT_TERM_HEAD + idx->latent_rank;
+  guint32 previous = 0;
+
+  if (idx->latent_rank == 0)
+    return;
+  {
+    g_autofree double *sigma = g_new (double, idx->latent_rank);
+    g_autofree float *scales = g_new (float, MAX (idx->n_docs[TM_LIBRARY_DEMAND], idx->n_docs[TM_LIBRARY_ACHIEVEMENT]) + 1);
+
+    if (!_tm_index_latent_sigma (idx, sigma))
+      return;
+    for (int l = 0; l < TM_N_LIBRARIES; l++)
+      if (idx->n_docs[l] > 0 && _tm_index_latent_docs (idx, (TmLibrary) l, scales) == NULL)
+        return;
+  }
+  for (guint32 i = 0; i < idx->n_latent_terms; i++)
+    {
+      const guint8 *e = idx->latent_terms + (gsize) i * entry;
+      guint32 t = _tm_le32 (e);
+      float scale = _tm_lef32 (e + 4);
+
+      if (t >= idx->n_terms || (i > 0 && t <= previous))
+        {
+          damaged (idx, _("the latent terms are out of order"));
+          return;
+        }
+      if (!isfinite (scale) || scale < 0)
+        {
+          damaged (idx, _("a latent vector's scale is not a number"));
+          return;
+        }
+      previous = t;
+    }
+}
+
 /* ---- verifying everything ------------------------------------------------------ */
 
 /* @n le64 offsets that must rise from 0 to @size. */
@@ -1307,5 +1482,6 @@ tm_index_verify (const TmIndex *idx, GError **error)
   if (!verify_blocks (idx, error))
     return FALSE;
   verify_structure (idx);
+  verify_latent (idx);
   return tm_index_check (idx, error);
 }

@@ -39,6 +39,13 @@ typedef struct _TmIndex TmIndex;
  * 250 MB. */
 #define TM_INDEX_DEFAULT_MEMORY (G_GUINT64_CONSTANT (64) << 20)
 
+/* The latent layer's rank (singular triplets kept; why this value:
+ * tm-index-latent.c). */
+#define TM_DEFAULT_LATENT_RANK 128
+/* A rank past this costs far more than it finds, and keeps a term's
+ * entry and a query's scan small. */
+#define TM_MAX_LATENT_RANK 1024
+
 typedef struct {
   TmAnalyzerOptions analyzer; /* how every field is analyzed; kept in the index */
   guint jobs;                 /* analysis threads; 0 = one per core */
@@ -55,6 +62,11 @@ typedef struct {
    * they must cover every one of the @n_partitions partitions, come from
    * the same analyzer settings, and hold every term of this partition. */
   const struct _TmCollectionStats *global_stats;
+  /* The latent layer (tm-index-latent.c): its rank, 0 for
+   * TM_DEFAULT_LATENT_RANK, at most TM_MAX_LATENT_RANK; @no_latent
+   * builds none (queries are then lexical whatever their weight). */
+  guint latent_rank;
+  gboolean no_latent;
 } TmIndexBuildOptions;
 
 typedef struct {

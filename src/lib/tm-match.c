@@ -42,6 +42,7 @@
 
 #include "tm-error.h"
 #include "tm-index-format.h"
+#include "tm-lsa.h"
 #include "tm-match.h"
 #include "tm-private.h"
 
@@ -61,6 +62,10 @@ struct _TmMatcher {
   GHashTable *qtf;                 /* term → double * (field-weighted tf) */
   GStringChunk *strings;
   GArray *terms;                   /* QueryTerm */
+  /* Query terms the target library lacks but the dictionary holds: no
+   * lexical share, but a latent projection (QueryTerm: list.term and
+   * weight only), strongest first. */
+  GArray *extra;
   double *acc[TM_N_LIBRARIES];
   GArray *touched;                 /* guint32 */
   GArray *fed;                     /* QueryTerm: the fed-back query being built */
@@ -93,6 +98,16 @@ struct _TmMatcher {
   guint n_alloc, slot_mask;
   double *wacc;                    /* the window's accumulators */
   guint64 *wbits;                  /* the window's documents found */
+  /* The latent layer: each library's vectors in the index and their
+   * scales (decoded at first use), the query's latent cosine with each
+   * document, the query's vector, and the documents already in the heap
+   * (one bit each) for the latent pass. */
+  const gint8 *latent_docs[TM_N_LIBRARIES];
+  float *latent_scales[TM_N_LIBRARIES];
+  float *latent[TM_N_LIBRARIES];
+  guint64 *in_heap[TM_N_LIBRARIES];
+  double *qlatent;
+  gint8 *qlatent8;
 };
 
 void
@@ -110,6 +125,7 @@ tm_match_options_init (TmMatchOptions *o)
   o->feedback = TM_DEFAULT_FEEDBACK;
   o->feedback_beta = TM_FEEDBACK_BETA;
   o->feedback_terms = TM_FEEDBACK_TERMS;
+  o->semantic = TM_DEFAULT_SEMANTIC;
 }
 
 /* transfer full */
@@ -124,6 +140,7 @@ tm_matcher_new (const TmIndex *index, const TmAnalyzer *analyzer)
   m->qtf = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   m->strings = g_string_chunk_new (4096);
   m->terms = g_array_new (FALSE, FALSE, sizeof (QueryTerm));
+  m->extra = g_array_new (FALSE, FALSE, sizeof (QueryTerm));
   m->touched = g_array_new (FALSE, FALSE, sizeof (guint32));
   m->fed = g_array_new (FALSE, FALSE, sizeof (QueryTerm));
   m->fed_at = g_hash_table_new (NULL, NULL);
@@ -142,6 +159,7 @@ tm_matcher_free (TmMatcher *m)
   g_hash_table_unref (m->qtf);
   g_string_chunk_free (m->strings);
   g_array_unref (m->terms);
+  g_array_unref (m->extra);
   g_array_unref (m->touched);
   g_array_unref (m->fed);
   g_hash_table_unref (m->fed_at);
@@ -151,7 +169,12 @@ tm_matcher_free (TmMatcher *m)
       g_free (m->acc[l]);
       g_free (m->norms[l]);
       g_free (m->stored_norms[l]);
+      g_free (m->latent_scales[l]);
+      g_free (m->latent[l]);
+      g_free (m->in_heap[l]);
     }
+  g_free (m->qlatent);
+  g_free (m->qlatent8);
   g_free (m->cursors);
   g_free (m->order);
   g_free (m->cum);
@@ -176,6 +199,8 @@ tm_results_free (TmResults *r)
         g_array_unref (res->contributions);
       if (res->missing != NULL)
         g_ptr_array_unref (res->missing);
+      if (res->neighbours != NULL)
+        g_array_unref (res->neighbours);
     }
   g_array_unref (r->results);
   if (r->feedback != NULL)
@@ -219,6 +244,22 @@ bm25_idf (guint n, guint df)
   return log (1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
+/* A query term that the target library lacks, for the latent layer:
+ * weighted as a term of df 0 there. */
+static void
+add_extra (TmMatcher *m, TmLibrary target, guint32 term, double tf)
+{
+  guint32 n = _tm_index_stats_n (m->index, target);
+  QueryTerm q;
+
+  memset (&q, 0, sizeof q);
+  q.list.term = term;
+  q.tf = tf;
+  q.idf = m->params->model == TM_MODEL_BM25 ? bm25_idf (n, 0) : _tm_idf (n, 0);
+  q.weight = _tm_log_tf (tf) * q.idf;
+  g_array_append_val (m->extra, q);
+}
+
 /* Weighs the collected query terms against @target, strongest first. */
 static void
 weigh_terms (TmMatcher *m, TmLibrary target)
@@ -227,6 +268,7 @@ weigh_terms (TmMatcher *m, TmLibrary target)
   gpointer key, value;
 
   g_array_set_size (m->terms, 0);
+  g_array_set_size (m->extra, 0);
   g_hash_table_iter_init (&iter, m->qtf);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -236,13 +278,19 @@ weigh_terms (TmMatcher *m, TmLibrary target)
       q.text = key;
       q.tf = *(double *) value;
       if (!_tm_index_lookup (m->index, target, q.text, strlen (q.text), &q.list))
-        continue;
+        {
+          /* Only the other library holds it: latent only. */
+          if (_tm_index_lookup (m->index, (target == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND), q.text, strlen (q.text), &q.list))
+            add_extra (m, target, q.list.term, q.tf);
+          continue;
+        }
       q.idf = m->params->model == TM_MODEL_BM25 ? bm25_idf (q.list.stats_n, q.list.stats_df)
                                                 : _tm_idf (q.list.stats_n, q.list.stats_df);
       q.weight = _tm_log_tf (q.tf) * q.idf;
       g_array_append_val (m->terms, q);
     }
   g_array_sort (m->terms, compare_query_terms);
+  g_array_sort (m->extra, compare_query_terms);
 }
 
 /* ---- document norms and lengths for the weights in use ------------------------ */
@@ -357,6 +405,87 @@ bm25_norm_of (TmMatcher *m, TmLibrary target, guint32 doc, double avg)
   return 1 - m->params->b + m->params->b * doc_length (m, target, doc) / avg;
 }
 
+/* ---- the latent layer ------------------------------------------------------------ */
+
+/* The query's latent cosine with every document of @target, into
+ * m->latent[target]: the @n_used kept terms, then the strongest of the
+ * terms only the other library holds (as many), folded in with their
+ * query weights in that order (the same query, the same bits, whatever
+ * the thread); the vector made unit and quantized as the documents are;
+ * then one pass over the library's contiguous vectors (n × rank bytes).
+ * NULL when the index has no layer or it is damaged (recorded); zeros
+ * for a query none of whose terms has a projection. */
+static const float *
+latent_scores (TmMatcher *m, TmLibrary target, guint n_used, guint max_terms)
+{
+  guint k = _tm_index_latent_rank (m->index);
+  guint32 n = tm_index_get_n_docs (m->index, target);
+  guint n_extra = MIN (m->extra->len, max_terms > 0 ? max_terms : m->extra->len);
+  double len = 0;
+  float qscale;
+
+  if (k == 0 || n == 0)
+    return NULL;
+  if (m->latent_docs[target] == NULL)
+    {
+      if (m->latent_scales[target] == NULL)
+        m->latent_scales[target] = g_new (float, n);
+      m->latent_docs[target] = _tm_index_latent_docs (m->index, target, m->latent_scales[target]);
+      if (m->latent_docs[target] == NULL)
+        return NULL;
+      m->latent[target] = g_new (float, n);
+      m->in_heap[target] = g_new0 (guint64, n / 64 + 1);
+    }
+  if (m->qlatent == NULL)
+    {
+      m->qlatent = g_new (double, k);
+      m->qlatent8 = g_new (gint8, k);
+    }
+  memset (m->qlatent, 0, k * sizeof *m->qlatent);
+  for (guint i = 0; i < n_used + n_extra; i++)
+    {
+      const QueryTerm *q = i < n_used ? &g_array_index (m->terms, QueryTerm, i)
+                                      : &g_array_index (m->extra, QueryTerm, i - n_used);
+      const gint8 *v;
+      float scale;
+      double f;
+
+      if (q->list.term == G_MAXUINT32 || !_tm_index_latent_term (m->index, q->list.term, &v, &scale))
+        continue;
+      f = q->weight * scale;
+      for (guint j = 0; j < k; j++)
+        m->qlatent[j] += f * v[j];
+    }
+  for (guint j = 0; j < k; j++)
+    len += m->qlatent[j] * m->qlatent[j];
+  if (!(len > 0) || !isfinite (len))
+    {
+      memset (m->latent[target], 0, n * sizeof (float));
+      return m->latent[target];
+    }
+  len = sqrt (len);
+  {
+    g_autofree float *unit = g_new (float, k);
+
+    for (guint j = 0; j < k; j++)
+      unit[j] = (float) (m->qlatent[j] / len);
+    qscale = tm_lsa_quantize (unit, k, m->qlatent8);
+  }
+  tm_lsa_score_all (m->qlatent8, qscale, m->latent_docs[target], m->latent_scales[target], n, k,
+                    m->latent[target]);
+  return m->latent[target];
+}
+
+/* The blended score of a document (see tm-match.h), its latent part
+ * taken at most 1: quantization can put a cosine a hair above. */
+static inline double
+blend (double lexical, const float *latent, double w, guint32 doc)
+{
+  if (latent == NULL)
+    return lexical;
+  return tm_lsa_blend (lexical, MIN (latent[doc], 1.0f), w);
+}
+
 /* ---- filters and the heap ------------------------------------------------------- */
 
 static gboolean
@@ -446,7 +575,7 @@ compare_contributions (gconstpointer a, gconstpointer b)
 
 static void
 explain (TmMatcher *m, TmResults *results, guint n_used, TmLibrary target, double qnorm,
-         const double *norms, double avg)
+         const double *norms, double avg, double lexical_share)
 {
   g_autoptr(GHashTable) at = g_hash_table_new (NULL, NULL);
 
@@ -489,6 +618,7 @@ explain (TmMatcher *m, TmResults *results, guint n_used, TmLibrary target, doubl
               c.contribution = term_score (m, q, it.tf, &c.doc_weight, 0)
                 / (qnorm * (dnorm > 0 ? dnorm : 1));
             }
+          c.contribution *= lexical_share;
           g_array_append_val (r->contributions, c);
           g_hash_table_add (seen, r);
         }
@@ -503,6 +633,116 @@ explain (TmMatcher *m, TmResults *results, guint n_used, TmLibrary target, doubl
     }
   for (guint i = 0; i < results->results->len; i++)
     g_array_sort (g_array_index (results->results, TmResult, i).contributions, compare_contributions);
+}
+
+/* The number of neighbours named per query term, the query terms looked
+ * at (the strongest the result lacks), and the least cosine of two
+ * terms' projections that counts as a neighbour: below it the pairs read
+ * as noise. */
+#define NEIGHBOURS_PER_TERM 2
+#define NEIGHBOUR_QUERY_TERMS 5
+#define NEIGHBOUR_MIN_SIMILARITY 0.3
+
+static int
+compare_neighbours (gconstpointer a, gconstpointer b)
+{
+  const TmNeighbour *x = a, *y = b;
+
+  if (x->similarity != y->similarity)
+    return x->similarity > y->similarity ? -1 : 1;
+  return strcmp (x->term, y->term);
+}
+
+/* A term's projection times Σ (its coordinates in the space where
+ * documents are compared), as doubles, and its length; FALSE when the
+ * term has none. */
+static gboolean
+term_point (const TmMatcher *m, guint32 term, const double *sigma, guint k, double *out, double *len)
+{
+  const gint8 *v;
+  float scale;
+
+  if (term == G_MAXUINT32 || !_tm_index_latent_term (m->index, term, &v, &scale))
+    return FALSE;
+  *len = 0;
+  for (guint j = 0; j < k; j++)
+    {
+      out[j] = scale * v[j] * sigma[j];
+      *len += out[j] * out[j];
+    }
+  *len = sqrt (*len);
+  return *len > 0;
+}
+
+/* For each result: the strongest query terms it lacks (kept terms, then
+ * those only the other library holds), each with the terms of the
+ * result closest to it in the latent space. */
+static void
+explain_latent (TmMatcher *m, TmResults *results, guint n_used, TmLibrary target)
+{
+  guint k = _tm_index_latent_rank (m->index);
+  g_autofree double *sigma = g_new (double, k);
+  g_autofree double *qp = g_new (double, k);
+  g_autofree double *dp = g_new (double, k);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (TmNeighbour));
+
+  if (!_tm_index_latent_sigma (m->index, sigma))
+    return;
+  for (guint i = 0; i < results->results->len; i++)
+    {
+      TmResult *r = &g_array_index (results->results, TmResult, i);
+      guint looked = 0;
+
+      r->neighbours = g_array_new (FALSE, FALSE, sizeof (TmNeighbour));
+      for (guint t = 0; t < n_used + m->extra->len && looked < NEIGHBOUR_QUERY_TERMS; t++)
+        {
+          const QueryTerm *q = t < n_used ? &g_array_index (m->terms, QueryTerm, t)
+                                          : &g_array_index (m->extra, QueryTerm, t - n_used);
+          const char *qtext = tm_index_term_text (m->index, q->list.term);
+          gboolean held = FALSE;
+          double qlen, dlen;
+          TmForwardIter it;
+
+          if (q->list.term == G_MAXUINT32 || !term_point (m, q->list.term, sigma, k, qp, &qlen))
+            continue;
+          g_array_set_size (found, 0);
+          if (!_tm_index_doc_terms (m->index, target, r->doc, &it))
+            return;             /* recorded: tm_index_check() fails */
+          while (_tm_posting_iter_next (&it))
+            {
+              TmNeighbour nb;
+              double dot = 0;
+
+              if ((guint32) it.doc == q->list.term)
+                {
+                  held = TRUE;
+                  break;
+                }
+              if (!term_point (m, (guint32) it.doc, sigma, k, dp, &dlen))
+                continue;
+              for (guint j = 0; j < k; j++)
+                dot += qp[j] * dp[j];
+              nb.similarity = dot / (qlen * dlen);
+              if (nb.similarity < NEIGHBOUR_MIN_SIMILARITY)
+                continue;
+              nb.query_term = NULL;
+              nb.term = tm_index_term_text (m->index, (guint32) it.doc);
+              g_array_append_val (found, nb);
+            }
+          if (held)
+            continue;
+          looked++;
+          g_array_sort (found, compare_neighbours);
+          for (guint j = 0; j < found->len && j < NEIGHBOURS_PER_TERM; j++)
+            {
+              TmNeighbour nb = g_array_index (found, TmNeighbour, j);
+
+              nb.query_term = g_string_chunk_insert_const (results->strings, qtext);
+              nb.term = g_string_chunk_insert_const (results->strings, nb.term);
+              g_array_append_val (r->neighbours, nb);
+            }
+        }
+    }
 }
 
 /* ---- running a query ------------------------------------------------------------ */
@@ -539,7 +779,23 @@ typedef struct {
   const double *norms;     /* TF-IDF: the documents' norms */
   double avg;              /* BM25: the average weighted length */
   guint k;                 /* G_MAXUINT: every document */
+  /* The latent layer: each document's latent cosine and the weight w,
+   * or NULL and 0. */
+  const float *latent;
+  double w;
 } Lexical;
+
+/* The latent pass, after a lexical scorer has filled @heap: every
+ * document whose latent part alone, w × max(latent, 0), reaches the
+ * heap's worst score (or any that scores while the heap is not full) and
+ * that the heap does not hold is scored in full (exact_score() and the
+ * norms, or @lexical for a document known to share no term) and
+ * offered.  A document that shares no term with the query is found only
+ * here; one that does and was left out by the lexical scorer was bounded
+ * below a score already kept, so offering it again changes nothing.
+ * Declared here, defined after exact_score(). */
+static gboolean latent_pass (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *heap,
+                             gboolean exhaustive);
 
 /* The exhaustive scorer: the heap of the best K lexical hits. */
 static void
@@ -587,6 +843,8 @@ lexical_exhaustive (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GA
       Hit h = { acc[doc], doc };
 
       acc[doc] = 0;
+      if (lx->latent != NULL)
+        m->in_heap[target][doc / 64] |= G_GUINT64_CONSTANT (1) << (doc % 64);
       if (o->only_doc != G_MAXUINT32 && doc != o->only_doc)
         continue;
       if (!bm25)
@@ -596,6 +854,7 @@ lexical_exhaustive (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GA
           if (h.score > 1.0)
             h.score = 1.0;  /* rounding: a cosine is at most 1 */
         }
+      h.score = blend (h.score, lx->latent, lx->w, doc);
       /* Whatever the weights and the index hold, no score is NaN or
        * infinite: such a pair does not match (and never reaches a
        * ranking, a histogram or an output). */
@@ -607,6 +866,9 @@ lexical_exhaustive (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GA
         continue;
       heap_offer (heap, lx->k, &h, &worst);
     }
+  /* The documents that share no term: marked above as touched. */
+  if (lx->latent != NULL)
+    latent_pass (m, o, lx, heap, TRUE);
 }
 
 /* ---- the pruned scorer (see the top) ------------------------------------------- */
@@ -812,7 +1074,121 @@ exact_score (TmMatcher *m, TmLibrary target, guint32 doc, guint n, double *score
   return !it.bad;
 }
 
-/* The pruned scorer: the same heap lexical_exhaustive() fills. */
+static gboolean
+latent_pass (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *heap, gboolean exhaustive)
+{
+  TmLibrary target = lx->target;
+  guint32 n = tm_index_get_n_docs (m->index, target);
+  guint64 *mark = m->in_heap[target];
+  gboolean full = heap->len >= lx->k, ok = TRUE;
+  double worst = full ? g_array_index (heap, Hit, 0).score : 0;
+
+  if (!exhaustive)
+    for (guint i = 0; i < heap->len; i++)
+      {
+        guint32 doc = g_array_index (heap, Hit, i).doc;
+        mark[doc / 64] |= G_GUINT64_CONSTANT (1) << (doc % 64);
+      }
+  for (guint32 doc = 0; doc < n && ok; doc++)
+    {
+      double part = blend (0, lx->latent, lx->w, doc);
+      Hit h;
+
+      if (mark[doc / 64] & (G_GUINT64_CONSTANT (1) << (doc % 64)))
+        continue;
+      if (part <= 0 || part < o->min_score || (full && part < worst))
+        continue;
+      if (o->only_doc != G_MAXUINT32 && doc != o->only_doc)
+        continue;
+      if (!passes (m, target, doc, o))
+        continue;
+      if (o->exclude != NULL && o->exclude (target, m->source_doc, doc, o->exclude_data))
+        continue;
+      h.doc = doc;
+      h.score = part;
+      if (!exhaustive)
+        {
+          double raw, dnorm = lx->norms[doc], lexical;
+
+          if (!exact_score (m, target, doc, lx->n_used, &raw))
+            {
+              ok = FALSE;
+              break;
+            }
+          lexical = raw / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
+          h.score = blend (lexical > 1.0 ? 1.0 : lexical, lx->latent, lx->w, doc);
+        }
+      if (!isfinite (h.score) || h.score <= 0 || h.score < o->min_score)
+        continue;
+      full = heap_offer (heap, lx->k, &h, &worst);
+    }
+  memset (mark, 0, (n / 64 + 1) * sizeof *mark);
+  return ok;
+}
+
+/* With the latent layer, the pruned run starts from the K documents whose
+ * latent part w × max(latent, 0) is largest, among those that pass the
+ * filters and the exclusions: each is scored in full (exact_score()) and
+ * offered, and marked so that no window offers it again.  θ is then at
+ * least the least of their parts, returned as @c: no other document's
+ * latent part is above it.  0 when fewer than K documents have a part
+ * (the others then have none).  FALSE in *bad when a forward list is
+ * damaged. */
+static double
+seed_latent (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *heap, double *theta,
+             gboolean *bad)
+{
+  TmLibrary target = lx->target;
+  guint32 n = tm_index_get_n_docs (m->index, target);
+  guint64 *mark = m->in_heap[target];
+  g_autoptr(GArray) best = g_array_new (FALSE, FALSE, sizeof (Hit));
+  gboolean full = FALSE;
+  double worst = 0, c;
+
+  for (guint32 doc = 0; doc < n; doc++)
+    {
+      Hit h = { blend (0, lx->latent, lx->w, doc), doc };
+
+      if (h.score <= 0 || (full && !worse (&g_array_index (best, Hit, 0), &h)))
+        continue;
+      if (!passes (m, target, doc, o)
+          || (o->exclude != NULL && o->exclude (target, m->source_doc, doc, o->exclude_data)))
+        continue;
+      full = heap_offer (best, lx->k, &h, &worst);
+    }
+  c = full ? worst : 0;
+  for (guint i = 0; i < best->len; i++)
+    {
+      guint32 doc = g_array_index (best, Hit, i).doc;
+      double raw, dnorm = lx->norms[doc], lexical;
+      Hit h;
+
+      mark[doc / 64] |= G_GUINT64_CONSTANT (1) << (doc % 64);
+      if (!exact_score (m, target, doc, lx->n_used, &raw))
+        {
+          *bad = TRUE;
+          return c;
+        }
+      lexical = raw / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
+      h.doc = doc;
+      h.score = blend (lexical > 1.0 ? 1.0 : lexical, lx->latent, lx->w, doc);
+      if (!isfinite (h.score) || h.score <= 0 || h.score < o->min_score)
+        continue;
+      if (heap_offer (heap, lx->k, &h, &worst) && worst > *theta)
+        *theta = worst;
+    }
+  return c;
+}
+
+/* The pruned scorer: the same heap lexical_exhaustive() fills.  With the
+ * latent layer the bounds are on the blend: a document d can still enter
+ * only if (1 − w) × its lexical bound + w × max(latent_d, 0) reaches θ.
+ * The seeds (seed_latent()) come first; every other document's latent
+ * part is at most c, so the essential terms of a window are chosen
+ * against the lexical threshold (θ − c) / (1 − w), and each document
+ * found against its own; the documents no essential term reaches are
+ * then bounded below θ, and any that share no term and could still
+ * reach it are the latent pass's. */
 static void
 lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *heap)
 {
@@ -826,9 +1202,19 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
   double theta = o->min_score, worst;
   gboolean bad = FALSE;
   guint32 w0 = 0;
+  const float *lat = lx->latent;
+  double w = lx->latent != NULL ? lx->w : 0;
+  double c_latent = 0;     /* no unmarked document's latent part is above it */
+  const guint64 *mark = m->in_heap[lx->target];
+  /* The lexical threshold: θ less a latent part, over 1 − w, with a
+   * margin for the rounding of the blend (ties are never dropped). */
+#define LEXICAL_THETA(latent_part) \
+  (w > 0 ? (theta - (latent_part)) / (1 - w) - 1e-12 : theta)
 
   ensure_working_memory (m, n);
   slots_fill (m, n);
+  if (lat != NULL)
+    c_latent = seed_latent (m, o, lx, heap, &theta, &bad);
   cur = m->cursors;
   ord = m->order;
   cum = m->cum;
@@ -855,6 +1241,7 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
     {
       guint32 w1, first = END_DOC;
       guint e = 0;         /* ord[e..n-1] are the essential cursors */
+      double wtheta;       /* the window's lexical threshold */
 
       /* The window starts at the first document any list still holds. */
       for (guint i = 0; i < n; i++)
@@ -880,7 +1267,8 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
         }
       for (guint i = 0; i < n; i++)
         cum[i] = (i > 0 ? cum[i - 1] : 0) + cur[ord[i]].wbound;
-      while (e < n && cum[e] < theta)
+      wtheta = lat != NULL ? LEXICAL_THETA (c_latent) : theta;
+      while (e < n && cum[e] < wtheta)
         e++;
 
       /* The essential terms, term at a time, into the window. */
@@ -906,21 +1294,24 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
           {
             guint32 bit = (guint32) __builtin_ctzll (wbits[word]);
             guint32 doc = w0 + word * 64 + bit;
-            double partial = wacc[word * 64 + bit], dnorm, inv;
+            double partial = wacc[word * 64 + bit], dnorm, inv, dtheta;
             gboolean pruned = FALSE;
             Hit h;
 
             wbits[word] &= wbits[word] - 1;
             wacc[word * 64 + bit] = 0;
+            if (lat != NULL && (mark[doc / 64] & (G_GUINT64_CONSTANT (1) << (doc % 64))))
+              continue;     /* a seed: scored already */
             if (!passes (m, lx->target, doc, o))
               continue;
+            dtheta = lat != NULL ? LEXICAL_THETA (blend (0, lat, w, doc)) : theta;
             dnorm = lx->norms[doc];
             inv = 1 / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
             for (guint i = e; i-- > 0;)
               {
                 Cursor *c = &cur[ord[i]];
 
-                if (partial * inv * BOUND_SLACK + cum[i] < theta)
+                if (partial * inv * BOUND_SLACK + cum[i] < dtheta)
                   {
                     pruned = TRUE;
                     break;
@@ -929,7 +1320,7 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
                 if (c->doc == doc)
                   partial += c->q->weight * (log_tf_of (m, c->it.tf) * c->q->idf);
               }
-            if (pruned || partial * inv * BOUND_SLACK < theta)
+            if (pruned || partial * inv * BOUND_SLACK < dtheta)
               continue;
             if (!exact_score (m, lx->target, doc, n, &h.score))
               {
@@ -940,6 +1331,7 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
             h.score = h.score / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
             if (h.score > 1.0)
               h.score = 1.0;
+            h.score = blend (h.score, lat, w, doc);
             if (h.score < o->min_score || h.score <= 0)
               continue;
             if (o->exclude != NULL && o->exclude (lx->target, m->source_doc, doc, o->exclude_data))
@@ -954,6 +1346,11 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
       for (guint i = 0; i < n; i++)
         bad |= cur[i].it.bad;
     }
+#undef LEXICAL_THETA
+  if (lat != NULL && bad)
+    memset (m->in_heap[lx->target], 0, (n_docs / 64 + 1) * sizeof (guint64));
+  else if (lat != NULL && !latent_pass (m, o, lx, heap, FALSE))
+    bad = TRUE;
   if (bad)
     tm_index_check (m->index, NULL);
 }
@@ -964,15 +1361,14 @@ static gboolean
 can_prune (const TmMatcher *m, const TmMatchOptions *o, const Lexical *lx)
 {
   return o->score.model == TM_MODEL_TFIDF && !o->exhaustive && o->top > 0
-    && o->only_doc == G_MAXUINT32 && lx->qnorm > 0
+    && o->only_doc == G_MAXUINT32 && lx->qnorm > 0 && lx->w < 1
     && same_weights (o->score.weights, tm_index_get_norm_weights (m->index));
 }
 
-/* The best K lexical hits, best first: the one place where the scorers
- * are chosen.  A layer blended into the score (a semantic one, say)
- * composes here: prune the lexical part with θ taken on the blend's
- * lexical share, and score the layer on the lexical candidates plus its
- * own nearest neighbours. */
+/* The best K hits, best first: the one place where the scorers are
+ * chosen.  The latent layer is blended in by both (lx->latent): the
+ * pruned one bounds the blend (see lexical_pruned()), and both end with
+ * the latent pass for the documents that share no term. */
 static GArray *
 lexical_top (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx)
 {
@@ -1004,7 +1400,13 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
   results->n_query_terms = m->terms->len;
   lx.n_used = o->max_terms > 0 ? MIN (o->max_terms, m->terms->len) : m->terms->len;
   results->n_used_terms = lx.n_used;
-  if (lx.n_used == 0 || n == 0)
+  if (n > 0 && o->semantic > 0 && (lx.n_used > 0 || m->extra->len > 0))
+    {
+      lx.latent = latent_scores (m, target, lx.n_used, o->max_terms);
+      lx.w = lx.latent != NULL ? MIN (o->semantic, 1.0) : 0;
+      results->semantic = lx.w;
+    }
+  if ((lx.n_used == 0 && lx.latent == NULL) || n == 0)
     return tm_index_check (m->index, error) ? g_steal_pointer (&results) : NULL;
 
   if (o->score.model == TM_MODEL_BM25)
@@ -1024,13 +1426,26 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
   heap = lexical_top (m, o, &lx);
   for (guint i = 0; i < heap->len; i++)
     {
-      TmResult r = { g_array_index (heap, Hit, i).doc, g_array_index (heap, Hit, i).score, NULL, NULL };
+      TmResult r;
+
+      memset (&r, 0, sizeof r);
+      r.doc = g_array_index (heap, Hit, i).doc;
+      r.score = g_array_index (heap, Hit, i).score;
+      if (lx.latent != NULL)
+        {
+          r.latent = MIN (lx.latent[r.doc], 1.0f);
+          r.latent_share = blend (0, lx.latent, lx.w, r.doc);
+        }
       g_array_append_val (results->results, r);
     }
   g_array_unref (heap);
 
   if (o->explain)
-    explain (m, results, lx.n_used, target, lx.qnorm, lx.norms, lx.avg);
+    {
+      explain (m, results, lx.n_used, target, lx.qnorm, lx.norms, lx.avg, 1 - lx.w);
+      if (lx.latent != NULL)
+        explain_latent (m, results, lx.n_used, target);
+    }
   if (!tm_index_check (m->index, error))
     return NULL;
   return g_steal_pointer (&results);
@@ -1268,6 +1683,7 @@ run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 do
   begin_query (m, o);
   m->source_doc = source_index == m->index ? doc : G_MAXUINT32;
   g_array_set_size (m->terms, 0);
+  g_array_set_size (m->extra, 0);
   if (!_tm_index_doc_terms (source_index, source, doc, &it))
     {
       tm_index_check (source_index, error);
@@ -1280,8 +1696,14 @@ run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 do
 
       memset (&q, 0, sizeof q);
       q.tf = weighted_tf (m, it.tf);
-      if (q.tf <= 0 || (df = _tm_index_stats_df (source_index, (guint32) it.doc, target)) == 0)
+      if (q.tf <= 0)
         continue;
+      if ((df = _tm_index_stats_df (source_index, (guint32) it.doc, target)) == 0)
+        {
+          if (source_index == m->index)
+            add_extra (m, target, (guint32) it.doc, q.tf);
+          continue;
+        }
       q.list.term = (guint32) it.doc;
       q.idf = o->score.model == TM_MODEL_BM25 ? bm25_idf (n, df) : _tm_idf (n, df);
       q.weight = _tm_log_tf (q.tf) * q.idf;
@@ -1292,6 +1714,7 @@ run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 do
   /* Ties in the source's term order: the byte order of the terms, the
    * same in every partition. */
   g_array_sort (m->terms, compare_query_terms);
+  g_array_sort (m->extra, compare_query_terms);
   for (guint t = 0; t < m->terms->len; t++)
     {
       QueryTerm *q = &g_array_index (m->terms, QueryTerm, t);

@@ -21,6 +21,13 @@
  * weighted as the scorer weighs it; the strongest terms of q' are kept
  * and q' is run again, through the same scorer (and its exact pruning).
  *
+ * The latent layer (tm-index-latent.c), when the index has one and the
+ * weight w (TmMatchOptions.semantic) is above 0: the query's kept terms,
+ * with their query weights, fold into the latent space as Σ w_t V_t, and
+ * the score becomes (1 − w) × lexical + w × max(latent cosine, 0), still
+ * in 0–1 for TF-IDF.  A document that shares no term with the query can
+ * then be proposed; at w = 0 every score is the lexical one to the bit.
+ *
  * Results are the top K by score, ties broken by id, so output is
  * deterministic.  tm_matcher_run_record(), tm_matcher_run_doc() (what
  * match --demand/--achievement and batch use) and tm_matcher_run_text()
@@ -54,6 +61,10 @@ G_BEGIN_DECLS
 #define TM_MAX_FEEDBACK 100
 /* β is taken from 0 to this: beyond, the query's own terms no longer count. */
 #define TM_MAX_FEEDBACK_BETA 1e6
+
+/* The latent layer's weight w by default (why: tm-match.c); from 0 (off)
+ * to 1 (the latent cosine alone). */
+#define TM_DEFAULT_SEMANTIC 0.0
 
 typedef struct {
   TmScoreParams score;
@@ -89,6 +100,9 @@ typedef struct {
   guint feedback;
   double feedback_beta;
   guint feedback_terms;
+  /* The latent layer's weight w, 0 to 1 (0: off; ignored for an index
+   * without the layer). */
+  double semantic;
 } TmMatchOptions;
 
 void tm_match_options_init (TmMatchOptions *options);
@@ -103,14 +117,30 @@ typedef struct {
   double contribution;     /* its share of the score (the shares add up to it) */
 } TmContribution;
 
+/* When explaining with the latent layer: a strong query term the result
+ * lacks and a term the result holds that lies close to it in the latent
+ * space (违章 ≈ 违规), by the cosine of their projections. */
+typedef struct {
+  const char *query_term;  /* owned by the results */
+  const char *term;        /* owned by the results */
+  double similarity;
+} TmNeighbour;
+
 typedef struct {
   guint32 doc;
   double score;
-  GArray *contributions;   /* TmContribution, largest first; NULL unless explaining */
+  GArray *contributions;   /* TmContribution, largest first; NULL unless explaining.
+                            * With the latent layer they are the lexical
+                            * shares times 1 − w: they and latent_share add
+                            * up to the score. */
   GPtrArray *missing;      /* strong query terms the document lacks (char *) */
   /* A batch over partitions (tm-batch.h): which of its indexes holds
    * @doc; 0 otherwise. */
   guint part;
+  double latent;           /* the latent cosine (0 without the layer) */
+  double latent_share;     /* w × max(latent, 0): its part of the score */
+  GArray *neighbours;      /* TmNeighbour, by query term strength then
+                            * similarity; NULL unless explaining with the layer */
 } TmResult;
 
 /* A term the query feedback brought into the query. */
@@ -129,6 +159,9 @@ typedef struct {
    * strongest first; NULL otherwise). */
   guint n_feedback_docs;
   GArray *feedback;
+  /* The latent layer's weight the scores were blended with: 0 when it
+   * was off or the index has none. */
+  double semantic;
   GStringChunk *strings;
 } TmResults;
 

@@ -305,6 +305,51 @@ gboolean _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analy
  * from a small corpus.  A multiple of TM_STORED_GROUP.  Not thread-safe. */
 void _tm_index_build_set_batch_for_test (guint docs);
 
+/* ---- tm-index.c: the latent layer ---- */
+
+/* The rank of the index's latent layer: 0 when it has none. */
+guint         _tm_index_latent_rank (const TmIndex *index);
+/* Library @library's document vectors, n × rank int8 in document order
+ * (owned by the index), their checksums verified, with each one's scale
+ * decoded into @scales (n floats).  NULL without a layer or when damaged
+ * (recorded for tm_index_check()). */
+const gint8  *_tm_index_latent_docs (const TmIndex *index, TmLibrary library, float *scales);
+/* The layer's singular values, decreasing, into @sigma (rank doubles);
+ * FALSE without a layer or when damaged (recorded). */
+gboolean      _tm_index_latent_sigma (const TmIndex *index, double *sigma);
+/* Term @term's projection (rank int8, owned by the index) and its scale;
+ * FALSE when the term has none (held by one document) or it is damaged
+ * (recorded). */
+gboolean      _tm_index_latent_term (const TmIndex *index, guint32 term, const gint8 **vector,
+                                     float *scale);
+
+/* ---- tm-index-latent.c ---- */
+
+/* What the latent layer is built from, all of it the build's: the
+ * dictionary's document frequencies per library ([term][library]: the
+ * vocabulary is chosen from them) and those idf takes (the global ones
+ * of a partition, or the same), the forward lists with their offsets in
+ * host order (the demands, then the achievements, then the end), the
+ * norms and the field weights they were computed with. */
+typedef struct {
+  guint32 n_terms;
+  const guint32 *df;
+  const guint32 *stats_df;
+  guint32 stats_n[TM_N_LIBRARIES];
+  guint32 n_docs[TM_N_LIBRARIES];
+  const guint8 *forward;
+  const guint64 *forward_offsets;
+  const double *norms[TM_N_LIBRARIES];
+  const double *weights;
+  guint rank;              /* 0: no layer (the LATENT head alone) */
+  guint jobs;
+} TmLatentInput;
+
+/* Fills the LATENT and LATENT_TERMS sections (tm-index-format.h) from
+ * @in: the same bytes for the same input whatever @in->jobs.  FALSE when
+ * LAPACK fails (TM_ERROR_FAILED). */
+gboolean _tm_index_latent_build (const TmLatentInput *in, TmBuf *latent, TmBuf *terms, GError **error);
+
 /* ---- tm-pretok.c ---- */
 
 /* Lowers PCRE2's match limit for the scratch's matches: for the tests of

@@ -189,6 +189,8 @@ typedef struct {
   TmModel model;
   const char *variant;  /* static, or NULL for today's rows */
   guint feedback;       /* query feedback: documents fed back, 0 = off */
+  double semantic;      /* the latent layer's weight, 0 = off */
+  guint latent_rank;    /* its rank, 0 = the default */
 } Config;
 
 /* --feedback-beta, --feedback-terms: for every feedback row. */
@@ -200,6 +202,7 @@ config_index_options (const Config *c, TmIndexBuildOptions *o)
 {
   o->analyzer.mode = c->mode;
   o->analyzer.synonyms = c->synonyms;
+  o->latent_rank = c->latent_rank;
 }
 
 static void
@@ -207,6 +210,7 @@ config_match_options (const Config *c, TmMatchOptions *o)
 {
   o->score.model = c->model;
   o->feedback = c->feedback;
+  o->semantic = c->semantic;
   if (opt_feedback_beta >= 0)
     o->feedback_beta = opt_feedback_beta;
   if (opt_feedback_terms >= 0)
@@ -795,7 +799,7 @@ run_peer (const Tasks *t, const char *engine, Row *row, char **why)
 static gboolean quick, no_peers;
 static int opt_terms = -1, opt_cat = -1;
 static char *opt_weights;
-static char *opt_feedback;
+static char *opt_feedback, *opt_semantic, *opt_ranks;
 
 int
 main (int argc, char **argv)
@@ -810,6 +814,10 @@ main (int argc, char **argv)
     { "no-peers", 0, 0, G_OPTION_ARG_NONE, &no_peers, "techmatch's rows only", NULL },
     { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback,
       "Query feedback rows: documents fed back, comma-separated (default 3,5,10; 0: none)", "K,..." },
+    { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic,
+      "Latent layer rows: weights, comma-separated (default 0.1,0.2,0.3; 0: none)", "W,..." },
+    { "latent-rank", 0, 0, G_OPTION_ARG_STRING, &opt_ranks,
+      "Latent layer rows: ranks, comma-separated (default 64,128,192)", "K,..." },
     { "feedback-beta", 0, 0, G_OPTION_ARG_DOUBLE, &opt_feedback_beta, "β of every feedback row", "B" },
     { "feedback-terms", 0, 0, G_OPTION_ARG_INT, &opt_feedback_terms, "Terms the feedback may add", "N" },
     { NULL }
@@ -895,6 +903,32 @@ main (int argc, char **argv)
           c->feedback = k;
           g_ptr_array_add (configs, c);
         }
+  }
+  /* The latent layer: each rank with each weight (TF-IDF), the default
+   * rank with each weight for BM25, and with feedback 3 on top. */
+  {
+    g_auto(GStrv) ws = g_strsplit (opt_semantic != NULL ? opt_semantic : "0.1,0.2,0.3", ",", -1);
+    g_auto(GStrv) ks = g_strsplit (opt_ranks != NULL ? opt_ranks : "64,128,192", ",", -1);
+
+    for (guint i = 0; ks[i] != NULL; i++)
+      for (guint j = 0; ws[j] != NULL; j++)
+        for (int model = 0; model < 2; model++)
+          for (int fb = 0; fb < 2; fb++)
+            {
+              guint k = (guint) atoi (ks[i]);
+              double w = g_ascii_strtod (ws[j], NULL);
+              g_autofree char *label = NULL;
+              Config *c;
+
+              if (w <= 0 || k == 0 || ((model == TM_MODEL_BM25 || fb) && k != TM_DEFAULT_LATENT_RANK))
+                continue;
+              label = g_strdup_printf ("semantic %g rank %u%s", w, k, fb ? " feedback 3" : "");
+              c = config_new ((TmModel) model, DEFAULT_MODE, TRUE, g_intern_string (label));
+              c->semantic = w;
+              c->latent_rank = k;
+              c->feedback = fb ? 3 : 0;
+              g_ptr_array_add (configs, c);
+            }
   }
 
   print_header ();

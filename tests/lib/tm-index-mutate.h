@@ -29,6 +29,9 @@ static const char *const tm_mutate_section_names[] = {
   [TM_SECTION_FORWARD] = "forward",
   [TM_SECTION_FORWARD_INDEX] = "forward-index",
   [TM_SECTION_SKIPS] = "skips",
+  [TM_SECTION_GLOBAL] = "global",
+  [TM_SECTION_LATENT] = "latent",
+  [TM_SECTION_LATENT_TERMS] = "latent-terms",
 };
 
 /* The kind named @name ("postings", "docs-demand" ...) or written as a

@@ -202,7 +202,11 @@ test_corruption (void)
   /* An index of the first format (host byte order, no bounds). */
   memcpy (copy, data, len);
   copy[8] = 1;
-  CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 1, this techmatch reads version 3 only; rebuild it"));
+  CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 1, this techmatch reads version 4 only; rebuild it"));
+  /* An index of the third format (no latent layer). */
+  memcpy (copy, data, len);
+  copy[8] = 3;
+  CU_ASSERT (opens_as_corrupt (bad, copy, len, "index format version 3, this techmatch reads version 4 only; rebuild it"));
   g_rand_free (rand);
 }
 
@@ -323,6 +327,67 @@ stored_size_wrong (guint8 *data, gsize len)
   data[off]++;
 }
 
+static guint8 *
+latent_head (guint8 *data, gsize len)
+{
+  guint64 off = 0, size = 0;
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_LATENT, &off, &size));
+  CU_ASSERT_FATAL (size > TM_INDEX_LATENT_HEAD && _tm_le32 (data + off) > 0);
+  return data + off;
+}
+
+static void
+latent_rank_too_high (guint8 *data, gsize len)
+{
+  _tm_put_le32 (latent_head (data, len), 5000);
+}
+
+static void
+latent_scale_not_a_number (guint8 *data, gsize len)
+{
+  guint8 *h = latent_head (data, len);
+  guint32 k = _tm_le32 (h), n = _tm_le32 (h + 8) + _tm_le32 (h + 12);
+
+  _tm_put_lef32 (h + _tm_index_latent_scales_offset (n, k), NAN);
+}
+
+static void
+latent_sigma_not_a_number (guint8 *data, gsize len)
+{
+  _tm_put_lef64 (latent_head (data, len) + TM_INDEX_LATENT_HEAD, NAN);
+}
+
+static void
+latent_term_scale_not_a_number (guint8 *data, gsize len)
+{
+  guint64 off = 0, size = 0, entry;
+  guint8 *h = latent_head (data, len);
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_LATENT_TERMS, &off, &size));
+  entry = TM_INDEX_LATENT_TERM_HEAD + _tm_le32 (h);
+  /* Every entry: whichever terms a query holds. */
+  for (guint64 e = 0; e + entry <= size; e += entry)
+    _tm_put_lef32 (data + off + e + 4, NAN);
+}
+
+/* Two latent term entries' term numbers swapped: only verify sees it. */
+static void
+latent_terms_swapped (guint8 *data, gsize len)
+{
+  guint64 off = 0, size = 0, entry;
+  guint8 *h = latent_head (data, len);
+  guint32 a, b;
+
+  CU_ASSERT_FATAL (tm_mutate_section (data, len, TM_SECTION_LATENT_TERMS, &off, &size));
+  entry = TM_INDEX_LATENT_TERM_HEAD + _tm_le32 (h);
+  CU_ASSERT_FATAL (size >= 2 * entry);
+  a = _tm_le32 (data + off);
+  b = _tm_le32 (data + off + entry);
+  _tm_put_le32 (data + off, b);
+  _tm_put_le32 (data + off + entry, a);
+}
+
 /* Plausible values that only the cross-checks of tm_index_verify() see:
  * a frequency raised by one, two terms swapped, a stored offset moved. */
 static void
@@ -399,6 +464,7 @@ damage_is_caught (const guint8 *orig, gsize len, Mutation mutate, gboolean verif
   m = tm_matcher_new (idx, analyzer);
   tm_match_options_init (&o);
   o.explain = TRUE;
+  o.semantic = 0.5;          /* the latent layer read too */
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
       TmResults *r = tm_matcher_run_text (m, "质子交换膜 电解水制氢", -1, (TmLibrary) l, &o, &error);
@@ -439,11 +505,16 @@ test_structural_damage (void)
     { "a TRL of 42", trl_past_9 },
     { "a norm that is not a number", norm_not_a_number },
     { "a stored group of the wrong size", stored_size_wrong },
+    { "a latent rank past the limit", latent_rank_too_high },
+    { "a latent vector's scale that is not a number", latent_scale_not_a_number },
+    { "a latent term's scale that is not a number", latent_term_scale_not_a_number },
   };
   static const struct { const char *what; Mutation mutate; } verifier[] = {
     { "a frequency raised by one", tf_raised },
     { "two terms swapped", terms_swapped },
     { "a forward list cut short", forward_dropped },
+    { "two latent terms swapped", latent_terms_swapped },
+    { "a singular value that is not a number", latent_sigma_not_a_number },
   };
 
   CU_ASSERT_FATAL (g_file_get_contents (path, (char **) &data, &len, NULL));

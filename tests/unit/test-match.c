@@ -9,6 +9,7 @@
 #include "tm-error.h"
 #include "tm-index.h"
 #include "tm-match.h"
+#include "tm-private.h"
 #include "tm-test.h"
 
 static TmIndex *idx;
@@ -405,6 +406,11 @@ test_pruned_equals_exhaustive (void)
           /* The fed-back query is pruned too. */
           if (doc % 3 == 0)
             o.feedback = 1 + doc % 9;
+          /* And the blend with the latent layer, bounded the same way. */
+          if (doc % 4 == 1)
+            o.semantic = 0.3;
+          else if (doc % 4 == 2)
+            o.semantic = 0.8;
           pruned = tm_matcher_run_doc (m, source, doc, target, &o, &error);
           o.exhaustive = TRUE;
           full = tm_matcher_run_doc (m, source, doc, target, &o, &error);
@@ -419,6 +425,121 @@ test_pruned_equals_exhaustive (void)
   CU_ASSERT (queries >= 4000);
   CU_ASSERT (nonempty > queries * 9 / 10);
   g_rand_free (rand);
+}
+
+/* The latent layer on a library where gamma always comes with alpha:
+ * a query of alpha finds A3, which holds gamma alone, only through the
+ * layer, and explain names gamma as alpha's neighbour; at w = 0 the
+ * scores are those of an index built without the layer, to the bit. */
+static void
+test_latent_layer (void)
+{
+  g_autofree char *dir = tm_test_file ("latent");
+  g_autofree char *ach = g_build_filename (dir, "a.xml", NULL);
+  g_autofree char *dem = g_build_filename (dir, "d.xml", NULL);
+  g_autofree char *with = tm_test_file ("latent.idx");
+  g_autofree char *without = tm_test_file ("lexical.idx");
+  g_autoptr(GString) x = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { dir, NULL };
+  TmIndexBuildOptions bo;
+  TmIndexBuildStats stats;
+  TmIndex *ix[2];
+  TmAnalyzer *an[2];
+
+  g_mkdir_with_parents (dir, 0755);
+  g_string_printf (x, HEAD, "achievement");
+  for (int i = 0; i < 6; i++)
+    g_string_append_printf (x, "<achievement id='A%d'><title>t%d</title><abstract>%s</abstract></achievement>\n", i, i,
+                            i == 3 ? "gamma" : i < 3 ? "alpha gamma" : "delta epsilon");
+  g_string_append (x, "</corpus>\n");
+  g_file_set_contents (ach, x->str, -1, NULL);
+  g_string_printf (x, HEAD, "demand");
+  g_string_append (x, "<demand id='D1'><title>q</title><description>alpha</description></demand>\n"
+                      "<demand id='D2'><title>r</title><description>delta</description></demand>\n</corpus>\n");
+  g_file_set_contents (dem, x->str, -1, NULL);
+  memset (&bo, 0, sizeof bo);
+  tm_analyzer_options_init (&bo.analyzer);
+  bo.analyzer.mode = TM_MODE_WORDS;
+  bo.analyzer.synonyms = bo.analyzer.stopwords = bo.analyzer.stem = FALSE;
+  /* Two topics: a full rank would keep alpha and gamma apart. */
+  bo.latent_rank = 2;
+  CU_ASSERT_FATAL (tm_index_build (paths, with, &bo, &stats, &error));
+  bo.no_latent = TRUE;
+  CU_ASSERT_FATAL (tm_index_build (paths, without, &bo, &stats, &error));
+  ix[0] = tm_index_open (with, &error);
+  ix[1] = tm_index_open (without, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (ix[0]);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (ix[1]);
+  CU_ASSERT (_tm_index_latent_rank (ix[0]) > 0);
+  CU_ASSERT_EQUAL (_tm_index_latent_rank (ix[1]), 0);
+  for (int i = 0; i < 2; i++)
+    an[i] = tm_analyzer_new (tm_index_get_analyzer_options (ix[i]), &error);
+
+  {
+    g_autoptr(TmMatcher) m0 = tm_matcher_new (ix[0], an[0]);
+    g_autoptr(TmMatcher) m1 = tm_matcher_new (ix[1], an[1]);
+    g_autoptr(TmResults) lexical = NULL, zero = NULL, blended = NULL, none = NULL;
+    gboolean found = FALSE;
+    TmMatchOptions o;
+
+    tm_match_options_init (&o);
+    o.explain = TRUE;
+    lexical = tm_matcher_run_text (m1, "alpha", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+    zero = tm_matcher_run_text (m0, "alpha", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+    o.semantic = 0.5;
+    none = tm_matcher_run_text (m1, "alpha", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+    blended = tm_matcher_run_text (m0, "alpha", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (lexical);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (zero);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (none);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (blended);
+    /* w = 0, or no layer: the lexical scores exactly. */
+    CU_ASSERT (identical_results (lexical, zero));
+    CU_ASSERT (identical_results (lexical, none));
+    CU_ASSERT_EQUAL (zero->semantic, 0);
+    CU_ASSERT_EQUAL (none->semantic, 0);
+    CU_ASSERT_EQUAL (lexical->results->len, 3);
+    CU_ASSERT_EQUAL (blended->semantic, 0.5);
+    for (guint i = 0; i < blended->results->len; i++)
+      {
+        const TmResult *r = RESULT (blended, i);
+        double lexical_part = 0;
+
+        for (guint c = 0; c < r->contributions->len; c++)
+          lexical_part += g_array_index (r->contributions, TmContribution, c).contribution;
+        /* The shares add up to the score. */
+        CU_ASSERT_DOUBLE_EQUAL (lexical_part + r->latent_share, r->score, 1e-9);
+        CU_ASSERT (r->score <= 1.0);
+        if (strcmp (tm_index_doc_id (ix[0], TM_LIBRARY_ACHIEVEMENT, r->doc), "A3") == 0)
+          {
+            found = TRUE;
+            CU_ASSERT_EQUAL (r->contributions->len, 0);
+            CU_ASSERT (r->latent > 0.5);
+            CU_ASSERT_PTR_NOT_NULL_FATAL (r->neighbours);
+            CU_ASSERT_EQUAL_FATAL (r->neighbours->len, 1);
+            CU_ASSERT_STRING_EQUAL (g_array_index (r->neighbours, TmNeighbour, 0).query_term, "alpha");
+            CU_ASSERT_STRING_EQUAL (g_array_index (r->neighbours, TmNeighbour, 0).term, "gamma");
+          }
+      }
+    CU_ASSERT (found);
+    /* Pruned and exhaustive agree on it too. */
+    {
+      g_autoptr(TmResults) full = NULL;
+
+      o.explain = FALSE;
+      g_clear_pointer (&blended, tm_results_free);
+      blended = tm_matcher_run_text (m0, "alpha", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+      o.exhaustive = TRUE;
+      full = tm_matcher_run_text (m0, "alpha", -1, TM_LIBRARY_ACHIEVEMENT, &o, &error);
+      CU_ASSERT (identical_results (blended, full));
+    }
+  }
+  for (int i = 0; i < 2; i++)
+    {
+      tm_analyzer_free (an[i]);
+      tm_index_free (ix[i]);
+    }
 }
 
 static void
@@ -850,6 +971,7 @@ main (void)
   CU_add_test (suite, "batch: threads, shards, cancel", test_batch);
   CU_add_test (suite, "hostile weights", test_hostile_weights);
   CU_add_test (suite, "pruned equals exhaustive", test_pruned_equals_exhaustive);
+  CU_add_test (suite, "latent layer", test_latent_layer);
   CU_add_test (suite, "feedback by hand", test_feedback_by_hand);
   CU_add_test (suite, "feedback 0, determinism", test_feedback_zero_and_determinism);
   CU_add_test (suite, "feedback in batch", test_feedback_batch);
