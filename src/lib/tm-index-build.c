@@ -84,7 +84,9 @@
  *             worker threads, each into postings of its own
  *             (build_analyze);
  *   join      the slices are joined term by term, only the first delta
- *             of each slice re-encoded (build_join_slice); past the
+ *             of each slice re-encoded, its deflated stored groups
+ *             appended to a temporary beside the index that the write
+ *             copies in (build_join_slice); past the
  *             memory budget the postings so far are spilled, sorted, to a
  *             run (build_spill); at the end the runs are merged the same
  *             way (build_merge), or without runs the terms sorted, into
@@ -149,21 +151,34 @@ typedef struct {
   guint64 spool_len;
 } Collected;
 
-static gboolean
-spool_open (Collected *c, const char *index_path, GError **error)
+/* A temporary file of the build beside the index, PATH.tmp.PID.WHAT,
+ * unlinked at once: nothing is left behind however the build ends.  Its
+ * name (for messages) in *@name.  The descriptor, or -1 with @error. */
+static int
+temporary_open (const char *index_path, const char *what, char **name, GError **error)
 {
   int fd;
 
-  c->spool_name = g_strdup_printf ("%s.tmp.%d.spool", index_path, (int) getpid ());
-  fd = open (c->spool_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  *name = g_strdup_printf ("%s.tmp.%d.%s", index_path, (int) getpid (), what);
+  fd = open (*name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     {
       int saved = errno;
       g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: cannot create a temporary file of the build: %s"),
-                   c->spool_name, g_strerror (saved));
-      return FALSE;
+                   *name, g_strerror (saved));
+      return -1;
     }
-  unlink (c->spool_name);
+  unlink (*name);
+  return fd;
+}
+
+static gboolean
+spool_open (Collected *c, const char *index_path, GError **error)
+{
+  int fd = temporary_open (index_path, "spool", &c->spool_name, error);
+
+  if (fd < 0)
+    return FALSE;
   c->spool = fdopen (fd, "w+");
   if (c->spool == NULL)
     {
@@ -1369,7 +1384,12 @@ typedef struct {
   GStringChunk *term_strings;
   guint64 terms_bytes;           /* what terms holds, about */
   GPtrArray *runs;               /* Run, in document order */
-  TmBuf stored;
+  /* The deflated stored groups, appended as each slice joins: kept in an
+   * unlinked temporary beside the index until the write copies them in,
+   * not in memory (they are the largest section but the postings). */
+  int stored_fd;
+  char *stored_name;
+  guint64 stored_len;
   GArray *stored_offsets;        /* guint64, then the end */
   TmIndexTerm *term_table;       /* n_terms of them, decoded */
   guint32 n_terms;
@@ -1410,6 +1430,7 @@ build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *sta
   b->memory = options->memory > 0 ? options->memory : TM_INDEX_DEFAULT_MEMORY;
   b->runs = g_ptr_array_new_with_free_func (run_free);
   b->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  b->stored_fd = -1;
   b->strings.bytes = g_byte_array_new ();
   b->strings.offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_byte_array_append (b->strings.bytes, (const guint8 *) "", 1);
@@ -1437,7 +1458,9 @@ build_clear (Build *b)
   g_hash_table_unref (b->terms);
   g_string_chunk_free (b->term_strings);
   g_ptr_array_unref (b->runs);
-  _tm_buf_clear (&b->stored);
+  if (b->stored_fd >= 0)
+    close (b->stored_fd);
+  g_free (b->stored_name);
   g_array_unref (b->stored_offsets);
   g_free (b->term_table);
   _tm_buf_clear (&b->postings);
@@ -1474,6 +1497,8 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
   b->collected.n_partitions = options->n_partitions;
   if (!spool_open (&b->collected, b->path, error))
     return FALSE;
+  if ((b->stored_fd = temporary_open (b->path, "stored", &b->stored_name, error)) < 0)
+    return FALSE;
   if (!tm_corpus_read_parallel (corpus_paths, b->jobs, options->problem_func, collect_record,
                                 &b->collected, &cstats, error))
     return FALSE;
@@ -1506,17 +1531,21 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
 
 /* Phase 3 (for one slice): its stored groups and its terms join the
  * file's.  Frees what the slice held. */
-static void
-build_join_slice (Build *b, TmLibrary l, Slice *s)
+static gboolean write_all (int fd, const void *data, gsize len, const char *path, GError **error);
+
+static gboolean
+build_join_slice (Build *b, TmLibrary l, Slice *s, GError **error)
 {
   guint32 first_group = b->stored_offsets->len;
+  gboolean ok;
 
   for (guint g = 0; g < s->stored_offsets->len; g++)
     {
-      guint64 off = b->stored.len + g_array_index (s->stored_offsets, guint64, g);
+      guint64 off = b->stored_len + g_array_index (s->stored_offsets, guint64, g);
       g_array_append_val (b->stored_offsets, off);
     }
-  _tm_buf_append (&b->stored, s->stored.data, s->stored.len);
+  ok = error == NULL || write_all (b->stored_fd, s->stored.data, s->stored.len, b->stored_name, error);
+  b->stored_len += s->stored.len;
   for (guint32 doc = s->begin; doc < s->end; doc++)
     b->stored_group[l][doc] += first_group;
   _tm_buf_clear (&s->stored);
@@ -1543,6 +1572,7 @@ build_join_slice (Build *b, TmLibrary l, Slice *s)
     }
   g_free (s->terms.slots);
   g_string_chunk_free (s->strings);
+  return ok;
 }
 
 /* Documents analyzed at once, in slices of whole stored groups (one
@@ -1637,7 +1667,9 @@ build_analyze (Build *b, TmLibrary l, GError **error)
           if (slices[k].error != NULL && first_error == NULL)
             first_error = g_steal_pointer (&slices[k].error);
           g_clear_error (&slices[k].error);
-          build_join_slice (b, l, &slices[k]);
+          /* Every slice is joined, to free what it holds; after an error
+           * nothing more is written. */
+          build_join_slice (b, l, &slices[k], first_error == NULL ? &first_error : NULL);
         }
       if (first_error == NULL && b->terms_bytes > b->memory && !build_spill (b, &first_error))
         break;
@@ -2111,9 +2143,11 @@ build_doc_tables (Build *b, GError **error)
 /* One section of the data region, and where its bytes are. */
 typedef struct {
   TmIndexSectionKind kind;
-  const guint8 *data;
-  gsize len;
+  const guint8 *data;            /* NULL: the @len bytes of @fd, from 0 */
+  guint64 len;
   guint32 count;                 /* entries, for tables */
+  int fd;                        /* a temporary of the build, or -1 */
+  const char *fd_name;           /* its name, for messages */
 } Part;
 
 /* The file as it will be written: the head (header, section table,
@@ -2127,17 +2161,88 @@ typedef struct {
 static void
 layout_add (Layout *lay, TmIndexSectionKind kind, const void *data, gsize len, guint32 count)
 {
-  Part p = { kind, data, len, count };
+  Part p = { kind, data, len, count, -1, NULL };
 
   g_array_append_val (lay->parts, p);
 }
 
-/* Phase 5b: the sections in file order, their checksums, the head. */
+/* A part that waits in a temporary file of the build. */
 static void
-build_layout (Build *b, Layout *lay)
+layout_add_file (Layout *lay, TmIndexSectionKind kind, int fd, const char *name, guint64 len, guint32 count)
+{
+  Part p = { kind, NULL, len, count, fd, name };
+
+  g_array_append_val (lay->parts, p);
+}
+
+/* Hands @p's bytes to @fn in order: at once from memory, or read back
+ * from its file a piece at a time. */
+typedef gboolean (*PartFunc) (const guint8 *data, gsize len, gpointer user_data, GError **error);
+
+#define PART_PIECE (1 << 20)
+
+static gboolean
+part_each (const Part *p, PartFunc fn, gpointer user_data, GError **error)
+{
+  g_autofree guint8 *piece = NULL;
+
+  if (p->data != NULL || p->len == 0)
+    return fn (p->data, p->len, user_data, error);
+  piece = g_malloc (PART_PIECE);
+  for (guint64 at = 0; at < p->len; )
+    {
+      ssize_t n = pread (p->fd, piece, (gsize) MIN (p->len - at, PART_PIECE), (off_t) at);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : EIO;
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: reading a temporary file of the build: %s"),
+                       p->fd_name, g_strerror (saved));
+          return FALSE;
+        }
+      if (!fn (piece, (gsize) n, user_data, error))
+        return FALSE;
+      at += (guint64) n;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  BlockCrc *running;
+  GArray *crcs;
+} CrcPass;
+
+static gboolean
+crc_piece (const guint8 *data, gsize len, gpointer user_data, GError **error)
+{
+  CrcPass *c = user_data;
+
+  block_crc_feed (c->running, c->crcs, data, len);
+  return TRUE;
+}
+
+typedef struct {
+  int fd;
+  const char *path;
+} WritePass;
+
+static gboolean
+write_piece (const guint8 *data, gsize len, gpointer user_data, GError **error)
+{
+  WritePass *w = user_data;
+
+  return write_all (w->fd, data, len, w->path, error);
+}
+
+/* Phase 5b: the sections in file order, their checksums, the head.
+ * FALSE with @error when a temporary cannot be read back. */
+static gboolean
+build_layout (Build *b, Layout *lay, GError **error)
 {
   static const guint8 zeros[8] = { 0 };
-  guint64 end = b->stored.len;
+  guint64 end = b->stored_len;
   g_autoptr(GArray) crcs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) table = g_array_new (FALSE, TRUE, sizeof (TmIndexSection));
   BlockCrc running = { 0, 0 };
@@ -2164,7 +2269,7 @@ build_layout (Build *b, Layout *lay)
   layout_add (lay, TM_SECTION_DOCS_ACHIEVEMENT, b->doc_tables[TM_LIBRARY_ACHIEVEMENT].data,
               b->doc_tables[TM_LIBRARY_ACHIEVEMENT].len, b->stats->records[TM_LIBRARY_ACHIEVEMENT]);
   layout_add (lay, TM_SECTION_META, b->meta->data, b->meta->len, 0);
-  layout_add (lay, TM_SECTION_STORED, b->stored.data, b->stored.len, 0);
+  layout_add_file (lay, TM_SECTION_STORED, b->stored_fd, b->stored_name, b->stored_len, 0);
   layout_add (lay, TM_SECTION_STORED_INDEX, b->stored_offsets->data,
               (gsize) b->stored_offsets->len * 8, b->stored_offsets->len);
   layout_add (lay, TM_SECTION_FORWARD, b->forward.data, b->forward.len, 0);
@@ -2186,7 +2291,8 @@ build_layout (Build *b, Layout *lay)
       TmIndexSection s = { p->kind, p->count, data_len /* relative for now */, p->len };
 
       g_array_append_val (table, s);
-      block_crc_feed (&running, crcs, p->data, p->len);
+      if (!part_each (p, crc_piece, &(CrcPass) { &running, crcs }, error))
+        return FALSE;
       block_crc_feed (&running, crcs, zeros, pad_of (p->len));
       data_len += p->len + pad_of (p->len);
     }
@@ -2227,6 +2333,7 @@ build_layout (Build *b, Layout *lay)
   _tm_index_header_encode (&lay->header, lay->head->data);
   lay->header.header_crc = (guint32) crc32 (0L, lay->head->data, (uInt) lay->head->len);
   _tm_index_header_encode (&lay->header, lay->head->data);
+  return TRUE;
 }
 
 static void
@@ -2277,7 +2384,7 @@ build_write (const Layout *lay, const char *path, GError **error)
     {
       const Part *p = &g_array_index (lay->parts, Part, i);
 
-      if (!write_all (fd, p->data, p->len, tmp, error)
+      if (!part_each (p, write_piece, &(WritePass) { fd, tmp }, error)
           || !write_all (fd, zeros, pad_of (p->len), tmp, error))
         goto fail;
     }
@@ -2365,7 +2472,8 @@ tm_index_build (const char * const *corpus_paths, const char *path,
   build_norms (&b);
   if (!build_latent (&b, error) || !build_doc_tables (&b, error))
     goto out;
-  build_layout (&b, &lay);
+  if (!build_layout (&b, &lay, error))
+    goto out;
   if (!build_write (&lay, path, error))
     goto out;
   stats->file_size = lay.header.file_size;
