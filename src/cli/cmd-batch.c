@@ -26,6 +26,7 @@ static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected,
 /* The defaults are written out in the --help texts (a catalogue's
  * message cannot be put together from macros). */
 G_STATIC_ASSERT (TM_DEFAULT_TOP == 10);
+G_STATIC_ASSERT ((int) (TM_DEFAULT_SEMANTIC * 10 + 0.5) == 2);
 G_STATIC_ASSERT (TM_DEFAULT_TERMS == 50);
 
 static GOptionEntry entries[] = {
@@ -37,7 +38,7 @@ static GOptionEntry entries[] = {
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep each query's N strongest terms; 0 keeps all (default 50)"), "N" },
   { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback, N_("Feed the top K results back into the query and run it again (0: off, the default)"), "K" },
-  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off, the default) to 1"), "W" },
+  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off) to 1 (the default: 0.2)"), "W" },
   { "exhaustive", 0, 0, G_OPTION_ARG_NONE, &opt_exhaustive,
     N_("Score every target instead of pruning (the same results, slower)"), NULL },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only targets of this domain (repeatable)"), "DOMAIN" },

@@ -24,7 +24,7 @@ static GOptionEntry entries[] = {
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep the query's N strongest terms; 0 keeps all"), "N" },
   { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback, N_("Feed the top K results back into the query and run it again (0: off, the default)"), "K" },
-  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off, the default) to 1"), "W" },
+  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off) to 1 (the default: 0.2)"), "W" },
   { NULL }
 };
 
@@ -84,45 +84,22 @@ print_feedback (TmSprinter *sp, const TmResults *results)
 }
 
 /* With the latent layer (--semantic above 0, an index that has one):
- * the weight w, the pair's latent cosine and its part of the score, and
- * the query terms the achievement lacks with the terms it holds that lie
- * close to them.  Trees: a map "latent" with "weight", "cosine", "share"
- * and a list "neighbours" of {query_term, term, similarity}; tables: one
- * line, "latent", the weight, the cosine, the share, then
- * "term ≈ neighbour, neighbour" for each query term, separated by "; ". */
+ * trees say the weight w ("semantic") and the pair's latent cosine, share
+ * and neighbours (a map "latent", tm_output_latent()); tables
+ * one line, "latent", the weight, the cosine, the share (w × max(cosine,
+ * 0)), then "term ≈ neighbour, neighbour" for each query term the
+ * achievement lacks, separated by "; ". */
 static void
 print_latent (TmSprinter *sp, const TmResults *results, const TmResult *r)
 {
   g_autoptr(GString) line = g_string_new (NULL);
   guint n = r != NULL && r->neighbours != NULL ? r->neighbours->len : 0;
-  double cosine = r != NULL ? r->latent : 0, share = r != NULL ? r->latent_share : 0;
 
   tm_sprinter_only (sp, TM_SPRINTER_TREE);
-  tm_sprinter_key (sp, "latent");
-  tm_sprinter_begin_map (sp);
-  tm_sprinter_key (sp, "weight");
+  tm_sprinter_key (sp, "semantic");
   tm_sprinter_score (sp, results->semantic);
-  tm_sprinter_key (sp, "cosine");
-  tm_sprinter_score (sp, cosine);
-  tm_sprinter_key (sp, "share");
-  tm_sprinter_score (sp, share);
-  tm_sprinter_key (sp, "neighbours");
-  tm_sprinter_begin_list (sp, "neighbour");
-  for (guint i = 0; i < n; i++)
-    {
-      const TmNeighbour *nb = &g_array_index (r->neighbours, TmNeighbour, i);
-
-      tm_sprinter_begin_map (sp);
-      tm_sprinter_key (sp, "query_term");
-      tm_sprinter_string (sp, nb->query_term);
-      tm_sprinter_key (sp, "term");
-      tm_sprinter_string (sp, nb->term);
-      tm_sprinter_key (sp, "similarity");
-      tm_sprinter_score (sp, nb->similarity);
-      tm_sprinter_end (sp);
-    }
-  tm_sprinter_end (sp);
-  tm_sprinter_end (sp);
+  if (r != NULL)
+    tm_output_latent (sp, r);
 
   tm_sprinter_only (sp, TM_SPRINTER_TABLE);
   for (guint i = 0; i < n; i++)
@@ -138,8 +115,8 @@ print_latent (TmSprinter *sp, const TmResults *results, const TmResult *r)
     }
   tm_sprinter_key (sp, "latent");
   tm_sprinter_score (sp, results->semantic);
-  tm_sprinter_score (sp, cosine);
-  tm_sprinter_score (sp, share);
+  tm_sprinter_score (sp, r != NULL ? r->latent : 0);
+  tm_sprinter_score (sp, r != NULL ? r->latent_share : 0);
   tm_sprinter_string (sp, line->str);
   tm_sprinter_only (sp, TM_SPRINTER_ALL);
 }

@@ -40,7 +40,7 @@ static GOptionEntry entries[] = {
   { "weights", 0, 0, G_OPTION_ARG_STRING, &opt_weights, N_("Field weights title,keywords,body (default 2,1.5,1)"), "T,K,B" },
   { "terms", 0, 0, G_OPTION_ARG_STRING, &opt_terms, N_("Keep the query's N strongest terms; 0 keeps all (default 50)"), "N" },
   { "feedback", 0, 0, G_OPTION_ARG_STRING, &opt_feedback, N_("Feed the top K results back into the query and run it again (0: off, the default)"), "K" },
-  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off, the default) to 1"), "W" },
+  { "semantic", 0, 0, G_OPTION_ARG_STRING, &opt_semantic, N_("Weight W of the latent layer in the score, from 0 (off) to 1 (the default: 0.2)"), "W" },
   { "domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains, N_("Only results of this domain (repeatable)"), "DOMAIN" },
   { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_regions, N_("Only results whose region holds TEXT (repeatable)"), "TEXT" },
   { "min-trl", 0, 0, G_OPTION_ARG_STRING, &opt_min_trl, N_("Only results of at least this TRL"), "N" },

@@ -216,6 +216,10 @@ void   tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults 
  * matched term, prefix "+") and "missing" (a line per missing term,
  * prefix "-") of the current map. */
 void   tm_output_explanation (TmSprinter *sp, const TmResult *result);
+/* With the latent layer (result->neighbours set): a key "latent" and a
+ * map of the result's latent cosine, share and neighbours (list
+ * "neighbour" of query_term, term, similarity); nothing otherwise. */
+void   tm_output_latent (TmSprinter *sp, const TmResult *result);
 
 /* The match options from the configuration and option values (NULL when
  * not given); FALSE after printing a usage error. */

@@ -57,8 +57,39 @@ tm_output_explanation (TmSprinter *sp, const TmResult *r)
   tm_sprinter_prefix (sp, NULL);
 }
 
+void
+tm_output_latent (TmSprinter *sp, const TmResult *r)
+{
+  if (r->neighbours == NULL)
+    return;
+  tm_sprinter_key (sp, "latent");
+  tm_sprinter_begin_map (sp);
+  tm_sprinter_key (sp, "cosine");
+  tm_sprinter_score (sp, r->latent);
+  tm_sprinter_key (sp, "share");
+  tm_sprinter_score (sp, r->latent_share);
+  tm_sprinter_key (sp, "neighbours");
+  tm_sprinter_begin_list (sp, "neighbour");
+  for (guint i = 0; i < r->neighbours->len; i++)
+    {
+      const TmNeighbour *nb = &g_array_index (r->neighbours, TmNeighbour, i);
+
+      tm_sprinter_begin_map (sp);
+      tm_sprinter_key (sp, "query_term");
+      tm_sprinter_string (sp, nb->query_term);
+      tm_sprinter_key (sp, "term");
+      tm_sprinter_string (sp, nb->term);
+      tm_sprinter_key (sp, "similarity");
+      tm_sprinter_score (sp, nb->similarity);
+      tm_sprinter_end (sp);
+    }
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+}
+
 /* match --explain in table formats: a line per term under its result,
- * "#", "+", the term, its frequencies, idf and share; "#", "-" and each
+ * "#", "+", the term, its frequencies, idf and share; with the latent
+ * layer, "#", "~", "latent", its cosine and its share; "#", "-" and each
  * missing term. */
 static void
 explanation_lines (TmSprinter *sp, const TmResult *r)
@@ -76,6 +107,19 @@ explanation_lines (TmSprinter *sp, const TmResult *r)
       tm_sprinter_string (sp, tf);
       tm_sprinter_string (sp, idf);
       tm_sprinter_score (sp, c->contribution);
+      tm_sprinter_end (sp);
+    }
+  if (r->neighbours != NULL)
+    {
+      g_autofree char *cosine = g_strdup_printf ("cosine=%.4f", tm_output_round (r->latent));
+
+      tm_sprinter_begin_row (sp);
+      tm_sprinter_string (sp, "#");
+      tm_sprinter_string (sp, "~");
+      tm_sprinter_string (sp, "latent");
+      tm_sprinter_string (sp, cosine);
+      tm_sprinter_string (sp, "");
+      tm_sprinter_score (sp, r->latent_share);
       tm_sprinter_end (sp);
     }
   for (guint j = 0; j < r->missing->len; j++)
@@ -138,6 +182,7 @@ tm_output_results (TmSprinter *sp, const TmIndex *index, const TmResults *result
           tm_sprinter_key (sp, "explain");
           tm_sprinter_begin_map (sp);
           tm_output_explanation (sp, r);
+          tm_output_latent (sp, r);
           tm_sprinter_end (sp);
         }
       tm_sprinter_only (sp, TM_SPRINTER_ALL);

@@ -63,8 +63,8 @@ G_BEGIN_DECLS
 #define TM_MAX_FEEDBACK_BETA 1e6
 
 /* The latent layer's weight w by default (why: tm-match.c); from 0 (off)
- * to 1 (the latent cosine alone). */
-#define TM_DEFAULT_SEMANTIC 0.0
+ * to 1 (the latent cosine alone).  Written out in the --help texts. */
+#define TM_DEFAULT_SEMANTIC 0.2
 
 typedef struct {
   TmScoreParams score;

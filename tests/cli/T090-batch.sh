@@ -59,9 +59,9 @@ d2a	D-2025-2001	3	A-999999	0.2000
 EOT
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/previous.tsv"
 grep '^d2a	D-2025-2001	' "$TEST_TMP/out" >"$TEST_TMP/d1"
-check "--since marks up, down and new" same_text "$TEST_TMP/d1" "d2a	D-2025-2001	1	A-020001	0.3320	up	none
-d2a	D-2025-2001	2	A-020002	0.2307	down	none
-d2a	D-2025-2001	3	A-020004	0.0897	new	none"
+check "--since marks up, down and new" same_text "$TEST_TMP/d1" "d2a	D-2025-2001	1	A-020001	0.4092	up	none
+d2a	D-2025-2001	2	A-020002	0.2825	down	none
+d2a	D-2025-2001	3	A-020004	0.1256	new	none"
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/previous.tsv" --only-new
 check "--only-new keeps what is new or rose" sh -c "! grep -q '	down	none\$' '$TEST_TMP/out' && ! grep -q '	same	none\$' '$TEST_TMP/out' && grep -q '	up	none\$' '$TEST_TMP/out'"
 "$TECHMATCH" batch -i "$idx" --top 3 >"$TEST_TMP/prev2.tsv"

@@ -22,18 +22,18 @@ check "D-2025-2001's best match is A-020001" grep -q '^d2a	D-2025-2001	1	A-02000
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3
 check "batch exits 0" expect_status 0
 grep '^d2a	D-2025-2001	' "$TEST_TMP/out" >"$TEST_TMP/rows"
-check "the rejected pair is left out and the next one fills its place" same_text "$TEST_TMP/rows" "d2a	D-2025-2001	1	A-020002	0.2307	accepted
-d2a	D-2025-2001	2	A-020004	0.0897	none
-d2a	D-2025-2001	3	A-050008	0.0796	none"
-check "the contacted pair is marked" grep -q '^d2a	D-2025-2002	1	A-020005	0.3413	contacted$' "$TEST_TMP/out"
+check "the rejected pair is left out and the next one fills its place" same_text "$TEST_TMP/rows" "d2a	D-2025-2001	1	A-020002	0.2825	accepted
+d2a	D-2025-2001	2	A-020004	0.1256	none
+d2a	D-2025-2001	3	A-020006	0.1062	none"
+check "the contacted pair is marked" grep -q '^d2a	D-2025-2002	1	A-020005	0.4037	contacted$' "$TEST_TMP/out"
 run "$TECHMATCH" batch -i "$idx" --direction a2d --top 3
 check "a2d leaves the rejected pair out too" sh -c "! grep -q '^a2d	A-020001	.*	D-2025-2001	' '$TEST_TMP/out'"
 check "a2d marks the accepted pair" grep -q '^a2d	A-020002	[0-9]*	D-2025-2001	[0-9.]*	accepted$' "$TEST_TMP/out"
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --show-rejected
-check "--show-rejected brings it back, marked" grep -q '^d2a	D-2025-2001	1	A-020001	0.3320	rejected$' "$TEST_TMP/out"
+check "--show-rejected brings it back, marked" grep -q '^d2a	D-2025-2001	1	A-020001	0.4092	rejected$' "$TEST_TMP/out"
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --since "$TEST_TMP/before.tsv"
 check "--since reads a previous run with the decision column" expect_status 0
-check "--since: status, then the decision" grep -q '^d2a	D-2025-2001	1	A-020002	0.2307	up	accepted$' "$TEST_TMP/out"
+check "--since: status, then the decision" grep -q '^d2a	D-2025-2001	1	A-020002	0.2825	up	accepted$' "$TEST_TMP/out"
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 --header
 check "the header names the decision column" sh -c "head -1 '$TEST_TMP/out' | grep -q '^direction	source_id	rank	target_id	score	decision\$'"
 for f in csv json xml; do
@@ -45,7 +45,7 @@ if command -v xmllint >/dev/null 2>&1; then
 	check "the XML with decisions follows its schema" xmllint --noout --relaxng corpus/techmatch-batch.rng "$TEST_TMP/out"
 fi
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 -D "$TEST_TMP/empty.db"
-check "another database: no decision" sh -c "grep -q '^d2a	D-2025-2001	1	A-020001	0.3320	none\$' '$TEST_TMP/out' && [ ! -e '$TEST_TMP/empty.db' ]"
+check "another database: no decision" sh -c "grep -q '^d2a	D-2025-2001	1	A-020001	0.4092	none\$' '$TEST_TMP/out' && [ ! -e '$TEST_TMP/empty.db' ]"
 printf 'this is no database\n' >"$TEST_TMP/junk.db"
 run "$TECHMATCH" batch -i "$idx" --direction d2a --top 3 -D "$TEST_TMP/junk.db"
 check "a damaged database: batch exits 4" expect_status 4
@@ -95,9 +95,9 @@ check "--strong x: exit 2" expect_status 2
 
 # ---- match ----
 run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --top 2
-check "match leaves the rejected pair out" sh -c "head -1 '$TEST_TMP/out' | grep -q '^1	A-020002	0.2307	.*	accepted\$'"
+check "match leaves the rejected pair out" sh -c "head -1 '$TEST_TMP/out' | grep -q '^1	A-020002	0.2825	.*	accepted\$'"
 run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --top 2 --show-rejected
-check "match --show-rejected marks it" sh -c "head -1 '$TEST_TMP/out' | grep -q '^1	A-020001	0.3320	.*	rejected\$'"
+check "match --show-rejected marks it" sh -c "head -1 '$TEST_TMP/out' | grep -q '^1	A-020001	0.4092	.*	rejected\$'"
 run "$TECHMATCH" match -i "$idx" --demand D-2025-2001 --top 2 --format json
 check "match json marks the decision" grep -q '"decision" : "accepted"' "$TEST_TMP/out"
 run "$TECHMATCH" match -i "$idx" --text "质子交换膜电解槽" --top 3

@@ -32,27 +32,31 @@ for v in -1 1025 abc; do
 	check "index --latent-rank '$v' is refused (2)" expect_status 2
 done
 
-# 0 is today's output, byte for byte; so is any weight on an index
-# built without the layer.
+# 0 is the lexical output, byte for byte, the same as any weight on an
+# index built without the layer; the default is 0.2.
 "$TECHMATCH" index -q -i "$TEST_TMP/lexical.idx" --latent-rank 0 corpus || exit 99
-"$TECHMATCH" match -i "$idx" -d D-2025-4001 >"$TEST_TMP/m"
-"$TECHMATCH" match -i "$idx" -d D-2025-4001 --semantic 0 >"$TEST_TMP/m0"
-check "match --semantic 0 is match" cmp "$TEST_TMP/m" "$TEST_TMP/m0"
+"$TECHMATCH" match -i "$idx" -d D-2025-4001 --semantic 0 >"$TEST_TMP/m"
+"$TECHMATCH" match -i "$TEST_TMP/lexical.idx" -d D-2025-4001 >"$TEST_TMP/ml"
+check "no layer: the default scores as --semantic 0" cmp "$TEST_TMP/m" "$TEST_TMP/ml"
 "$TECHMATCH" match -i "$TEST_TMP/lexical.idx" -d D-2025-4001 --semantic 0.5 >"$TEST_TMP/ml"
 check "no layer: --semantic 0.5 scores lexically" cmp "$TEST_TMP/m" "$TEST_TMP/ml"
-"$TECHMATCH" batch -i "$idx" --top 3 >"$TEST_TMP/b"
+"$TECHMATCH" match -i "$idx" -d D-2025-4001 >"$TEST_TMP/md"
+"$TECHMATCH" match -i "$idx" -d D-2025-4001 --semantic 0.2 >"$TEST_TMP/m2"
+check "the default is --semantic 0.2" cmp "$TEST_TMP/md" "$TEST_TMP/m2"
 "$TECHMATCH" batch -i "$idx" --top 3 --semantic 0 >"$TEST_TMP/b0"
-check "batch --semantic 0 is batch" cmp "$TEST_TMP/b" "$TEST_TMP/b0"
-"$TECHMATCH" explain -i "$idx" -d D-2025-4001 -a A-040003 >"$TEST_TMP/e"
+"$TECHMATCH" batch -i "$TEST_TMP/lexical.idx" --top 3 >"$TEST_TMP/b"
+check "batch --semantic 0 is the lexical batch" cmp "$TEST_TMP/b" "$TEST_TMP/b0"
+"$TECHMATCH" explain -i "$TEST_TMP/lexical.idx" -d D-2025-4001 -a A-040003 >"$TEST_TMP/e"
 "$TECHMATCH" explain -i "$idx" -d D-2025-4001 -a A-040003 --semantic 0 >"$TEST_TMP/e0"
-check "explain --semantic 0 is explain" cmp "$TEST_TMP/e" "$TEST_TMP/e0"
+check "explain --semantic 0 is the lexical explain" cmp "$TEST_TMP/e" "$TEST_TMP/e0"
 check "explain --semantic 0 has no latent line" sh -c "! grep -q '^latent' '$TEST_TMP/e0'"
+check "explain on an index without the layer has no latent line" sh -c "! grep -q '^latent' '$TEST_TMP/e'"
 
 # A weight scores otherwise, the same as the configuration's.
 run "$TECHMATCH" match -i "$idx" -d D-2025-4001 --semantic 0.3
 check "match --semantic 0.3 exits 0" expect_status 0
 cp "$TEST_TMP/out" "$TEST_TMP/m3"
-check "match --semantic 0.3 scores otherwise" sh -c "! cmp -s '$TEST_TMP/m' '$TEST_TMP/m3'"
+check "match --semantic 0.3 scores otherwise" sh -c "! cmp -s '$TEST_TMP/m' '$TEST_TMP/m3' && ! cmp -s '$TEST_TMP/md' '$TEST_TMP/m3'"
 check "scores stay within 0 and 1" sh -c "cut -f3 '$TEST_TMP/m3' | awk '\$1 < 0 || \$1 > 1 { exit 1 }'"
 printf '[scoring]\nsemantic=0.3\n' >"$TEST_TMP/w.conf"
 TECHMATCH_CONFIG="$TEST_TMP/w.conf" "$TECHMATCH" match -i "$idx" -d D-2025-4001 >"$TEST_TMP/mc"
@@ -72,7 +76,7 @@ check "explain --format json has the latent part" python3 -c "
 import json
 o = json.load(open('$TEST_TMP/out'))
 l = o['latent']
-assert l['weight'] == 0.3 and -1 <= l['cosine'] <= 1 and 0 <= l['share'] <= 0.3, l
+assert o['semantic'] == 0.3 and -1 <= l['cosine'] <= 1 and 0 <= l['share'] <= 0.3, l
 assert all(n['query_term'] and n['term'] and 0 < n['similarity'] <= 1.0001 for n in l['neighbours']), l
 shares = sum(t['contribution'] for t in o['terms'])
 assert abs(shares + l['share'] - o['score']) < 0.002, (shares, l['share'], o['score'])
