@@ -1360,6 +1360,10 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
 #undef LEXICAL_THETA
   if (lat != NULL && bad)
     memset (m->in_heap[lx->target], 0, (n_docs / 64 + 1) * sizeof (guint64));
+  else if (lat != NULL && heap->len >= lx->k && g_array_index (heap, Hit, 0).score > c_latent)
+    /* No document outside the heap and the seeds has a latent part
+     * above c_latent, below θ now: the pass would offer nothing. */
+    memset (m->in_heap[lx->target], 0, (n_docs / 64 + 1) * sizeof (guint64));
   else if (lat != NULL && !latent_pass (m, o, lx, heap, FALSE))
     bad = TRUE;
   if (bad)
