@@ -22,6 +22,7 @@ static char *opt_terms, *opt_shard, *opt_since, *opt_output, *opt_min_trl, *opt_
 static char *opt_decisions, *opt_strong, *opt_target_partition;
 static char **opt_domains, **opt_regions, **opt_ips;
 static gboolean opt_only_new, opt_bom, opt_quiet, opt_header, opt_show_rejected, opt_summary, opt_exhaustive;
+static gboolean opt_exact_scores;
 
 /* The defaults are written out in the --help texts (a catalogue's
  * message cannot be put together from macros). */
@@ -51,6 +52,8 @@ static GOptionEntry entries[] = {
   { "since", 0, 0, G_OPTION_ARG_FILENAME, &opt_since, N_("A previous TSV output: mark pairs new, up, same or down"), "FILE" },
   { "only-new", 0, 0, G_OPTION_ARG_NONE, &opt_only_new, N_("With --since: only new pairs and pairs that rose"), NULL },
   { "header", 0, 0, G_OPTION_ARG_NONE, &opt_header, N_("A header line before TSV rows"), NULL },
+  { "exact-scores", 0, 0, G_OPTION_ARG_NONE, &opt_exact_scores,
+    N_("TSV scores with every digit, for techmatch merge (techmatch-merge(1))"), NULL },
   { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom, N_("Start CSV with a byte order mark (for spreadsheets)"), NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("Write to FILE (replaced only when complete)"), "FILE" },
   { "html", 0, 0, G_OPTION_ARG_FILENAME, &opt_html,
@@ -202,24 +205,47 @@ tm_cli_print_decision (TmSprinter *sp, const char *decision)
 
 /* ---- output ------------------------------------------------------------------- */
 
+/* The TSV cell of a score with --exact-scores: enough digits to read
+ * back the same double (tm_cli_batch_source()). */
+#define EXACT_SCORE_FORMAT "%.17g"
+
+void
+tm_cli_batch_begin (TmSprinter *sp, gboolean with_status)
+{
+  static const char * const with_status_columns[] = { "direction", "source_id", "rank", "target_id", "score",
+                                                      "status", "decision", NULL };
+  static const char * const columns[] = { "direction", "source_id", "rank", "target_id", "score", "decision", NULL };
+
+  /* Tables: format 2, with the decision column (techmatch-batch(1));
+   * trees only gained an optional member: still version 1. */
+  tm_sprinter_begin_document (sp, "batch", 1);
+  tm_sprinter_columns (sp, with_status ? with_status_columns : columns);
+  tm_sprinter_key (sp, "sources");
+  tm_sprinter_begin_stream (sp, "source");
+}
+
+void
+tm_cli_batch_end (TmSprinter *sp)
+{
+  tm_sprinter_end (sp);
+  tm_sprinter_end (sp);
+}
+
 /* A source with the matches it shows: a row (direction, source) holding
  * a row per match (rank, target, score, status), so that table formats
  * print a line per match; nothing when no match is shown. */
-static void
-write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *const *indexes,
-              const char *dir, const char *source, const TmResults *r)
+void
+tm_cli_batch_source (TmSprinter *sp, const TmBatchOutput *out, const char *dir, const char *source,
+                     const TmBatchRow *rows, guint n_rows)
 {
-  g_autofree const char **status = g_new0 (const char *, r->results->len + 1);
-  g_autofree gboolean *shown = g_new0 (gboolean, r->results->len + 1);
+  g_autofree const char **status = g_new0 (const char *, n_rows + 1);
+  g_autofree gboolean *shown = g_new0 (gboolean, n_rows + 1);
   guint n_shown = 0;
 
-  for (guint i = 0; i < r->results->len; i++)
+  for (guint i = 0; i < n_rows; i++)
     {
-      const TmResult *m = &g_array_index (r->results, TmResult, i);
-      const char *target = tm_index_doc_id (indexes[m->part], r->target, m->doc);
-
-      status[i] = since != NULL ? status_of (since, dir, source, target, i + 1) : NULL;
-      shown[i] = !opt_only_new || status[i] == NULL
+      status[i] = out->since != NULL ? status_of (out->since, dir, source, rows[i].target, i + 1) : NULL;
+      shown[i] = !out->only_new || status[i] == NULL
                  || strcmp (status[i], "new") == 0 || strcmp (status[i], "up") == 0;
       n_shown += shown[i];
     }
@@ -232,30 +258,30 @@ write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const Tm
   tm_sprinter_string (sp, source);
   tm_sprinter_key (sp, "matches");
   tm_sprinter_begin_list (sp, "match");
-  for (guint i = 0; i < r->results->len; i++)
+  for (guint i = 0; i < n_rows; i++)
     {
-      const TmResult *m = &g_array_index (r->results, TmResult, i);
-
       if (!shown[i])
         continue;
       tm_sprinter_begin_row (sp);
       tm_sprinter_key (sp, "rank");
       tm_sprinter_integer (sp, i + 1);
       tm_sprinter_key (sp, "target");
-      tm_sprinter_string (sp, tm_index_doc_id (indexes[m->part], r->target, m->doc));
+      tm_sprinter_string (sp, rows[i].target);
       tm_sprinter_key (sp, "score");
-      tm_sprinter_score (sp, m->score);
+      if (out->exact_scores)
+        {
+          char cell[G_ASCII_DTOSTR_BUF_SIZE];
+
+          tm_sprinter_string (sp, g_ascii_formatd (cell, sizeof cell, EXACT_SCORE_FORMAT, rows[i].score));
+        }
+      else
+        tm_sprinter_score (sp, rows[i].score);
       if (status[i] != NULL)
         {
           tm_sprinter_key (sp, "status");
           tm_sprinter_string (sp, status[i]);
         }
-      {
-        const char *target = tm_index_doc_id (indexes[m->part], r->target, m->doc);
-        gboolean d2a = r->target == TM_LIBRARY_ACHIEVEMENT;
-
-        tm_cli_print_decision (sp, tm_cli_decision_of (states, d2a ? source : target, d2a ? target : source));
-      }
+      tm_cli_print_decision (sp, rows[i].decision);
       tm_sprinter_end (sp);
     }
   tm_sprinter_end (sp);
@@ -263,29 +289,37 @@ write_source (TmSprinter *sp, const TmSince *since, GHashTable *states, const Tm
 }
 
 static void
-write_batch (TmSprinter *sp, const TmSince *since, GHashTable *states, const TmIndex *const *indexes,
+write_batch (TmSprinter *sp, const TmBatchOutput *out, GHashTable *states, const TmIndex *const *indexes,
              TmBatch *const batches[2])
 {
-  static const char * const with_status[] = { "direction", "source_id", "rank", "target_id", "score", "status",
-                                              "decision", NULL };
-  static const char * const columns[] = { "direction", "source_id", "rank", "target_id", "score", "decision", NULL };
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TmBatchRow));
 
-  /* Tables: format 2, with the decision column (techmatch-batch(1));
-   * trees only gained an optional member: still version 1. */
-  tm_sprinter_begin_document (sp, "batch", 1);
-  tm_sprinter_columns (sp, since != NULL ? with_status : columns);
-  tm_sprinter_key (sp, "sources");
-  tm_sprinter_begin_stream (sp, "source");
+  tm_cli_batch_begin (sp, out->since != NULL);
   for (int d = 0; d < 2; d++)
     {
       TmBatch *b = batches[d];
 
       for (guint i = 0; b != NULL && i < b->docs->len; i++)
-        write_source (sp, since, states, indexes, d == 0 ? "d2a" : "a2d",
-                      tm_batch_source_id (b, indexes, i), b->results->pdata[i]);
+        {
+          const char *source = tm_batch_source_id (b, indexes, i);
+          const TmResults *r = b->results->pdata[i];
+          gboolean d2a = r->target == TM_LIBRARY_ACHIEVEMENT;
+
+          g_array_set_size (rows, 0);
+          for (guint j = 0; j < r->results->len; j++)
+            {
+              const TmResult *m = &g_array_index (r->results, TmResult, j);
+              TmBatchRow row;
+
+              row.target = tm_index_doc_id (indexes[m->part], r->target, m->doc);
+              row.score = m->score;
+              row.decision = tm_cli_decision_of (states, d2a ? source : row.target, d2a ? row.target : source);
+              g_array_append_val (rows, row);
+            }
+          tm_cli_batch_source (sp, out, d == 0 ? "d2a" : "a2d", source, (const TmBatchRow *) rows->data, rows->len);
+        }
     }
-  tm_sprinter_end (sp);
-  tm_sprinter_end (sp);
+  tm_cli_batch_end (sp);
 }
 
 /* The summary (tm-summary.h): a line per domain and one for the total,
@@ -520,6 +554,11 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
       fprintf (stderr, _("techmatch batch: --only-new needs --since\n"));
       return TM_EXIT_USAGE;
     }
+  if (opt_exact_scores && strcmp (cli->format, "tsv") != 0)
+    {
+      fprintf (stderr, _("techmatch %s: --exact-scores is for the tsv format\n"), "batch");
+      return TM_EXIT_USAGE;
+    }
   if (opt_strong != NULL && !tm_cli_number (opt_strong, 0, G_MAXDOUBLE, &strong))
     {
       fprintf (stderr, _("techmatch batch: --strong takes a score of at least 0, not '%s'\n"), opt_strong);
@@ -663,7 +702,8 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   if (opt_summary)
     write_summary (sp, (const TmIndex *const *) indexes->pdata, summary);
   else
-    write_batch (sp, since, states, (const TmIndex *const *) indexes->pdata, batches);
+    write_batch (sp, &(TmBatchOutput) { since, opt_only_new, opt_exact_scores }, states,
+                 (const TmIndex *const *) indexes->pdata, batches);
   /* The report's decide commands name every -i, in the order given. */
   abs_paths = g_new0 (char *, n_given + 1);
   for (guint i = 0; i < n_given; i++)

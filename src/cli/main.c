@@ -34,6 +34,7 @@ static const TmCommand commands[] = {
   { "match", tm_cmd_match, N_("rank one library against a record or a text"), A, match_formats, 0 },
   { "batch", tm_cmd_batch, N_("match every demand and every achievement: the nightly job"),
     A | TM_COMMAND_JOBS | TM_COMMAND_INDEX_LIST, batch_formats, 0 },
+  { "merge", tm_cmd_merge, N_("merge the outputs of batch runs over shards or partitions"), C, batch_formats, 0 },
   { "explain", tm_cmd_explain, N_("show how one demand and one achievement score"), A, tsv_json, 0 },
   { "decide", tm_cmd_decide, N_("record a decision about a pair: accept, contacted, reject, clear"),
     I | TM_COMMAND_INDEX_LIST, NULL, 0 },

@@ -129,6 +129,7 @@ int tm_cmd_index (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_match (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_explain (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error);
+int tm_cmd_merge (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_stats (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_show (TmCli *cli, int argc, char **argv, GError **error);
 int tm_cmd_help (TmCli *cli, int argc, char **argv, GError **error);
@@ -258,6 +259,30 @@ gboolean tm_since_lookup (const TmSince *since, const char *direction, const cha
                           const char *target, guint *rank);
 void     tm_since_free (TmSince *since);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmSince, tm_since_free)
+
+/* cmd-batch.c: the rows of batch's output, which merge prints too.  A
+ * match as the outputs show it: */
+typedef struct {
+  const char *target;        /* its id */
+  double score;
+  const char *decision;      /* "accepted" ..., or NULL */
+} TmBatchRow;
+
+/* How they are shown: the status against @since (or none), only the new
+ * and risen pairs, the scores with every digit (tsv only: what merge
+ * reads back to the last bit). */
+typedef struct {
+  const TmSince *since;
+  gboolean only_new;
+  gboolean exact_scores;
+} TmBatchOutput;
+
+/* The document, then a call per source with its matches best first
+ * (ranked from 1 in that order), then the end. */
+void tm_cli_batch_begin (TmSprinter *sp, gboolean with_status);
+void tm_cli_batch_source (TmSprinter *sp, const TmBatchOutput *out, const char *dir, const char *source,
+                          const TmBatchRow *rows, guint n_rows);
+void tm_cli_batch_end (TmSprinter *sp);
 
 /* A number written in plain decimal notation (an optional minus, digits
  * with at most one point, an optional exponent: no "inf", "nan" or
