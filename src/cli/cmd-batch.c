@@ -27,7 +27,9 @@ static gboolean opt_exact_scores;
 /* The defaults are written out in the --help texts (a catalogue's
  * message cannot be put together from macros). */
 G_STATIC_ASSERT (TM_DEFAULT_TOP == 10);
-G_STATIC_ASSERT ((int) (TM_DEFAULT_SEMANTIC * 10 + 0.5) == 2);
+/* In tenths: a floating expression is not an integer constant to every
+ * compiler (clang refuses it). */
+G_STATIC_ASSERT (TM_DEFAULT_SEMANTIC_TENTHS == 2);
 G_STATIC_ASSERT (TM_DEFAULT_TERMS == 50);
 
 static GOptionEntry entries[] = {
@@ -316,7 +318,7 @@ write_batch (TmSprinter *sp, const TmBatchOutput *out, GHashTable *states, const
               row.decision = tm_cli_decision_of (states, d2a ? source : row.target, d2a ? row.target : source);
               g_array_append_val (rows, row);
             }
-          tm_cli_batch_source (sp, out, d == 0 ? "d2a" : "a2d", source, (const TmBatchRow *) rows->data, rows->len);
+          tm_cli_batch_source (sp, out, d == 0 ? "d2a" : "a2d", source, (const TmBatchRow *) (gpointer) rows->data, rows->len);
         }
     }
   tm_cli_batch_end (sp);

@@ -564,7 +564,7 @@ tm_cmd_merge (TmCli *cli, int argc, char **argv, GError **error)
       g_array_set_size (rows, 0);
       for (guint i = 0; i < matches->len; i++)
         g_array_append_val (rows, g_array_index (matches, Match, i).row);
-      tm_cli_batch_source (sp, &shown, directions[dir], source, (const TmBatchRow *) rows->data, rows->len);
+      tm_cli_batch_source (sp, &shown, directions[dir], source, (const TmBatchRow *) (gpointer) rows->data, rows->len);
     }
   tm_cli_batch_end (sp);
 

@@ -64,7 +64,8 @@ G_BEGIN_DECLS
 
 /* The latent layer's weight w by default (why: tm-match.c); from 0 (off)
  * to 1 (the latent cosine alone).  Written out in the --help texts. */
-#define TM_DEFAULT_SEMANTIC 0.2
+#define TM_DEFAULT_SEMANTIC_TENTHS 2
+#define TM_DEFAULT_SEMANTIC (TM_DEFAULT_SEMANTIC_TENTHS / 10.0)
 
 typedef struct {
   TmScoreParams score;
