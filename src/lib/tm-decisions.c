@@ -170,6 +170,35 @@ static const char schema_sql[] =
   " decided_at INTEGER NOT NULL, decided_by TEXT, note TEXT);"
   "CREATE INDEX history_pair ON history (demand, achievement);";
 
+/* Puts the file in WAL mode (a no-op once it is).  The switch takes the
+ * exclusive lock, and where waiting could deadlock with another
+ * connection raising its own lock (several writers opening a new file at
+ * once) SQLite answers SQLITE_BUSY at once, without the busy handler: so
+ * it is tried again, every 10 ms, until the busy timeout. */
+static gboolean
+set_wal (TmDecisions *d, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) d->busy_ms * 1000;
+
+  for (;;)
+    {
+      sqlite3_stmt *st = NULL;
+      int rc = sqlite3_prepare_v2 (d->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+
+      if (rc == SQLITE_OK)
+        rc = sqlite3_step (st);
+      sqlite3_finalize (st);
+      if (rc == SQLITE_ROW)
+        return TRUE;
+      if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time () >= deadline)
+        {
+          set_error (d->path, d->db, rc, _("opening"), d->busy_ms, error);
+          return FALSE;
+        }
+      g_usleep (10 * 1000);
+    }
+}
+
 /* Checks (and, for a writer, creates) the schema. */
 static gboolean
 check_schema (TmDecisions *d, GError **error)
@@ -220,12 +249,10 @@ check_schema (TmDecisions *d, GError **error)
     }
   if (d->writable)
     {
-      gint64 dummy;
-
       /* Only now that the file is known to be ours (or new) is it
        * changed.  WAL: readers never wait for the writer; FULL: a
        * committed decision survives a power cut. */
-      if (!query_int (d, "PRAGMA journal_mode = WAL", &dummy, error)
+      if (!set_wal (d, error)
           || !exec (d, "PRAGMA synchronous = FULL", _("opening"), error))
         return FALSE;
     }
