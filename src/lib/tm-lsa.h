@@ -57,6 +57,12 @@ void   tm_lsa_free (TmLsa *lsa);
  * whatever @jobs. */
 void tm_lsa_sparse_times (const TmSparse *a, const float *x, guint width, float *out, guint jobs);
 
+/* The products Aᵀ·X for a dense row-major X of a->n_rows × @width:
+ * @out (a->n_cols × @width) is overwritten, each row summed over A's
+ * rows in increasing order, whatever @jobs: the bytes a product over an
+ * explicit transpose gives. */
+void tm_lsa_sparse_times_transposed (const TmSparse *a, const float *x, guint width, float *out, guint jobs);
+
 /* ---- vectors as the index stores them ---- */
 
 /* Quantizes @v (@k floats) to int8 with one scale: out[i] × scale ≈

@@ -173,6 +173,60 @@ test_truncation (void)
 /* A random sparse matrix large enough that the products run in threads:
  * the factors have the same bytes for one thread and for four, and for
  * a second run; another seed gives other bytes. */
+/* Aᵀ·X over A's own rows: the bytes of the product over an explicit
+ * transpose, for any number of threads, empty rows and columns
+ * included. */
+static void
+test_transposed_product (void)
+{
+  guint32 rows = 300, cols = 1100;
+  guint width = 7;
+  g_autofree double *m = g_new0 (double, (gsize) rows * cols);
+  g_autofree double *mt = g_new0 (double, (gsize) cols * rows);
+  g_autofree float *x = g_new (float, (gsize) rows * width);
+  g_autofree float *want = g_new (float, (gsize) cols * width);
+  g_autofree float *got = g_new (float, (gsize) cols * width);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  Built b, t;
+
+  for (guint32 r = 0; r < rows; r++)
+    if (r % 17 != 0)   /* some rows empty */
+      for (guint n = 0; n < 40; n++)
+        {
+          /* Columns 500–599 never used; the first ones often. */
+          guint32 c = g_rand_boolean (rand) ? (guint32) g_rand_int_range (rand, 0, 50)
+                                            : (guint32) g_rand_int_range (rand, 600, (gint32) cols);
+
+          m[r * cols + c] += g_rand_double_range (rand, -1, 1);
+        }
+  for (guint32 r = 0; r < rows; r++)
+    for (guint32 c = 0; c < cols; c++)
+      mt[(gsize) c * rows + r] = m[(gsize) r * cols + c];
+  for (gsize i = 0; i < (gsize) rows * width; i++)
+    x[i] = (float) g_rand_double_range (rand, -1, 1);
+  built_from_dense (&b, m, rows, cols);
+  built_from_dense (&t, mt, cols, rows);
+  tm_lsa_sparse_times (&t.a, x, width, want, 1);
+  for (guint jobs = 1; jobs <= 5; jobs++)
+    {
+      memset (got, 0xAB, (gsize) cols * width * sizeof *got);
+      tm_lsa_sparse_times_transposed (&b.a, x, width, got, jobs);
+      CU_ASSERT (memcmp (want, got, (gsize) cols * width * sizeof *got) == 0);
+    }
+  /* And the product itself, against sums in double. */
+  for (guint32 c = 0; c < cols; c++)
+    for (guint j = 0; j < width; j++)
+      {
+        double sum = 0;
+
+        for (guint32 r = 0; r < rows; r++)
+          sum += (double) (float) m[(gsize) r * cols + c] * x[(gsize) r * width + j];
+        CU_ASSERT_DOUBLE_EQUAL (got[(gsize) c * width + j], sum, 1e-4);
+      }
+  built_clear (&b);
+  built_clear (&t);
+}
+
 static void
 test_determinism (void)
 {
@@ -269,6 +323,7 @@ main (void)
   s = CU_add_suite ("lsa", NULL, NULL);
   CU_add_test (s, "known decomposition", test_known_decomposition);
   CU_add_test (s, "truncation", test_truncation);
+  CU_add_test (s, "transposed product", test_transposed_product);
   CU_add_test (s, "determinism", test_determinism);
   CU_add_test (s, "bad input", test_bad_input);
   CU_add_test (s, "quantize", test_quantize);
