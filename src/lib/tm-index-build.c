@@ -1332,6 +1332,39 @@ damaged:
   return FALSE;
 }
 
+/* ---- sections put aside ------------------------------------------------ */
+
+/* A finished section that the rest of the build no longer reads, moved
+ * from memory to an unlinked temporary beside the index until the write
+ * copies it in (layout_add_file).  fd -1: still in memory. */
+typedef struct {
+  int fd;
+  char *name;
+  guint64 len;
+} Aside;
+
+static void
+aside_clear (Aside *a)
+{
+  if (a->fd >= 0)
+    close (a->fd);
+  a->fd = -1;
+  g_clear_pointer (&a->name, g_free);
+}
+
+/* Moves @buf's bytes to a temporary named after @what and frees them. */
+static gboolean
+put_aside (const char *index_path, TmBuf *buf, const char *what, Aside *a, GError **error)
+{
+  g_assert (a->fd < 0);
+  a->fd = temporary_open (index_path, what, &a->name, error);
+  if (a->fd < 0 || !write_all (a->fd, buf->data, buf->len, a->name, error))
+    return FALSE;
+  a->len = buf->len;
+  _tm_buf_clear (buf);
+  return TRUE;
+}
+
 /* ---- the build -------------------------------------------------------------- */
 
 /* The word lists go in whole (kind, name and text, base64): a query
@@ -1394,10 +1427,12 @@ typedef struct {
   TmIndexTerm *term_table;       /* n_terms of them, decoded */
   guint32 n_terms;
   TmBuf postings;
+  Aside postings_aside;          /* once the norms and forward lists are made */
   Strings strings;
   /* norms */
   double *norms[TM_N_LIBRARIES];
   TmBuf forward;
+  Aside forward_aside;           /* once the latent layer has read them */
   GArray *forward_offsets;       /* guint64 */
   TmBuf skips;                   /* TmIndexSkip, encoded */
   /* global statistics (build_global) */
@@ -1431,6 +1466,8 @@ build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *sta
   b->runs = g_ptr_array_new_with_free_func (run_free);
   b->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
   b->stored_fd = -1;
+  b->postings_aside.fd = -1;
+  b->forward_aside.fd = -1;
   b->strings.bytes = g_byte_array_new ();
   b->strings.offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_byte_array_append (b->strings.bytes, (const guint8 *) "", 1);
@@ -1464,6 +1501,7 @@ build_clear (Build *b)
   g_array_unref (b->stored_offsets);
   g_free (b->term_table);
   _tm_buf_clear (&b->postings);
+  aside_clear (&b->postings_aside);
   _tm_buf_clear (&b->terms_part);
   _tm_buf_clear (&b->skips);
   _tm_buf_clear (&b->global);
@@ -1475,6 +1513,7 @@ build_clear (Build *b)
   g_byte_array_unref (b->strings.bytes);
   g_hash_table_unref (b->strings.offsets);
   _tm_buf_clear (&b->forward);
+  aside_clear (&b->forward_aside);
   g_array_unref (b->forward_offsets);
   g_byte_array_unref (b->meta);
 }
@@ -2059,8 +2098,18 @@ build_norms (Build *b)
   build_progress (b, "postings, norms and bounds");
 }
 
+static gboolean
+forward_read (gpointer data, GError **error)
+{
+  Build *b = data;
+
+  return put_aside (b->path, &b->forward, "forward", &b->forward_aside, error);
+}
+
 /* Phase 4b: the latent layer, from the forward lists and the norms
- * (tm-index-latent.c). */
+ * (tm-index-latent.c).  The postings, read no more, wait in a temporary
+ * file from here on, and so do the forward lists once the layer's matrix
+ * is made from them: the factorization is the build's peak. */
 static gboolean
 build_latent (Build *b, GError **error)
 {
@@ -2090,7 +2139,13 @@ build_latent (Build *b, GError **error)
   if (o->n_partitions > 1 || o->global_stats != NULL)
     in.rank = 0;
   in.jobs = b->jobs;
-  if (!_tm_index_latent_build (&in, &b->latent, &b->latent_terms, error))
+  in.read_done = forward_read;
+  in.user_data = b;
+  if (!put_aside (b->path, &b->postings, "postings", &b->postings_aside, error)
+      || !_tm_index_latent_build (&in, &b->latent, &b->latent_terms, error))
+    return FALSE;
+  /* No layer: the forward lists were not read. */
+  if (b->forward_aside.fd < 0 && !forward_read (b, error))
     return FALSE;
   build_progress (b, "latent layer");
   return TRUE;
@@ -2173,6 +2228,16 @@ layout_add_file (Layout *lay, TmIndexSectionKind kind, int fd, const char *name,
   Part p = { kind, NULL, len, count, fd, name };
 
   g_array_append_val (lay->parts, p);
+}
+
+/* A section in memory or put aside. */
+static void
+layout_add_aside (Layout *lay, TmIndexSectionKind kind, const TmBuf *buf, const Aside *a)
+{
+  if (a->fd >= 0)
+    layout_add_file (lay, kind, a->fd, a->name, a->len, 0);
+  else
+    layout_add (lay, kind, buf->data, buf->len, 0);
 }
 
 /* Hands @p's bytes to @fn in order: at once from memory, or read back
@@ -2263,7 +2328,7 @@ build_layout (Build *b, Layout *lay, GError **error)
   lay->parts = g_array_new (FALSE, FALSE, sizeof (Part));
   layout_add (lay, TM_SECTION_STRINGS, b->strings.bytes->data, b->strings.bytes->len, 0);
   layout_add (lay, TM_SECTION_TERMS, b->terms_part.data, b->terms_part.len, b->n_terms);
-  layout_add (lay, TM_SECTION_POSTINGS, b->postings.data, b->postings.len, 0);
+  layout_add_aside (lay, TM_SECTION_POSTINGS, &b->postings, &b->postings_aside);
   layout_add (lay, TM_SECTION_DOCS_DEMAND, b->doc_tables[TM_LIBRARY_DEMAND].data,
               b->doc_tables[TM_LIBRARY_DEMAND].len, b->stats->records[TM_LIBRARY_DEMAND]);
   layout_add (lay, TM_SECTION_DOCS_ACHIEVEMENT, b->doc_tables[TM_LIBRARY_ACHIEVEMENT].data,
@@ -2272,7 +2337,7 @@ build_layout (Build *b, Layout *lay, GError **error)
   layout_add_file (lay, TM_SECTION_STORED, b->stored_fd, b->stored_name, b->stored_len, 0);
   layout_add (lay, TM_SECTION_STORED_INDEX, b->stored_offsets->data,
               (gsize) b->stored_offsets->len * 8, b->stored_offsets->len);
-  layout_add (lay, TM_SECTION_FORWARD, b->forward.data, b->forward.len, 0);
+  layout_add_aside (lay, TM_SECTION_FORWARD, &b->forward, &b->forward_aside);
   layout_add (lay, TM_SECTION_FORWARD_INDEX, b->forward_offsets->data,
               (gsize) b->forward_offsets->len * 8, b->forward_offsets->len);
   layout_add (lay, TM_SECTION_SKIPS, b->skips.data, b->skips.len,

@@ -147,6 +147,12 @@ _tm_index_latent_build (const TmLatentInput *in, TmBuf *latent, TmBuf *terms, GE
       g_assert (!it.bad);
       row_start[r + 1] = cols->len;
     }
+  if (in->read_done != NULL && !in->read_done (in->user_data, error))
+    {
+      g_array_unref (cols);
+      g_array_unref (vals);
+      return FALSE;
+    }
   a.n_rows = n_docs;
   a.n_cols = n_cols;
   a.row_start = row_start;

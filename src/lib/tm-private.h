@@ -343,6 +343,12 @@ typedef struct {
   const double *weights;
   guint rank;              /* 0: no layer (the LATENT head alone) */
   guint jobs;
+  /* Called, when not NULL, once the forward lists and the norms are read
+   * no more and before the factorization, the build's peak: the builder
+   * may then move them out of memory.  FALSE with an error stops the
+   * build. */
+  gboolean (*read_done) (gpointer user_data, GError **error);
+  gpointer user_data;
 } TmLatentInput;
 
 /* Fills the LATENT and LATENT_TERMS sections (tm-index-format.h) from
