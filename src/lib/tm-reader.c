@@ -927,7 +927,13 @@ _tm_tidy_text (const char *text)
       g_string_free (out, TRUE);
       return NULL;
     }
-  return g_string_free (out, FALSE);
+  /* The string's own size, not the GString's power of two: the index
+   * build keeps every record's short fields until the end. */
+  {
+    gsize len = out->len;
+
+    return g_realloc (g_string_free (out, FALSE), len + 1);
+  }
 }
 
 static char *
