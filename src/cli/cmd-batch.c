@@ -233,6 +233,33 @@ tm_cli_batch_end (TmSprinter *sp)
   tm_sprinter_end (sp);
 }
 
+gboolean
+tm_cli_batch_output_options (const char *command, const char *format, const char *since_path,
+                             gboolean only_new, gboolean exact_scores, TmBatchOutput *out,
+                             TmSince **since, int *status, GError **error)
+{
+  *since = NULL;
+  if (only_new && since_path == NULL)
+    {
+      fprintf (stderr, _("techmatch %s: --only-new needs --since\n"), command);
+      *status = TM_EXIT_USAGE;
+      return FALSE;
+    }
+  if (exact_scores && strcmp (format, "tsv") != 0)
+    {
+      fprintf (stderr, _("techmatch %s: --exact-scores is for the tsv format\n"), command);
+      *status = TM_EXIT_USAGE;
+      return FALSE;
+    }
+  if (since_path != NULL && (*since = tm_since_load (since_path, error)) == NULL)
+    {
+      *status = g_error_matches (*error, TM_ERROR, TM_ERROR_IO) ? TM_EXIT_FAILURE : TM_EXIT_DATA;
+      return FALSE;
+    }
+  *out = (TmBatchOutput) { *since, only_new, exact_scores };
+  return TRUE;
+}
+
 /* A source with the matches it shows: a row (direction, source) holding
  * a row per match (rank, target, score, status), so that table formats
  * print a line per match; nothing when no match is shown. */
@@ -522,6 +549,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   guint32 *by_library[2];
   guint n_given;
   TmBatchOptions o;
+  TmBatchOutput shown;
   gboolean d2a = TRUE, a2d = TRUE;
   struct sigaction sa;
   int status = TM_EXIT_OK;
@@ -551,16 +579,9 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
       d2a = d != 1;
       a2d = d != 0;
     }
-  if (opt_only_new && opt_since == NULL)
-    {
-      fprintf (stderr, _("techmatch batch: --only-new needs --since\n"));
-      return TM_EXIT_USAGE;
-    }
-  if (opt_exact_scores && strcmp (cli->format, "tsv") != 0)
-    {
-      fprintf (stderr, _("techmatch %s: --exact-scores is for the tsv format\n"), "batch");
-      return TM_EXIT_USAGE;
-    }
+  if (!tm_cli_batch_output_options ("batch", cli->format, opt_since, opt_only_new, opt_exact_scores,
+                                    &shown, &since, &status, error))
+    return status;
   if (opt_strong != NULL && !tm_cli_number (opt_strong, 0, G_MAXDOUBLE, &strong))
     {
       fprintf (stderr, _("techmatch batch: --strong takes a score of at least 0, not '%s'\n"), opt_strong);
@@ -624,13 +645,6 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   o.cancel = &cancelled;
   /* The report highlights the terms each pair matched on. */
   o.match.explain = opt_html != NULL;
-
-  if (opt_since != NULL)
-    {
-      since = tm_since_load (opt_since, error);
-      if (since == NULL)
-        return g_error_matches (*error, TM_ERROR, TM_ERROR_IO) ? TM_EXIT_FAILURE : TM_EXIT_DATA;
-    }
 
   if (!tm_cli_open (cli, &status, error))
     return status;
@@ -704,7 +718,7 @@ tm_cmd_batch (TmCli *cli, int argc, char **argv, GError **error)
   if (opt_summary)
     write_summary (sp, (const TmIndex *const *) indexes->pdata, summary);
   else
-    write_batch (sp, &(TmBatchOutput) { since, opt_only_new, opt_exact_scores }, states,
+    write_batch (sp, &shown, states,
                  (const TmIndex *const *) indexes->pdata, batches);
   /* The report's decide commands name every -i, in the order given. */
   abs_paths = g_new0 (char *, n_given + 1);

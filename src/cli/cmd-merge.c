@@ -441,16 +441,9 @@ tm_cmd_merge (TmCli *cli, int argc, char **argv, GError **error)
     }
   if (!tm_cli_binary_output ("merge", cli->format, opt_output))
     return TM_EXIT_USAGE;
-  if (opt_only_new && opt_since == NULL)
-    {
-      fprintf (stderr, _("techmatch merge: --only-new needs --since\n"));
-      return TM_EXIT_USAGE;
-    }
-  if (opt_exact_scores && strcmp (cli->format, "tsv") != 0)
-    {
-      fprintf (stderr, _("techmatch %s: --exact-scores is for the tsv format\n"), "merge");
-      return TM_EXIT_USAGE;
-    }
+  if (!tm_cli_batch_output_options ("merge", cli->format, opt_since, opt_only_new, opt_exact_scores,
+                                    &shown, &since, &status, error))
+    return status;
   if ((config = tm_cli_config (cli, error)) == NULL)
     return TM_EXIT_DATA;
   top = config->top;
@@ -492,11 +485,6 @@ tm_cmd_merge (TmCli *cli, int argc, char **argv, GError **error)
         }
     }
 
-  if (opt_since != NULL && (since = tm_since_load (opt_since, error)) == NULL)
-    {
-      status = g_error_matches (*error, TM_ERROR, TM_ERROR_IO) ? TM_EXIT_FAILURE : TM_EXIT_DATA;
-      goto out;
-    }
   if (opt_output != NULL && (out = tm_commit_group_open (group, opt_output, error)) == NULL)
     {
       status = TM_EXIT_FAILURE;
@@ -523,7 +511,6 @@ tm_cmd_merge (TmCli *cli, int argc, char **argv, GError **error)
         heap_push (&heap, &inputs[i]);
     }
 
-  shown = (TmBatchOutput) { since, opt_only_new, opt_exact_scores };
   tm_cli_batch_begin (sp, since != NULL);
   while (heap.n > 0)
     {

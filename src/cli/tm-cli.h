@@ -284,6 +284,18 @@ void tm_cli_batch_source (TmSprinter *sp, const TmBatchOutput *out, const char *
                           const TmBatchRow *rows, guint n_rows);
 void tm_cli_batch_end (TmSprinter *sp);
 
+/* Batch's and merge's output options (@command names the command in
+ * messages): --only-new needs --since, --exact-scores the tsv format,
+ * then the --since file at @since_path (or none) is loaded.  TRUE with
+ * @out filled and *@since set (transfer full: tm_since_free(); NULL
+ * without --since; @out points into it).  FALSE with the status to exit
+ * with in @status: a usage error printed here (TM_EXIT_USAGE), or a
+ * --since file that cannot be read (TM_EXIT_FAILURE) or parsed
+ * (TM_EXIT_DATA) in @error. */
+gboolean tm_cli_batch_output_options (const char *command, const char *format, const char *since_path,
+                                      gboolean only_new, gboolean exact_scores, TmBatchOutput *out,
+                                      TmSince **since, int *status, GError **error);
+
 /* A number written in plain decimal notation (an optional minus, digits
  * with at most one point, an optional exponent: no "inf", "nan" or
  * hexadecimal), finite and in [@min, @max].  Options and configuration
