@@ -137,6 +137,25 @@ run_workers (Run *run, GError **error)
   return TRUE;
 }
 
+/* Runs @run (zeroed, with the partitions' fields set for
+ * tm_batch_run_partitions()) over @batch's sources, which come from
+ * batch->source, against the other library; @index is the one index or
+ * the first partition.  @batch's results are made here, one per source.
+ * FALSE with @error set as run_workers(). */
+static gboolean
+run_batch (Run *run, const TmIndex *index, const TmAnalyzer *analyzer, const TmBatchOptions *o,
+           TmBatch *batch, GError **error)
+{
+  batch->results = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_results_free);
+  g_ptr_array_set_size (batch->results, batch->docs->len);
+  run->index = index;
+  run->analyzer = analyzer;
+  run->options = o;
+  run->batch = batch;
+  run->target = batch->source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
+  return run_workers (run, error);
+}
+
 /* transfer full */
 TmBatch *
 tm_batch_run (const TmIndex *index, const TmAnalyzer *analyzer, TmLibrary source,
@@ -151,18 +170,11 @@ tm_batch_run (const TmIndex *index, const TmAnalyzer *analyzer, TmLibrary source
   for (guint32 d = 0; d < n_docs; d++)
     if (o->n_shards <= 1 || tm_batch_shard_of (tm_index_doc_id (index, source, d), o->n_shards) == o->shard)
       g_array_append_val (batch->docs, d);
-  batch->results = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_results_free);
-  g_ptr_array_set_size (batch->results, batch->docs->len);
   if (!tm_index_check (index, error))
     return NULL;
 
   memset (&run, 0, sizeof run);
-  run.index = index;
-  run.analyzer = analyzer;
-  run.options = o;
-  run.batch = batch;
-  run.target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
-  if (!run_workers (&run, error))
+  if (!run_batch (&run, index, analyzer, o, batch, error))
     return NULL;
   return g_steal_pointer (&batch);
 }
@@ -396,17 +408,10 @@ tm_batch_run_partitions (const TmIndex *const *indexes, guint n_indexes, const T
       g_array_append_val (batch->docs, s->doc);
       g_array_append_val (batch->parts, s->part);
     }
-  batch->results = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_results_free);
-  g_ptr_array_set_size (batch->results, batch->docs->len);
 
-  run.index = indexes[0];
   run.indexes = indexes;
   run.n_indexes = n_indexes;
-  run.analyzer = analyzer;
-  run.options = o;
-  run.batch = batch;
-  run.target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
-  if (!run_workers (&run, error))
+  if (!run_batch (&run, indexes[0], analyzer, o, batch, error))
     return NULL;
   return g_steal_pointer (&batch);
 }
