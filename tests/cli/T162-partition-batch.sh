@@ -8,16 +8,9 @@
 . "${top_srcdir:-.}/tests/cli/test-lib.sh"
 
 t=$TEST_TMP
-# Partitions have no latent layer: the whole index they score as is the
-# lexical one (--semantic 0, or no layer: T170 checks they are the same).
-"$TECHMATCH" index -q --latent-rank 0 -i "$t/full.idx" corpus || exit 99
-for k in 1 2 3; do
-	"$TECHMATCH" index -q --partition $k/3 -i "$t/p$k.idx" corpus || exit 99
-done
-"$TECHMATCH" stats --export-df -i "$t/p1.idx" -i "$t/p2.idx" -i "$t/p3.idx" -o "$t/sum.df" || exit 99
-for k in 1 2 3; do
-	"$TECHMATCH" index -q --partition $k/3 --global-stats "$t/sum.df" -i "$t/g$k.idx" corpus || exit 99
-done
+# The whole index, the partitions and the partitions with the summed
+# statistics (test-lib.sh).
+make_partitions "$t" || exit 99
 parts="-i $t/g2.idx -i $t/g3.idx -i $t/g1.idx"
 
 # ---- the merged run is the whole index's ----

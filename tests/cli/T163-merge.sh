@@ -13,17 +13,10 @@ refused () {
 	check "$1: the message" grep -qF -e "$3" "$t/err"
 }
 
-# Partitions have no latent layer: the whole index they score as is the
-# lexical one (T162, T170).  The shards of an index with the layer are
-# merged below too.
-"$TECHMATCH" index -q --latent-rank 0 -i "$t/full.idx" corpus || exit 99
-for k in 1 2 3; do
-	"$TECHMATCH" index -q --partition $k/3 -i "$t/p$k.idx" corpus || exit 99
-done
-"$TECHMATCH" stats --export-df -i "$t/p1.idx" -i "$t/p2.idx" -i "$t/p3.idx" -o "$t/sum.df" || exit 99
-for k in 1 2 3; do
-	"$TECHMATCH" index -q --partition $k/3 --global-stats "$t/sum.df" -i "$t/g$k.idx" corpus || exit 99
-done
+# The whole index, the partitions and the partitions with the summed
+# statistics (test-lib.sh).  The shards of an index with the latent
+# layer are merged below too.
+make_partitions "$t" || exit 99
 printf '%s\n' "$t/g1.idx" "$t/g2.idx" "$t/g3.idx" >"$t/parts"
 
 # runs NAME ARGS...: batch over each partition's targets and each of two

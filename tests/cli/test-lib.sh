@@ -95,6 +95,23 @@ for lib, n in (('achievement', int(sys.argv[2])), ('demand', int(sys.argv[3]))):
 PY
 }
 
+# make_partitions DIR: the sample corpus indexed whole without the latent
+# layer in DIR/full.idx (partitions have none: the whole index they score
+# as is the lexical one, T170), as three partitions in DIR/p1.idx ...
+# DIR/p3.idx, their summed statistics in DIR/sum.df, and the partitions
+# made again with those statistics in DIR/g1.idx ... DIR/g3.idx, which
+# score as the whole index does.  Fails at the first step that fails.
+make_partitions () {
+	"$TECHMATCH" index -q --latent-rank 0 -i "$1/full.idx" corpus || return 1
+	for _k in 1 2 3; do
+		"$TECHMATCH" index -q --partition $_k/3 -i "$1/p$_k.idx" corpus || return 1
+	done
+	"$TECHMATCH" stats --export-df -i "$1/p1.idx" -i "$1/p2.idx" -i "$1/p3.idx" -o "$1/sum.df" || return 1
+	for _k in 1 2 3; do
+		"$TECHMATCH" index -q --partition $_k/3 --global-stats "$1/sum.df" -i "$1/g$_k.idx" corpus || return 1
+	done
+}
+
 skip_all () {
 	echo "SKIP: $1"
 	exit 77
