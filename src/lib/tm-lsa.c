@@ -118,7 +118,7 @@ typedef struct {
   const float *x;
   guint width;
   float *out;
-  guint32 begin, end;
+  guint32 begin, end;           /* rows of A, or its columns for Aᵀ·X */
 } Product;
 
 static gpointer TM_VECTORIZE
@@ -145,26 +145,32 @@ product_rows (gpointer data)
   return NULL;
 }
 
+/* Runs @fn on each of the @n parts, the first on this thread. */
+static void
+run_products (Product *parts, guint n, GThreadFunc fn)
+{
+  g_autofree GThread **threads = g_new0 (GThread *, n);
+
+  for (guint k = 1; k < n; k++)
+    threads[k] = g_thread_new ("tm-lsa", fn, &parts[k]);
+  fn (&parts[0]);
+  for (guint k = 1; k < n; k++)
+    g_thread_join (threads[k]);
+}
+
 void
 tm_lsa_sparse_times (const TmSparse *a, const float *x, guint width, float *out, guint jobs)
 {
   guint n = jobs > 0 ? jobs : g_get_num_processors ();
   g_autofree Product *parts = NULL;
-  g_autofree GThread **threads = NULL;
 
   n = MAX (1, MIN (n, a->n_rows / 256 + 1));
   parts = g_new0 (Product, n);
-  threads = g_new0 (GThread *, n);
   for (guint k = 0; k < n; k++)
-    {
-      parts[k] = (Product) { a, x, width, out,
-                             (guint32) ((guint64) a->n_rows * k / n),
-                             (guint32) ((guint64) a->n_rows * (k + 1) / n) };
-      threads[k] = k > 0 ? g_thread_new ("tm-lsa", product_rows, &parts[k]) : NULL;
-    }
-  product_rows (&parts[0]);
-  for (guint k = 1; k < n; k++)
-    g_thread_join (threads[k]);
+    parts[k] = (Product) { a, x, width, out,
+                           (guint32) ((guint64) a->n_rows * k / n),
+                           (guint32) ((guint64) a->n_rows * (k + 1) / n) };
+  run_products (parts, n, product_rows);
 }
 
 /* Aᵀ·X without Aᵀ: each thread owns a range of A's columns (the rows
@@ -173,18 +179,10 @@ tm_lsa_sparse_times (const TmSparse *a, const float *x, guint width, float *out,
  * order, as a product over the transpose would sum it, so the bytes are
  * the same for any number of threads; and A's entries are not held a
  * second time (12 million entries, 96 MB, at 110,000 documents). */
-typedef struct {
-  const TmSparse *a;
-  const float *x;
-  guint width;
-  float *out;
-  guint32 begin, end;   /* columns of A */
-} ProductT;
-
 static gpointer TM_VECTORIZE
 product_cols (gpointer data)
 {
-  ProductT *p = data;
+  Product *p = data;
   const TmSparse *a = p->a;
   guint w = p->width;
 
@@ -228,14 +226,12 @@ tm_lsa_sparse_times_transposed (const TmSparse *a, const float *x, guint width, 
   guint n = jobs > 0 ? jobs : g_get_num_processors ();
   guint64 nnz = a->row_start[a->n_rows];
   g_autofree guint64 *per_col = NULL;
-  g_autofree ProductT *parts = NULL;
-  g_autofree GThread **threads = NULL;
+  g_autofree Product *parts = NULL;
   guint64 sum = 0;
   guint32 c = 0;
 
   n = MAX (1, MIN (n, a->n_cols / 256 + 1));
-  parts = g_new0 (ProductT, n);
-  threads = g_new0 (GThread *, n);
+  parts = g_new0 (Product, n);
   /* Ranges of about equal entries: the work is in the entries. */
   per_col = g_new0 (guint64, MAX (a->n_cols, 1));
   for (guint64 e = 0; e < nnz; e++)
@@ -249,13 +245,9 @@ tm_lsa_sparse_times_transposed (const TmSparse *a, const float *x, guint width, 
       else
         while (c < a->n_cols && sum < nnz * (k + 1) / n)
           sum += per_col[c++];
-      parts[k] = (ProductT) { a, x, width, out, begin, c };
+      parts[k] = (Product) { a, x, width, out, begin, c };
     }
-  for (guint k = 1; k < n; k++)
-    threads[k] = g_thread_new ("tm-lsa", product_cols, &parts[k]);
-  product_cols (&parts[0]);
-  for (guint k = 1; k < n; k++)
-    g_thread_join (threads[k]);
+  run_products (parts, n, product_cols);
 }
 
 /* ---- dense steps ------------------------------------------------------------------ */
