@@ -1334,9 +1334,10 @@ damaged:
 
 /* ---- sections put aside ------------------------------------------------ */
 
-/* A finished section that the rest of the build no longer reads, moved
- * from memory to an unlinked temporary beside the index until the write
- * copies it in (layout_add_file).  fd -1: still in memory. */
+/* A section that waits in an unlinked temporary beside the index until
+ * the write copies it in (layout_add_file): the stored groups from the
+ * start, and the sections the rest of the build no longer reads, moved
+ * there from memory by put_aside().  fd -1: in memory. */
 typedef struct {
   int fd;
   char *name;
@@ -1420,9 +1421,7 @@ typedef struct {
   /* The deflated stored groups, appended as each slice joins: kept in an
    * unlinked temporary beside the index until the write copies them in,
    * not in memory (they are the largest section but the postings). */
-  int stored_fd;
-  char *stored_name;
-  guint64 stored_len;
+  Aside stored;
   GArray *stored_offsets;        /* guint64, then the end */
   TmIndexTerm *term_table;       /* n_terms of them, decoded */
   guint32 n_terms;
@@ -1465,7 +1464,7 @@ build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *sta
   b->memory = options->memory > 0 ? options->memory : TM_INDEX_DEFAULT_MEMORY;
   b->runs = g_ptr_array_new_with_free_func (run_free);
   b->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
-  b->stored_fd = -1;
+  b->stored.fd = -1;
   b->postings_aside.fd = -1;
   b->forward_aside.fd = -1;
   b->strings.bytes = g_byte_array_new ();
@@ -1495,9 +1494,7 @@ build_clear (Build *b)
   g_hash_table_unref (b->terms);
   g_string_chunk_free (b->term_strings);
   g_ptr_array_unref (b->runs);
-  if (b->stored_fd >= 0)
-    close (b->stored_fd);
-  g_free (b->stored_name);
+  aside_clear (&b->stored);
   g_array_unref (b->stored_offsets);
   g_free (b->term_table);
   _tm_buf_clear (&b->postings);
@@ -1536,7 +1533,7 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
   b->collected.n_partitions = options->n_partitions;
   if (!spool_open (&b->collected, b->path, error))
     return FALSE;
-  if ((b->stored_fd = temporary_open (b->path, "stored", &b->stored_name, error)) < 0)
+  if ((b->stored.fd = temporary_open (b->path, "stored", &b->stored.name, error)) < 0)
     return FALSE;
   if (!tm_corpus_read_parallel (corpus_paths, b->jobs, options->problem_func, collect_record,
                                 &b->collected, &cstats, error))
@@ -1580,11 +1577,11 @@ build_join_slice (Build *b, TmLibrary l, Slice *s, GError **error)
 
   for (guint g = 0; g < s->stored_offsets->len; g++)
     {
-      guint64 off = b->stored_len + g_array_index (s->stored_offsets, guint64, g);
+      guint64 off = b->stored.len + g_array_index (s->stored_offsets, guint64, g);
       g_array_append_val (b->stored_offsets, off);
     }
-  ok = error == NULL || write_all (b->stored_fd, s->stored.data, s->stored.len, b->stored_name, error);
-  b->stored_len += s->stored.len;
+  ok = error == NULL || write_all (b->stored.fd, s->stored.data, s->stored.len, b->stored.name, error);
+  b->stored.len += s->stored.len;
   for (guint32 doc = s->begin; doc < s->end; doc++)
     b->stored_group[l][doc] += first_group;
   _tm_buf_clear (&s->stored);
@@ -2230,7 +2227,7 @@ layout_add_file (Layout *lay, TmIndexSectionKind kind, int fd, const char *name,
   g_array_append_val (lay->parts, p);
 }
 
-/* A section in memory or put aside. */
+/* A section in memory (@buf) or in its temporary (@a). */
 static void
 layout_add_aside (Layout *lay, TmIndexSectionKind kind, const TmBuf *buf, const Aside *a)
 {
@@ -2307,7 +2304,7 @@ static gboolean
 build_layout (Build *b, Layout *lay, GError **error)
 {
   static const guint8 zeros[8] = { 0 };
-  guint64 end = b->stored_len;
+  guint64 end = b->stored.len;
   g_autoptr(GArray) crcs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) table = g_array_new (FALSE, TRUE, sizeof (TmIndexSection));
   BlockCrc running = { 0, 0 };
@@ -2334,7 +2331,7 @@ build_layout (Build *b, Layout *lay, GError **error)
   layout_add (lay, TM_SECTION_DOCS_ACHIEVEMENT, b->doc_tables[TM_LIBRARY_ACHIEVEMENT].data,
               b->doc_tables[TM_LIBRARY_ACHIEVEMENT].len, b->stats->records[TM_LIBRARY_ACHIEVEMENT]);
   layout_add (lay, TM_SECTION_META, b->meta->data, b->meta->len, 0);
-  layout_add_file (lay, TM_SECTION_STORED, b->stored_fd, b->stored_name, b->stored_len, 0);
+  layout_add_file (lay, TM_SECTION_STORED, b->stored.fd, b->stored.name, b->stored.len, 0);
   layout_add (lay, TM_SECTION_STORED_INDEX, b->stored_offsets->data,
               (gsize) b->stored_offsets->len * 8, b->stored_offsets->len);
   layout_add_aside (lay, TM_SECTION_FORWARD, &b->forward, &b->forward_aside);
