@@ -65,9 +65,11 @@ tm_lsa_free (TmLsa *lsa)
 #define TM_VECTORIZE
 #endif
 /* The query's scan, once per query over n × k bytes, also in an AVX2
- * version chosen at load time where the processor has it (1.5 ms to
- * 1.0 ms for 100,000 × 128 here); the integer sums are exact, so both
- * give the same scores. */
+ * version chosen at load time where the processor has it; the integer
+ * sums are exact, so both give the same scores.  For 100,000 × 128 here:
+ * 1.5 ms with an int8 query and no AVX2, 1.0 ms with AVX2, 0.54 ms with
+ * the query widened to 16 bits (one vpmaddwd per 16 entries where the
+ * int8 × int8 products took a multiply and two widenings). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
 #define TM_SCAN_CLONES __attribute__ ((target_clones ("avx2", "default")))
 #else
@@ -533,7 +535,7 @@ tm_lsa_dot_i8 (const gint8 *a, const gint8 *b, guint k)
 }
 
 void TM_VECTORIZE TM_SCAN_CLONES
-tm_lsa_score_all (const gint8 *q, float q_scale, const gint8 *docs, const float *scales,
+tm_lsa_score_all (const gint16 *q, float q_scale, const gint8 *docs, const float *scales,
                   guint32 n, guint k, float *out)
 {
   for (guint32 d = 0; d < n; d++)
@@ -542,7 +544,7 @@ tm_lsa_score_all (const gint8 *q, float q_scale, const gint8 *docs, const float 
       gint32 s = 0;
 
       for (guint i = 0; i < k; i++)
-        s += (gint32) q[i] * v[i];
+        s += (gint32) q[i] * (gint16) v[i];
       out[d] = q_scale * scales[d] * (float) s;
     }
 }

@@ -72,10 +72,12 @@ float tm_lsa_quantize (const float *v, guint k, gint8 *out);
 /* Σ a[i] × b[i] over @k int8 entries, exactly (an integer). */
 gint32 tm_lsa_dot_i8 (const gint8 *a, const gint8 *b, guint k);
 
-/* The dot product of the int8 query @q with each of @n contiguous
+/* The dot product of the query @q with each of @n contiguous int8
  * document vectors @docs (n × k), each scaled by its @scales entry and
- * by @q_scale: out[d] = q_scale × scales[d] × (q · docs[d]). */
-void tm_lsa_score_all (const gint8 *q, float q_scale, const gint8 *docs, const float *scales,
+ * by @q_scale: out[d] = q_scale × scales[d] × (q · docs[d]).  @q holds
+ * the query's int8 entries (tm_lsa_quantize()) widened to 16 bits: the
+ * products then pair up in the processor's 16-bit multiply-add. */
+void tm_lsa_score_all (const gint16 *q, float q_scale, const gint8 *docs, const float *scales,
                        guint32 n, guint k, float *out);
 
 /* The blended score: (1 − w) × lexical + w × max(latent, 0), in 0–1 when

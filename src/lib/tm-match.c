@@ -108,6 +108,7 @@ struct _TmMatcher {
   guint64 *in_heap[TM_N_LIBRARIES];
   double *qlatent;
   gint8 *qlatent8;
+  gint16 *qlatent16;
 };
 
 void
@@ -175,6 +176,7 @@ tm_matcher_free (TmMatcher *m)
     }
   g_free (m->qlatent);
   g_free (m->qlatent8);
+  g_free (m->qlatent16);
   g_free (m->cursors);
   g_free (m->order);
   g_free (m->cum);
@@ -451,6 +453,7 @@ latent_scores (TmMatcher *m, TmLibrary target, guint n_used, guint max_terms)
     {
       m->qlatent = g_new (double, k);
       m->qlatent8 = g_new (gint8, k);
+      m->qlatent16 = g_new (gint16, k);
     }
   memset (m->qlatent, 0, k * sizeof *m->qlatent);
   for (guint i = 0; i < n_used + n_extra; i++)
@@ -482,7 +485,9 @@ latent_scores (TmMatcher *m, TmLibrary target, guint n_used, guint max_terms)
       unit[j] = (float) (m->qlatent[j] / len);
     qscale = tm_lsa_quantize (unit, k, m->qlatent8);
   }
-  tm_lsa_score_all (m->qlatent8, qscale, m->latent_docs[target], m->latent_scales[target], n, k,
+  for (guint j = 0; j < k; j++)
+    m->qlatent16[j] = m->qlatent8[j];
+  tm_lsa_score_all (m->qlatent16, qscale, m->latent_docs[target], m->latent_scales[target], n, k,
                     m->latent[target]);
   return m->latent[target];
 }
@@ -1085,6 +1090,21 @@ exact_score (TmMatcher *m, TmLibrary target, guint32 doc, guint n, double *score
   return !it.bad;
 }
 
+/* A latent cosine below which a document's latent part w × max(latent,
+ * 0) is surely below @part: (float) (part / w) two steps down, which
+ * rounding cannot cross.  The scans over every document test it first,
+ * one float compare, and work out the part only for those above. */
+static float
+latent_floor (double part, double w)
+{
+  float f;
+
+  if (!(part > 0) || !(w > 0))
+    return 0;
+  f = (float) (part / w);
+  return nextafterf (nextafterf (f, -INFINITY), -INFINITY);
+}
+
 static gboolean
 latent_pass (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *heap, gboolean exhaustive)
 {
@@ -1100,11 +1120,16 @@ latent_pass (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *h
         guint32 doc = g_array_index (heap, Hit, i).doc;
         mark[doc / 64] |= G_GUINT64_CONSTANT (1) << (doc % 64);
       }
+  float floor = latent_floor (MAX (full ? worst : 0, o->min_score), lx->w);
+
   for (guint32 doc = 0; doc < n && ok; doc++)
     {
-      double part = blend (0, lx->latent, lx->w, doc);
+      double part;
       Hit h;
 
+      if (lx->latent[doc] < floor)
+        continue;
+      part = blend (0, lx->latent, lx->w, doc);
       if (mark[doc / 64] & (G_GUINT64_CONSTANT (1) << (doc % 64)))
         continue;
       if (part <= 0 || part < o->min_score || (full && part < worst))
@@ -1131,7 +1156,8 @@ latent_pass (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *h
         }
       if (!isfinite (h.score) || h.score <= 0 || h.score < o->min_score)
         continue;
-      full = heap_offer (heap, lx->k, &h, &worst);
+      if ((full = heap_offer (heap, lx->k, &h, &worst)))
+        floor = latent_floor (MAX (worst, o->min_score), lx->w);
     }
   memset (mark, 0, (n / 64 + 1) * sizeof *mark);
   return ok;
@@ -1155,17 +1181,23 @@ seed_latent (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *h
   g_autoptr(GArray) best = g_array_new (FALSE, FALSE, sizeof (Hit));
   gboolean full = FALSE;
   double worst = 0, c;
+  float floor = 0;
 
   for (guint32 doc = 0; doc < n; doc++)
     {
-      Hit h = { blend (0, lx->latent, lx->w, doc), doc };
+      Hit h;
 
+      if (lx->latent[doc] < floor)
+        continue;
+      h.score = blend (0, lx->latent, lx->w, doc);
+      h.doc = doc;
       if (h.score <= 0 || (full && !worse (&g_array_index (best, Hit, 0), &h)))
         continue;
       if (!passes (m, target, doc, o)
           || (o->exclude != NULL && o->exclude (target, m->source_doc, doc, o->exclude_data)))
         continue;
-      full = heap_offer (best, lx->k, &h, &worst);
+      if ((full = heap_offer (best, lx->k, &h, &worst)))
+        floor = latent_floor (worst, lx->w);
     }
   c = full ? worst : 0;
   for (guint i = 0; i < best->len; i++)
