@@ -115,6 +115,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "tm-corpus.h"
@@ -931,7 +932,7 @@ block_crc_feed (BlockCrc *b, GArray *crcs, const guint8 *p, gsize len)
     {
       gsize take = MIN (len, TM_INDEX_BLOCK_SIZE - b->fill);
 
-      b->crc = (guint32) crc32 (b->crc, p, (uInt) take);
+      b->crc = (guint32) libdeflate_crc32 (b->crc, p, take);
       b->fill += take;
       p += take;
       len -= take;
@@ -2393,7 +2394,7 @@ build_layout (Build *b, Layout *lay, GError **error)
     _tm_index_section_encode (&g_array_index (table, TmIndexSection, i),
                               lay->head->data + TM_INDEX_HEADER_SIZE + i * TM_INDEX_SECTION_SIZE);
   _tm_index_header_encode (&lay->header, lay->head->data);
-  lay->header.header_crc = (guint32) crc32 (0L, lay->head->data, (uInt) lay->head->len);
+  lay->header.header_crc = (guint32) libdeflate_crc32 (0, lay->head->data, lay->head->len);
   _tm_index_header_encode (&lay->header, lay->head->data);
   return TRUE;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "tm-error.h"
@@ -152,7 +153,7 @@ touch (const TmIndex *cidx, guint64 offset, guint64 len)
         continue;
       start = data + b * TM_INDEX_BLOCK_SIZE;
       size = MIN ((gsize) TM_INDEX_BLOCK_SIZE, idx->size - start);
-      if ((guint32) crc32 (0L, idx->data + start, (uInt) size) != _tm_le32 (idx->block_crcs + 4 * b))
+      if ((guint32) libdeflate_crc32 (0, idx->data + start, size) != _tm_le32 (idx->block_crcs + 4 * b))
         {
           damaged (idx, _("block %" PRIu64 " fails its checksum"), b);
           return FALSE;
@@ -442,7 +443,7 @@ tm_index_open (const char *path, GError **error)
   head = g_malloc (idx->header.data_offset);
   memcpy (head, idx->data, idx->header.data_offset);
   _tm_put_le32 (head + 12, 0);   /* header_crc */
-  if ((guint32) crc32 (0L, head, (uInt) idx->header.data_offset) != idx->header.header_crc)
+  if ((guint32) libdeflate_crc32 (0, head, idx->header.data_offset) != idx->header.header_crc)
     return corrupt (error, path, _("header checksum mismatch")), NULL;
 
   for (guint i = 0; i < TM_INDEX_N_SECTIONS; i++)
