@@ -12,6 +12,7 @@
 #include "tm-cli.h"
 #include "tm-error.h"
 #include "tm-index.h"
+#include "tm-lsa.h"
 
 /* The formats of each command, the default first. */
 static const char * const tsv_json[] = { "tsv", "json", NULL };
@@ -408,6 +409,8 @@ main (int argc, char **argv)
   const char *name;
   int status;
 
+  /* Before any thread: it may set OpenBLAS's environment. */
+  tm_lsa_prepare ();
   setlocale (LC_ALL, "");
 #ifdef ENABLE_NLS
   {

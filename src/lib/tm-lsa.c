@@ -15,9 +15,12 @@
  * entry summed in the same order whatever the thread count; the
  * dense steps (QR, the small SVD, dense products) are LAPACK and BLAS,
  * run on one thread so that the build gives the same bytes every time.
+ * LAPACKE and the BLAS are loaded at the first factorization (see
+ * dense_load()), not linked: no other command pays for them.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <string.h>
 
@@ -75,6 +78,72 @@ tm_lsa_free (TmLsa *lsa)
 #else
 #define TM_SCAN_CLONES
 #endif
+
+/* ---- the dense routines, loaded ------------------------------------------------ */
+
+static struct {
+  __typeof__ (cblas_dsyrk) *dsyrk;
+  __typeof__ (cblas_strsm) *strsm;
+  __typeof__ (cblas_sgemm) *sgemm;
+  __typeof__ (LAPACKE_dpotrf) *dpotrf;
+  __typeof__ (LAPACKE_sgeqrf) *sgeqrf;
+  __typeof__ (LAPACKE_sorgqr) *sorgqr;
+  __typeof__ (LAPACKE_dgesdd) *dgesdd;
+  char *error;             /* why they could not be loaded, or NULL */
+} dense;
+
+/* Loads $TECHMATCH_LAPACKE_LIBRARY or, unset, TM_LAPACKE_LIBRARY (which
+ * brings the BLAS in) and finds the routines, once; OpenBLAS is then told to use one thread: it splits
+ * work in ways that can change the order of float sums, and one thread
+ * keeps the factors' bytes fixed.  The handle is never closed. */
+static gpointer
+dense_load_once (gpointer data)
+{
+  const char *name = g_getenv ("TECHMATCH_LAPACKE_LIBRARY");
+  void *lib;
+  void (*set_threads) (int);
+
+  (void) data;
+  if (name == NULL || *name == '\0')
+    name = TM_LAPACKE_LIBRARY;
+  if ((lib = dlopen (name, RTLD_NOW | RTLD_LOCAL)) == NULL)
+    {
+      dense.error = g_strdup (dlerror ());
+      return NULL;
+    }
+#define FIND(field, name) \
+  if ((*(void **) &dense.field = dlsym (lib, name)) == NULL) \
+    { \
+      dense.error = g_strdup (dlerror ()); \
+      return NULL; \
+    }
+  FIND (dsyrk, "cblas_dsyrk");
+  FIND (strsm, "cblas_strsm");
+  FIND (sgemm, "cblas_sgemm");
+  FIND (dpotrf, "LAPACKE_dpotrf");
+  FIND (sgeqrf, "LAPACKE_sgeqrf");
+  FIND (sorgqr, "LAPACKE_sorgqr");
+  FIND (dgesdd, "LAPACKE_dgesdd");
+#undef FIND
+  if ((*(void **) &set_threads = dlsym (lib, "openblas_set_num_threads")) != NULL)
+    set_threads (1);
+  return NULL;
+}
+
+static gboolean
+dense_load (GError **error)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, dense_load_once, NULL);
+  if (dense.error == NULL)
+    return TRUE;
+  g_set_error (error, TM_ERROR, TM_ERROR_FAILED,
+               _("latent layer: LAPACKE and a BLAS cannot be loaded (%s); install them "
+                 "(Debian: liblapacke, libopenblas0) or index with --latent-rank 0"),
+               dense.error);
+  return FALSE;
+}
 
 /* ---- the random test matrix ------------------------------------------------ */
 
@@ -284,9 +353,9 @@ cholesky_qr2 (float *y, guint32 rows, guint cols, double *r)
 
           for (gsize i = 0; i < (gsize) nb * cols; i++)
             block[i] = y[(gsize) r0 * cols + i];
-          cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, cols, nb, 1.0, block, cols, 1.0, g, cols);
+          dense.dsyrk (CblasRowMajor, CblasUpper, CblasTrans, cols, nb, 1.0, block, cols, 1.0, g, cols);
         }
-      if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'U', cols, g, cols) != 0)
+      if (dense.dpotrf (LAPACK_ROW_MAJOR, 'U', cols, g, cols) != 0)
         return FALSE;
       for (guint i = 0; i < cols; i++)
         for (guint j = 0; j < cols; j++)
@@ -295,7 +364,7 @@ cholesky_qr2 (float *y, guint32 rows, guint cols, double *r)
             if (!isfinite (rf[i * cols + j]) || (j == i && rf[i * cols + j] <= 0))
               return FALSE;
           }
-      cblas_strsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, cols, 1.0f,
+      dense.strsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, cols, 1.0f,
                    rf, cols, y, cols);
       if (r != NULL)
         {
@@ -337,9 +406,9 @@ householder (float *y, guint32 rows, guint cols, GError **error)
   g_autofree float *tau = g_new (float, cols);
   lapack_int info;
 
-  info = LAPACKE_sgeqrf (LAPACK_ROW_MAJOR, rows, cols, y, cols, tau);
+  info = dense.sgeqrf (LAPACK_ROW_MAJOR, rows, cols, y, cols, tau);
   if (info == 0)
-    info = LAPACKE_sorgqr (LAPACK_ROW_MAJOR, rows, cols, cols, y, cols, tau);
+    info = dense.sorgqr (LAPACK_ROW_MAJOR, rows, cols, cols, y, cols, tau);
   if (info != 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("latent layer: LAPACK's QR failed (info %d)"), (int) info);
@@ -363,22 +432,23 @@ times_in_place (float *q, guint32 rows, guint l, const float *w, guint k)
     {
       guint32 nb = MIN (PRODUCT_BLOCK, rows - r0);
 
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, nb, k, l,
+      dense.sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, nb, k, l,
                    1.0f, q + (gsize) r0 * l, l, w, k, 0.0f, tmp, k);
       memcpy (q + (gsize) r0 * k, tmp, (gsize) nb * k * sizeof *tmp);
     }
   return g_realloc (q, MAX ((gsize) rows * k, 1) * sizeof *q);
 }
 
-static void
-single_threaded_blas (void)
+void
+tm_lsa_prepare (void)
 {
-#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
-  /* OpenBLAS splits work between threads in ways that can change the
-   * order of float sums; one thread keeps the factors' bytes fixed. */
-  openblas_set_num_threads (1);
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (g_getenv ("OPENBLAS_CORETYPE") == NULL && __builtin_cpu_supports ("avx2")
+      && __builtin_cpu_supports ("fma"))
+    g_setenv ("OPENBLAS_CORETYPE", "Haswell", FALSE);
 #endif
 }
+
 
 TmLsa *
 tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
@@ -397,7 +467,8 @@ tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
                    _("latent layer: nothing to factorize (%u × %u, rank %u)"), a->n_rows, a->n_cols, o->rank);
       return NULL;
     }
-  single_threaded_blas ();
+  if (!dense_load (error))
+    return NULL;
   t0 = g_get_monotonic_time ();
   l = MIN (o->rank + o->oversample, MIN (a->n_rows, a->n_cols));
   k = MIN (o->rank, l);
@@ -433,13 +504,13 @@ tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
 
     /* Bᵀ again: the failed CholeskyQR2 left Z changed. */
     tm_lsa_sparse_times_transposed (a, y, l, z, o->jobs);
-    info = LAPACKE_sgeqrf (LAPACK_ROW_MAJOR, a->n_cols, l, z, l, tau);
+    info = dense.sgeqrf (LAPACK_ROW_MAJOR, a->n_cols, l, z, l, tau);
     r = g_new0 (float, (gsize) l * l);
     for (guint i = 0; info == 0 && i < l; i++)
       for (guint j = i; j < l; j++)
         r[i * l + j] = z[(gsize) i * l + j];
     if (info == 0)
-      info = LAPACKE_sorgqr (LAPACK_ROW_MAJOR, a->n_cols, l, l, z, l, tau);
+      info = dense.sorgqr (LAPACK_ROW_MAJOR, a->n_cols, l, l, z, l, tau);
     if (info != 0)
       {
         g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("latent layer: LAPACK's QR failed (info %d)"), (int) info);
@@ -454,7 +525,7 @@ tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
   s = g_new (double, l);
   ur = g_new (double, (gsize) l * l);
   wrt = g_new (double, (gsize) l * l);
-  info = LAPACKE_dgesdd (LAPACK_ROW_MAJOR, 'A', l, l, rd, l, s, ur, l, wrt, l);
+  info = dense.dgesdd (LAPACK_ROW_MAJOR, 'A', l, l, rd, l, s, ur, l, wrt, l);
   if (info != 0)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("latent layer: LAPACK's SVD failed (info %d)"), (int) info);

@@ -47,10 +47,19 @@ typedef struct {
  * @power_iterations power passes, then a QR and a small SVD).  The
  * result depends only on @a and @options minus @jobs: the same bytes
  * for any number of threads.  Errors: TM_ERROR_INVALID when the matrix
- * is empty or the rank 0, TM_ERROR_FAILED when LAPACK fails.  transfer
- * full: free with tm_lsa_free(). */
+ * is empty or the rank 0, TM_ERROR_FAILED when LAPACK fails or LAPACKE
+ * cannot be loaded (the first call loads it).  transfer full: free with
+ * tm_lsa_free(). */
 TmLsa *tm_lsa_compute (const TmSparse *a, const TmLsaOptions *options, GError **error);
 void   tm_lsa_free (TmLsa *lsa);
+
+/* Call at the start of the program, before any thread (it may set an
+ * environment variable), for factors with the same bytes on every
+ * processor: OpenBLAS picks its kernels for the processor when it loads,
+ * and those of AVX-512 round differently from those of AVX2.  Where the
+ * processor can run OpenBLAS's Haswell kernels and OPENBLAS_CORETYPE is
+ * unset, it asks for those. */
+void   tm_lsa_prepare (void);
 
 /* The products A·X for a dense row-major X of @n_cols × @width:
  * @out (a->n_rows × @width) is overwritten.  Row sums in a fixed order,

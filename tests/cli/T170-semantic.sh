@@ -106,4 +106,20 @@ tail -c +57 "$TEST_TMP/j1.idx" >"$TEST_TMP/j1.body"
 tail -c +57 "$TEST_TMP/j2.idx" >"$TEST_TMP/j2.body"
 check "index -j 1 and -j 2: the same bytes past the header" cmp "$TEST_TMP/j1.body" "$TEST_TMP/j2.body"
 
+# LAPACKE is loaded when the build factorizes: without it the build with
+# the layer fails with a message that says what to do, and leaves the
+# old index; the build without the layer, and every query, still run.
+cp "$TEST_TMP/j1.idx" "$TEST_TMP/old.idx"
+TECHMATCH_LAPACKE_LIBRARY=libtechmatch-none.so.9; export TECHMATCH_LAPACKE_LIBRARY
+run "$TECHMATCH" index -q -i "$TEST_TMP/j1.idx" corpus
+check "no LAPACKE: index with the layer exits 1" expect_status 1
+check "no LAPACKE: the message names the library and the way out" \
+	grep -q 'libtechmatch-none.so.9.*--latent-rank 0' "$TEST_TMP/err"
+check "no LAPACKE: the old index is left as it was" cmp "$TEST_TMP/j1.idx" "$TEST_TMP/old.idx"
+run "$TECHMATCH" index -q --latent-rank 0 -i "$TEST_TMP/lex.idx" corpus
+check "no LAPACKE: index --latent-rank 0 runs" expect_status 0
+run "$TECHMATCH" match -i "$TEST_TMP/j1.idx" --demand D-2025-4001 --top 1
+check "no LAPACKE: match on an index with the layer runs" expect_status 0
+unset TECHMATCH_LAPACKE_LIBRARY
+
 finish

@@ -32,17 +32,6 @@ XDG_DATA_HOME="$TEST_TMP/data"; export XDG_DATA_HOME
 XDG_CONFIG_HOME="$TEST_TMP/config"; export XDG_CONFIG_HOME
 unset TECHMATCH_INDEX
 
-# The latent layer's dense factorizations run in OpenBLAS, which picks
-# its kernels for the processor: on one with AVX-512 they round
-# differently from those of an AVX2 processor, and scores move in the
-# fourth decimal.  The golden outputs were made with OpenBLAS's Haswell
-# kernels; wherever the processor can run them the suite asks for them,
-# so that it checks the same bytes on every machine.
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null \
-	&& grep -qw fma /proc/cpuinfo 2>/dev/null; then
-	OPENBLAS_CORETYPE=Haswell; export OPENBLAS_CORETYPE
-fi
-
 # run CMD...: runs CMD with stdout in $TEST_TMP/out, stderr in
 # $TEST_TMP/err and the exit status in $status.
 run () {
