@@ -116,7 +116,6 @@
 #include <unistd.h>
 
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include "tm-corpus.h"
 #include "tm-error.h"
@@ -484,14 +483,15 @@ count_terms (gpointer data)
   g_array_set_size (s->pending, 0);
 }
 
-/* Deflates the group in @raw into the slice's stored blob.  zlib fails
- * only for want of memory (the buffer is compressBound()'s size). */
+/* Deflates the group in @raw into the slice's stored blob, a zlib
+ * stream.  libdeflate at level 1: twice zlib's speed at its level 1 on
+ * this text (189 MB/s against 88 here), and a little smaller.  It cannot
+ * fail into a buffer of its bound's size. */
 static gboolean
-flush_group (Slice *s, GByteArray *raw, GError **error)
+flush_group (Slice *s, struct libdeflate_compressor *deflater, GByteArray *raw, GError **error)
 {
   guint64 offset = s->stored.len;
-  uLongf size = compressBound (raw->len);
-  int rc;
+  gsize size = libdeflate_zlib_compress_bound (deflater, raw->len);
 
   if (raw->len == 0)
     return TRUE;
@@ -500,13 +500,10 @@ flush_group (Slice *s, GByteArray *raw, GError **error)
    * TM_MAX_RECORD_BYTES), then the deflated bytes. */
   _tm_buf_set_size (&s->stored, offset + 4 + size);
   _tm_put_le32 (s->stored.data + offset, raw->len);
-  /* Level 1: most of deflate's gain on this text for a fraction of the
-   * time of the default level. */
-  rc = compress2 (s->stored.data + offset + 4, &size, raw->data, raw->len, 1);
-  if (rc != Z_OK)
+  size = libdeflate_zlib_compress (deflater, raw->data, raw->len, s->stored.data + offset + 4, size);
+  if (size == 0)
     {
-      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("deflating the stored records: %s (zlib error %d)"),
-                   zError (rc), rc);
+      g_set_error (error, TM_ERROR, TM_ERROR_FAILED, _("deflating the stored records failed"));
       return FALSE;
     }
   _tm_buf_set_size (&s->stored, offset + 4 + size);
@@ -618,7 +615,14 @@ analyze_slice (gpointer data)
   Slice *s = data;
   g_autoptr(TmAnalysis) analysis = tm_analysis_new (s->analyzer);
   g_autoptr(GByteArray) group = g_byte_array_new ();
+  /* Level 1: most of deflate's gain on this text for a fraction of the
+   * time of the default level.  NULL only for want of memory, which
+   * aborts as g_malloc() does. */
+  struct libdeflate_compressor *deflater = libdeflate_alloc_compressor (1);
   guint in_group = 0;
+
+  if (deflater == NULL)
+    g_error ("out of memory for the compressor");
 
   memset (&s->stored, 0, sizeof s->stored);
   s->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -637,7 +641,7 @@ analyze_slice (gpointer data)
       s->stored_index[doc] = (guint8) in_group;
       if (++in_group == TM_STORED_GROUP)
         {
-          if (!flush_group (s, group, &s->error))
+          if (!flush_group (s, deflater, group, &s->error))
             break;
           in_group = 0;
         }
@@ -668,7 +672,8 @@ analyze_slice (gpointer data)
         }
     }
   if (s->error == NULL)
-    flush_group (s, group, &s->error);
+    flush_group (s, deflater, group, &s->error);
+  libdeflate_free_compressor (deflater);
   g_ptr_array_unref (s->touched);
   g_array_unref (s->pending);
   return NULL;

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include "tm-error.h"
 #include "tm-index-format.h"
@@ -809,7 +808,9 @@ stored_of (const TmIndex *idx, const TmIndexDoc *d)
   const guint8 *index = idx->stored_index;
   guint64 off, end;
   guint32 raw_len;
-  uLongf len;
+  struct libdeflate_decompressor *inflater;
+  enum libdeflate_result rc;
+  gsize len = 0;
   g_autofree guint8 *raw = NULL;
   const char *p;
 
@@ -825,9 +826,12 @@ stored_of (const TmIndex *idx, const TmIndexDoc *d)
   if (raw_len == 0 || raw_len > TM_STORED_GROUP * (TM_MAX_RECORD_BYTES + 4096u))
     goto bad;
   raw = g_malloc (raw_len + 1);
-  len = raw_len;
-  if (uncompress (raw, &len, idx->stored + off + sizeof raw_len, (uLong) (end - off - sizeof raw_len)) != Z_OK
-      || len != raw_len)
+  if ((inflater = libdeflate_alloc_decompressor ()) == NULL)
+    g_error ("out of memory for the decompressor");
+  rc = libdeflate_zlib_decompress (inflater, idx->stored + off + sizeof raw_len, end - off - sizeof raw_len,
+                                   raw, raw_len, &len);
+  libdeflate_free_decompressor (inflater);
+  if (rc != LIBDEFLATE_SUCCESS || len != raw_len)
     goto bad;
   raw[raw_len] = '\0';
   p = (const char *) raw;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include <glib.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "tm-index-format.h"
 
@@ -156,9 +156,9 @@ tm_mutate_rechecksum (guint8 *data, gsize len)
       guint64 start = h.data_offset + b * TM_INDEX_BLOCK_SIZE;
       guint64 size = MIN ((guint64) TM_INDEX_BLOCK_SIZE, len - start);
 
-      _tm_put_le32 (data + blocks + b * 4, (guint32) crc32 (0L, data + start, (uInt) size));
+      _tm_put_le32 (data + blocks + b * 4, (guint32) libdeflate_crc32 (0, data + start, size));
     }
   _tm_put_le32 (data + 12, 0);   /* header_crc */
-  _tm_put_le32 (data + 12, (guint32) crc32 (0L, data, (uInt) h.data_offset));
+  _tm_put_le32 (data + 12, (guint32) libdeflate_crc32 (0, data, h.data_offset));
   return TRUE;
 }
