@@ -196,19 +196,22 @@ trie_child (const TmDict *dict, guint32 node, gunichar c)
           return dict->nodes[lo].label == c ? lo : NO_NODE;
       return NO_NODE;
     }
-  while (lo < hi)
-    {
-      guint32 mid = lo + (hi - lo) / 2;
-      gunichar label = dict->labels[mid];
+  /* Branch-free: the last label <= c, the halving a conditional move
+   * (a search whose branches the processor cannot guess costs more in
+   * mispredictions than in the lines it reads). */
+  {
+    const gunichar *base = dict->labels + lo;
+    guint32 len = hi - lo;
 
-      if (label == c)
-        return mid;
-      if (label < c)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NO_NODE;
+    while (len > 1)
+      {
+        guint32 half = len / 2;
+
+        base = base[half] <= c ? base + half : base;
+        len -= half;
+      }
+    return *base == c ? (guint32) (base - dict->labels) : NO_NODE;
+  }
 }
 
 static guint32
