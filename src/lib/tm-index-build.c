@@ -2109,7 +2109,7 @@ forward_read (gpointer data, GError **error)
   return put_aside (b->path, &b->forward, "forward", &b->forward_aside, error);
 }
 
-/* Phase 4b: the latent layer, from the forward lists and the norms
+/* Phase 5a: the latent layer, from the forward lists and the norms
  * (tm-index-latent.c).  The postings, read no more, wait in a temporary
  * file from here on, and so do the forward lists once the layer's matrix
  * is made from them: the factorization is the build's peak. */
@@ -2154,7 +2154,8 @@ build_latent (Build *b, GError **error)
   return TRUE;
 }
 
-/* Phase 5a: the document tables, and the metadata. */
+/* Phase 4c: the document tables, and the metadata, before the latent
+ * layer: the records can then go (build_drop_records()). */
 static gboolean
 build_doc_tables (Build *b, GError **error)
 {
@@ -2196,6 +2197,27 @@ build_doc_tables (Build *b, GError **error)
   g_byte_array_append (b->meta, (const guint8 *) meta->str, (guint) meta->len + 1);
   build_progress (b, "document tables");
   return TRUE;
+}
+
+/* Once the document tables hold what the index keeps of the records,
+ * the records themselves, their per-document arrays and the analyzer are
+ * given back before the latent layer's factorization, the build's peak:
+ * at 100,000 achievements they are most of what the build holds then. */
+static void
+build_drop_records (Build *b)
+{
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    {
+      g_ptr_array_set_size (b->collected.records[l], 0);
+      g_array_set_size (b->collected.spans[l], 0);
+      g_clear_pointer (&b->lengths[l], g_free);
+      g_clear_pointer (&b->stored_group[l], g_free);
+      g_clear_pointer (&b->stored_index[l], g_free);
+    }
+  g_clear_pointer (&b->analyzer, tm_analyzer_free);
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
 }
 
 /* One section of the data region, and where its bytes are. */
@@ -2538,7 +2560,10 @@ tm_index_build (const char * const *corpus_paths, const char *path,
   if (!build_dictionary (&b, error) || !build_global (&b, error))
     goto out;
   build_norms (&b);
-  if (!build_latent (&b, error) || !build_doc_tables (&b, error))
+  if (!build_doc_tables (&b, error))
+    goto out;
+  build_drop_records (&b);
+  if (!build_latent (&b, error))
     goto out;
   if (!build_layout (&b, &lay, error))
     goto out;
