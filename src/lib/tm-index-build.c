@@ -94,10 +94,12 @@
  *             if any, matched to it (build_global);
  *   norms     norms, score bounds and skip entries, and forward lists,
  *             from the joined postings (build_norms, build_bounds);
+ *   tables    the document tables (build_doc_tables), after which the
+ *             records are let go (build_drop_records);
  *   latent    the truncated SVD of the weighted document × term matrix
  *             of both libraries, from the forward lists (build_latent);
- *   layout    the document tables, the sections by kind, the block
- *             checksums and the head (build_doc_tables, build_layout);
+ *   layout    the sections by kind, the block checksums and the head
+ *             (build_layout);
  *   write     PATH.tmp.PID written, fsync'd, renamed over PATH, and the
  *             folder fsync'd (build_write).
  */
@@ -141,9 +143,21 @@ typedef struct {
  * waits in an unlinked temporary file beside the index, the spool, and
  * each slice reads it back (pread) when it comes to the record, taking
  * the body and keywords to analyze from it.  What stays in memory is the
- * fields of the document tables: id, title, org, region, domain, ip, trl. */
+ * fields of the document tables (id, title, org, region, domain, ip,
+ * trl) and where the record was, for messages: a Kept per record, its
+ * strings in one chunk (the files, organisations, regions, domains and
+ * ip lines once each), not a TmRecord of a dozen allocations. */
 typedef struct {
-  GPtrArray *records[TM_N_LIBRARIES]; /* TmRecord, bodies in the spool */
+  const char *id, *title, *org, *region, *domain;
+  const char *ip;                     /* the ip lines joined by \n */
+  const char *file;
+  guint line;
+  int trl;
+} Kept;
+
+typedef struct {
+  GArray *kept[TM_N_LIBRARIES];       /* Kept, bodies in the spool */
+  GStringChunk *strings;              /* theirs */
   GArray *spans[TM_N_LIBRARIES];      /* SpoolSpan, one per record */
   guint partition, n_partitions;      /* only the records of this partition */
   char *spool_name;
@@ -226,15 +240,25 @@ collect_record (TmRecord *record, gpointer data, GError **error)
     }
   span.len = (guint32) len;
   c->spool_len += len;
-  g_clear_pointer (&record->updated, g_free);
-  g_ptr_array_set_size (record->keywords, 0);
-  g_clear_pointer (&record->body, g_free);
-  g_clear_pointer (&record->transfer, g_free);
-  g_clear_pointer (&record->budget_unit, g_free);
-  g_clear_pointer (&record->deadline, g_free);
-  g_clear_pointer (&record->cooperation, g_free);
-  g_ptr_array_add (c->records[record->library], record);
+  {
+    g_autofree char *ip = NULL;
+    Kept k;
+
+    g_ptr_array_add (record->ip, NULL);
+    ip = g_strjoinv ("\n", (char **) record->ip->pdata);
+    k.id = g_string_chunk_insert (c->strings, record->id);
+    k.title = record->title != NULL ? g_string_chunk_insert (c->strings, record->title) : NULL;
+    k.org = record->org != NULL ? g_string_chunk_insert_const (c->strings, record->org) : NULL;
+    k.region = record->region != NULL ? g_string_chunk_insert_const (c->strings, record->region) : NULL;
+    k.domain = record->domain != NULL ? g_string_chunk_insert_const (c->strings, record->domain) : NULL;
+    k.ip = g_string_chunk_insert_const (c->strings, ip);
+    k.file = record->file != NULL ? g_string_chunk_insert_const (c->strings, record->file) : NULL;
+    k.line = record->line;
+    k.trl = record->trl;
+    g_array_append_val (c->kept[record->library], k);
+  }
   g_array_append_val (c->spans[record->library], span);
+  tm_record_free (record);
   return TRUE;
 }
 
@@ -267,7 +291,7 @@ spool_read (int fd, const char *name, const SpoolSpan *span, GError **error)
 }
 
 typedef struct {
-  TmRecord *record;
+  Kept kept;
   SpoolSpan span;
 } Collect1;
 
@@ -276,26 +300,26 @@ compare_records (gconstpointer a, gconstpointer b)
 {
   const Collect1 *x = a, *y = b;
 
-  return strcmp (x->record->id, y->record->id);
+  return strcmp (x->kept.id, y->kept.id);
 }
 
 /* Sorts the records of @l by id, their spans with them. */
 static void
 sort_records (Collected *c, TmLibrary l)
 {
-  GPtrArray *records = c->records[l];
+  GArray *kept = c->kept[l];
   GArray *spans = c->spans[l];
-  g_autofree Collect1 *all = g_new (Collect1, MAX (records->len, 1));
+  g_autofree Collect1 *all = g_new (Collect1, MAX (kept->len, 1));
 
-  for (guint i = 0; i < records->len; i++)
+  for (guint i = 0; i < kept->len; i++)
     {
-      all[i].record = records->pdata[i];
+      all[i].kept = g_array_index (kept, Kept, i);
       all[i].span = g_array_index (spans, SpoolSpan, i);
     }
-  qsort (all, records->len, sizeof *all, compare_records);
-  for (guint i = 0; i < records->len; i++)
+  qsort (all, kept->len, sizeof *all, compare_records);
+  for (guint i = 0; i < kept->len; i++)
     {
-      records->pdata[i] = all[i].record;
+      g_array_index (kept, Kept, i) = all[i].kept;
       g_array_index (spans, SpoolSpan, i) = all[i].span;
     }
 }
@@ -373,7 +397,8 @@ table_find (TermTable *t, const char *text, gsize len, guint32 hash)
 
 typedef struct {
   const TmAnalyzer *analyzer;
-  GPtrArray *records;
+  const Kept *kept;
+  TmLibrary library;
   const SpoolSpan *spans;        /* where their bodies are */
   int spool_fd;
   const char *spool_name;
@@ -620,9 +645,15 @@ analyze_slice (gpointer data)
    * aborts as g_malloc() does. */
   struct libdeflate_compressor *deflater = libdeflate_alloc_compressor (1);
   guint in_group = 0;
+  /* The record as the analysis reads it: the kept fields borrowed, the
+   * keywords and the body its own, from the spool. */
+  TmRecord r;
 
   if (deflater == NULL)
     g_error ("out of memory for the compressor");
+  memset (&r, 0, sizeof r);
+  r.library = s->library;
+  r.keywords = g_ptr_array_new_with_free_func (g_free);
 
   memset (&s->stored, 0, sizeof s->stored);
   s->stored_offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -630,10 +661,12 @@ analyze_slice (gpointer data)
   s->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
   for (guint32 doc = s->begin; doc < s->end; doc++)
     {
-      TmRecord *r = s->records->pdata[doc];
+      const Kept *k = &s->kept[doc];
       g_autofree char *stored = spool_read (s->spool_fd, s->spool_name, &s->spans[doc], &s->error);
 
-      if (stored == NULL || !unstore_for_analysis (r, stored, &s->error))
+      r.id = (char *) k->id;
+      r.title = (char *) k->title;
+      if (stored == NULL || !unstore_for_analysis (&r, stored, &s->error))
         break;
 
       g_byte_array_append (group, (const guint8 *) stored, (guint) strlen (stored) + 1);
@@ -648,15 +681,15 @@ analyze_slice (gpointer data)
 
       s->doc = doc;
       g_ptr_array_set_size (s->touched, 0);
-      if (!_tm_index_analyze_record (s->analyzer, analysis, r, buffer_term, count_terms, s, &s->error))
+      if (!_tm_index_analyze_record (s->analyzer, analysis, &r, buffer_term, count_terms, s, &s->error))
         {
-          g_prefix_error (&s->error, "%s:%u: %s: ", r->file, r->line, r->id);
+          g_prefix_error (&s->error, "%s:%u: %s: ", k->file, k->line, k->id);
           break;
         }
       /* Stored and analyzed: the bulk of the record is no longer needed
-       * (the document tables want its short fields only). */
-      g_clear_pointer (&r->body, g_free);
-      g_ptr_array_set_size (r->keywords, 0);
+       * (the document tables want its kept fields only). */
+      g_clear_pointer (&r.body, g_free);
+      g_ptr_array_set_size (r.keywords, 0);
 
       for (guint i = 0; i < s->touched->len; i++)
         {
@@ -674,6 +707,8 @@ analyze_slice (gpointer data)
   if (s->error == NULL)
     flush_group (s, deflater, group, &s->error);
   libdeflate_free_compressor (deflater);
+  g_free (r.body);
+  g_ptr_array_unref (r.keywords);
   g_ptr_array_unref (s->touched);
   g_array_unref (s->pending);
   return NULL;
@@ -1462,9 +1497,10 @@ build_init (Build *b, const TmIndexBuildOptions *options, TmIndexBuildStats *sta
   tm_score_params_init (&b->params);
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
-      b->collected.records[l] = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_record_free);
+      b->collected.kept[l] = g_array_new (FALSE, FALSE, sizeof (Kept));
       b->collected.spans[l] = g_array_new (FALSE, FALSE, sizeof (SpoolSpan));
     }
+  b->collected.strings = g_string_chunk_new (1 << 16);
   b->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_free);
   b->term_strings = g_string_chunk_new (1 << 16);
   b->memory = options->memory > 0 ? options->memory : TM_INDEX_DEFAULT_MEMORY;
@@ -1485,7 +1521,7 @@ build_clear (Build *b)
 {
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
-      g_ptr_array_unref (b->collected.records[l]);
+      g_array_unref (b->collected.kept[l]);
       g_array_unref (b->collected.spans[l]);
       g_free (b->lengths[l]);
       g_free (b->norms[l]);
@@ -1496,6 +1532,8 @@ build_clear (Build *b)
   if (b->collected.spool != NULL)
     fclose (b->collected.spool);
   g_free (b->collected.spool_name);
+  if (b->collected.strings != NULL)
+    g_string_chunk_free (b->collected.strings);
   g_clear_pointer (&b->analyzer, tm_analyzer_free);
   g_hash_table_unref (b->terms);
   g_string_chunk_free (b->term_strings);
@@ -1562,7 +1600,7 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
       return FALSE;
     }
   /* A partition may be empty: its index is, and the pipeline goes on. */
-  if (b->collected.records[0]->len + b->collected.records[1]->len == 0 && options->n_partitions <= 1)
+  if (b->collected.kept[0]->len + b->collected.kept[1]->len == 0 && options->n_partitions <= 1)
     {
       g_set_error (error, TM_ERROR, TM_ERROR_INVALID, _("the corpus holds no record"));
       return FALSE;
@@ -1662,8 +1700,7 @@ build_spill (Build *b, GError **error)
 static gboolean
 build_analyze (Build *b, TmLibrary l, GError **error)
 {
-  GPtrArray *records = b->collected.records[l];
-  guint n = records->len;
+  guint n = b->collected.kept[l]->len;
   g_autofree Slice *slices = g_new0 (Slice, MAX (b->jobs, 1));
   g_autofree GThread **threads = g_new0 (GThread *, MAX (b->jobs, 1));
   GError *first_error = NULL;
@@ -1685,7 +1722,8 @@ build_analyze (Build *b, TmLibrary l, GError **error)
           Slice *s = &slices[k];
 
           s->analyzer = b->analyzer;
-          s->records = records;
+          s->kept = (const Kept *) (gpointer) b->collected.kept[l]->data;
+          s->library = l;
           s->spans = (const SpoolSpan *) (gpointer) b->collected.spans[l]->data;
           s->spool_fd = fileno (b->collected.spool);
           s->spool_name = b->collected.spool_name;
@@ -2163,25 +2201,21 @@ build_doc_tables (Build *b, GError **error)
 
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
-      GPtrArray *records = b->collected.records[l];
+      GArray *kept = b->collected.kept[l];
 
-      _tm_buf_set_size (&b->doc_tables[l], (gsize) records->len * TM_INDEX_DOC_SIZE);
-      for (guint i = 0; i < records->len; i++)
+      _tm_buf_set_size (&b->doc_tables[l], (gsize) kept->len * TM_INDEX_DOC_SIZE);
+      for (guint i = 0; i < kept->len; i++)
         {
-          const TmRecord *r = records->pdata[i];
-          g_autofree char *ip = NULL;
+          const Kept *r = &g_array_index (kept, Kept, i);
           TmIndexDoc d;
 
-          g_ptr_array_add (r->ip, NULL);
-          ip = g_strjoinv ("\n", (char **) r->ip->pdata);
-          g_ptr_array_remove_index (r->ip, r->ip->len - 1);
           memset (&d, 0, sizeof d);
           d.id = add_string (&b->strings, r->id, FALSE);
           d.title = add_string (&b->strings, r->title, FALSE);
           d.org = add_string (&b->strings, r->org, TRUE);
           d.region = add_string (&b->strings, r->region, TRUE);
           d.domain = add_string (&b->strings, r->domain, TRUE);
-          d.ip = add_string (&b->strings, ip, TRUE);
+          d.ip = add_string (&b->strings, r->ip, TRUE);
           d.stored_group = b->stored_group[l][i];
           d.stored_index = b->stored_index[l][i];
           d.trl = (guint8) r->trl;
@@ -2208,12 +2242,13 @@ build_drop_records (Build *b)
 {
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
-      g_ptr_array_set_size (b->collected.records[l], 0);
+      g_array_set_size (b->collected.kept[l], 0);
       g_array_set_size (b->collected.spans[l], 0);
       g_clear_pointer (&b->lengths[l], g_free);
       g_clear_pointer (&b->stored_group[l], g_free);
       g_clear_pointer (&b->stored_index[l], g_free);
     }
+  g_clear_pointer (&b->collected.strings, g_string_chunk_free);
   g_clear_pointer (&b->analyzer, tm_analyzer_free);
 #ifdef HAVE_MALLOC_TRIM
   malloc_trim (0);
@@ -2533,6 +2568,16 @@ tm_index_build (const char * const *corpus_paths, const char *path,
   gboolean ok = FALSE;
 
   build_init (&b, options, stats);
+#ifdef M_MMAP_THRESHOLD
+  /* Buffers from 32 KB up (the postings of a term as a slice or the
+   * join grows them, the readers' and the deflater's) in mappings of
+   * their own: freed, they go back to the system at once.  In the heap
+   * they left holes between the small allocations that last the whole
+   * build, which no trim could give back: at 100,000 achievements, the
+   * peak was 229 MB with glibc's threshold (which rises to the largest
+   * buffer freed, up to 32 MB) and is 201 MB with this one. */
+  mallopt (M_MMAP_THRESHOLD, 32 * 1024);
+#endif
   resolved = resolve_index_path (path, error);
   if (resolved == NULL)
     goto out;
