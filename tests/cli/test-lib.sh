@@ -19,7 +19,7 @@ if [ -n "${TM_VALGRIND:-}" ]; then
 	cat >"$TEST_TMP/techmatch" <<EOT
 #!/bin/sh
 exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-	--show-leak-kinds=definite "$TECHMATCH" "\$@"
+	--show-leak-kinds=definite --suppressions="$PWD/tests/valgrind.supp" "$TECHMATCH" "\$@"
 EOT
 	chmod +x "$TEST_TMP/techmatch"
 	TECHMATCH="$TEST_TMP/techmatch"
