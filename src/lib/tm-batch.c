@@ -70,7 +70,7 @@ work (Run *run)
 
       if (begin >= n)
         break;
-      for (guint i = begin; i < MIN (n, begin + CHUNK); i++)
+      for (guint i = begin, prepared = begin; i < MIN (n, begin + CHUNK); i++)
         {
           guint32 doc = g_array_index (run->batch->docs, guint32, i);
           g_autoptr(GError) error = NULL;
@@ -78,6 +78,12 @@ work (Run *run)
 
           if (run->options->cancel != NULL && g_atomic_int_get (run->options->cancel))
             return;
+          /* The latent scan of the chunk's next queries at once. */
+          if (i == prepared)
+            prepared += tm_matcher_prepare_docs (matcher, run->batch->source,
+                                                 &g_array_index (run->batch->docs, guint32, i),
+                                                 MIN (n, begin + CHUNK) - i, run->target,
+                                                 &run->options->match);
           results = tm_matcher_run_doc (matcher, run->batch->source, doc, run->target,
                                         &run->options->match, &error);
           if (results == NULL)

@@ -109,6 +109,15 @@ struct _TmMatcher {
   double *qlatent;
   gint8 *qlatent8;
   gint16 *qlatent16;
+  /* tm_matcher_prepare_docs(): the latent cosines of a block of queries
+   * with every document of block_target, one row each (n floats),
+   * found again by the query's vector and scale. */
+  float *block;
+  gint16 *block_q;
+  float *block_qscale;
+  guint block_len, block_cap;
+  TmLibrary block_target;
+  guint block_hits;
 };
 
 void
@@ -177,6 +186,9 @@ tm_matcher_free (TmMatcher *m)
   g_free (m->qlatent);
   g_free (m->qlatent8);
   g_free (m->qlatent16);
+  g_free (m->block);
+  g_free (m->block_q);
+  g_free (m->block_qscale);
   g_free (m->cursors);
   g_free (m->order);
   g_free (m->cum);
@@ -420,35 +432,41 @@ bm25_norm_of (TmMatcher *m, TmLibrary target, guint32 doc, double avg)
  * Query feedback on top (K 3) gains category agreement and short queries
  * again but loses nDCG@10 (0.9317): it stays off. */
 
-/* The query's latent cosine with every document of @target, into
- * m->latent[target]: the @n_used kept terms, then the strongest of the
- * terms only the other library holds (as many), folded in with their
- * query weights in that order (the same query, the same bits, whatever
- * the thread); the vector made unit and quantized as the documents are;
- * then one pass over the library's contiguous vectors (n × rank bytes).
- * NULL when the index has no layer or it is damaged (recorded); zeros
- * for a query none of whose terms has a projection. */
-static const float *
-latent_scores (TmMatcher *m, TmLibrary target, guint n_used, guint max_terms)
+/* Whether @target has a latent layer, its vectors decoded at the first
+ * call (FALSE, recorded, when damaged). */
+static gboolean
+latent_ready (TmMatcher *m, TmLibrary target)
 {
-  guint k = _tm_index_latent_rank (m->index);
   guint32 n = tm_index_get_n_docs (m->index, target);
-  guint n_extra = MIN (m->extra->len, max_terms > 0 ? max_terms : m->extra->len);
-  double len = 0;
-  float qscale;
 
-  if (k == 0 || n == 0)
-    return NULL;
+  if (_tm_index_latent_rank (m->index) == 0 || n == 0)
+    return FALSE;
   if (m->latent_docs[target] == NULL)
     {
       if (m->latent_scales[target] == NULL)
         m->latent_scales[target] = g_new (float, n);
       m->latent_docs[target] = _tm_index_latent_docs (m->index, target, m->latent_scales[target]);
       if (m->latent_docs[target] == NULL)
-        return NULL;
+        return FALSE;
       m->latent[target] = g_new (float, n);
       m->in_heap[target] = g_new0 (guint64, n / 64 + 1);
     }
+  return TRUE;
+}
+
+/* The query's latent vector, into m->qlatent16 with its scale in
+ * *@qscale: the @n_used kept terms, then the strongest of the terms only
+ * the other library holds (as many), folded in with their query weights
+ * in that order (the same query, the same bits, whatever the thread),
+ * made unit and quantized as the documents are, then widened.  FALSE for a query none of whose terms has
+ * a projection (its cosines are all 0). */
+static gboolean
+latent_query (TmMatcher *m, guint n_used, guint max_terms, float *qscale)
+{
+  guint k = _tm_index_latent_rank (m->index);
+  guint n_extra = MIN (m->extra->len, max_terms > 0 ? max_terms : m->extra->len);
+  double len = 0;
+
   if (m->qlatent == NULL)
     {
       m->qlatent = g_new (double, k);
@@ -473,20 +491,50 @@ latent_scores (TmMatcher *m, TmLibrary target, guint n_used, guint max_terms)
   for (guint j = 0; j < k; j++)
     len += m->qlatent[j] * m->qlatent[j];
   if (!(len > 0) || !isfinite (len))
-    {
-      memset (m->latent[target], 0, n * sizeof (float));
-      return m->latent[target];
-    }
+    return FALSE;
   len = sqrt (len);
   {
     g_autofree float *unit = g_new (float, k);
 
     for (guint j = 0; j < k; j++)
       unit[j] = (float) (m->qlatent[j] / len);
-    qscale = tm_lsa_quantize (unit, k, m->qlatent8);
+    *qscale = tm_lsa_quantize (unit, k, m->qlatent8);
   }
   for (guint j = 0; j < k; j++)
     m->qlatent16[j] = m->qlatent8[j];
+  return TRUE;
+}
+
+/* The query's latent cosine with every document of @target: the @n_used
+ * kept terms, then the strongest of the terms only the other library
+ * holds (see latent_query()), then one pass over the library's
+ * contiguous vectors (n × rank bytes), unless the block prepared for
+ * the batch (tm_matcher_prepare_docs()) holds the row of this very
+ * vector: then that row, the same floats.  NULL when the index has no
+ * layer or it is damaged (recorded); zeros for a query none of whose
+ * terms has a projection. */
+static const float *
+latent_scores (TmMatcher *m, TmLibrary target, guint n_used, guint max_terms)
+{
+  guint k = _tm_index_latent_rank (m->index);
+  guint32 n = tm_index_get_n_docs (m->index, target);
+  float qscale;
+
+  if (!latent_ready (m, target))
+    return NULL;
+  if (!latent_query (m, n_used, max_terms, &qscale))
+    {
+      memset (m->latent[target], 0, n * sizeof (float));
+      return m->latent[target];
+    }
+  if (m->block_target == target)
+    for (guint j = 0; j < m->block_len; j++)
+      if (memcmp (&m->block_qscale[j], &qscale, sizeof qscale) == 0
+          && memcmp (m->block_q + (gsize) j * k, m->qlatent16, k * sizeof (gint16)) == 0)
+        {
+          m->block_hits++;
+          return m->block + (gsize) j * n;
+        }
   tm_lsa_score_all (m->qlatent16, qscale, m->latent_docs[target], m->latent_scales[target], n, k,
                     m->latent[target]);
   return m->latent[target];
@@ -1720,9 +1768,9 @@ static const guint8 no_postings[1];
  * against, and the same as the whole index's.  Its terms are then found
  * in the matcher's index, by number when it is @source_index, by text
  * otherwise. */
-static TmResults *
-run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 doc, TmLibrary target,
-         const TmMatchOptions *o, GError **error)
+static gboolean
+doc_query (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 doc, TmLibrary target,
+           const TmMatchOptions *o, GError **error)
 {
   guint32 n = _tm_index_stats_n (source_index, target);
   TmForwardIter it;
@@ -1734,7 +1782,7 @@ run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 do
   if (!_tm_index_doc_terms (source_index, source, doc, &it))
     {
       tm_index_check (source_index, error);
-      return NULL;
+      return FALSE;
     }
   while (_tm_posting_iter_next (&it))
     {
@@ -1757,7 +1805,7 @@ run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 do
       g_array_append_val (m->terms, q);
     }
   if (!tm_index_check (source_index, error))
-    return NULL;
+    return FALSE;
   /* Ties in the source's term order: the byte order of the terms, the
    * same in every partition. */
   g_array_sort (m->terms, compare_query_terms);
@@ -1785,9 +1833,91 @@ run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 do
           q->list.n_docs = tm_index_get_n_docs (m->index, target);
         }
     }
-  if (!tm_index_check (m->index, error))
+  return tm_index_check (m->index, error);
+}
+
+static TmResults *
+run_doc (TmMatcher *m, const TmIndex *source_index, TmLibrary source, guint32 doc, TmLibrary target,
+         const TmMatchOptions *o, GError **error)
+{
+  if (!doc_query (m, source_index, source, doc, target, o, error))
     return NULL;
   return run_query (m, target, o, error);
+}
+
+/* The blocks of documents the prepared scan goes through at a time:
+ * 1,024 vectors of 128 bytes stay in the second-level cache while every
+ * query of the block passes over them. */
+#define PREPARE_TILE 1024
+/* At most this many queries a block, and the rows at most this many
+ * bytes (8 queries at 10^6 documents). */
+#define PREPARE_QUERIES 16
+#define PREPARE_BYTES (32u << 20)
+
+static gsize prepare_bytes = PREPARE_BYTES;
+
+void
+_tm_matcher_set_prepare_bytes_for_test (gsize bytes)
+{
+  prepare_bytes = bytes > 0 ? bytes : PREPARE_BYTES;
+}
+
+guint
+_tm_matcher_block_hits (const TmMatcher *m)
+{
+  return m->block_hits;
+}
+
+guint
+tm_matcher_prepare_docs (TmMatcher *m, TmLibrary source, const guint32 *docs, guint n_docs,
+                         TmLibrary target, const TmMatchOptions *o)
+{
+  guint k = _tm_index_latent_rank (m->index);
+  guint32 n = tm_index_get_n_docs (m->index, target);
+  guint cap, taken;
+
+  m->block_len = 0;
+  if (n_docs == 0)
+    return 0;
+  if (o->semantic <= 0 || !latent_ready (m, target))
+    return n_docs;
+  cap = (guint) MAX (1, MIN (PREPARE_QUERIES, prepare_bytes / ((gsize) n * sizeof (float))));
+  taken = MIN (n_docs, cap);
+  if (m->block_cap < cap)
+    {
+      g_free (m->block);
+      m->block = g_new (float, (gsize) cap * n);
+      m->block_q = g_renew (gint16, m->block_q, (gsize) cap * k);
+      m->block_qscale = g_renew (float, m->block_qscale, cap);
+      m->block_cap = cap;
+    }
+  m->block_target = target;
+  /* Each query as run_doc() and run() will make it; one that cannot be
+   * made is left to them, which say why. */
+  for (guint i = 0; i < taken; i++)
+    {
+      guint n_used;
+      float qscale;
+
+      begin_query (m, o);
+      if (!doc_query (m, m->index, source, docs[i], target, o, NULL))
+        continue;
+      n_used = o->max_terms > 0 ? MIN (o->max_terms, m->terms->len) : m->terms->len;
+      if ((n_used == 0 && m->extra->len == 0) || !latent_query (m, n_used, o->max_terms, &qscale))
+        continue;
+      memcpy (m->block_q + (gsize) m->block_len * k, m->qlatent16, k * sizeof (gint16));
+      m->block_qscale[m->block_len++] = qscale;
+    }
+  for (guint32 d0 = 0; d0 < n; d0 += PREPARE_TILE)
+    {
+      guint32 count = MIN (PREPARE_TILE, n - d0);
+
+      for (guint j = 0; j < m->block_len; j++)
+        tm_lsa_score_all (m->block_q + (gsize) j * k, m->block_qscale[j],
+                          m->latent_docs[target] + (gsize) d0 * k, m->latent_scales[target] + d0, count, k,
+                          m->block + (gsize) j * n + d0);
+    }
+  return taken;
 }
 
 TmResults *

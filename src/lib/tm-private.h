@@ -305,6 +305,13 @@ gboolean _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analy
  * from a small corpus.  A multiple of TM_STORED_GROUP.  Not thread-safe. */
 void _tm_index_build_set_batch_for_test (guint docs);
 
+/* tm_matcher_prepare_docs() for the tests: the bytes a block's rows may
+ * take (0: the default), so that a small library gets blocks of a few
+ * queries; and how many queries of @matcher found their row in a block. */
+struct _TmMatcher;
+void  _tm_matcher_set_prepare_bytes_for_test (gsize bytes);
+guint _tm_matcher_block_hits (const struct _TmMatcher *matcher);
+
 /* ---- tm-index.c: the latent layer ---- */
 
 /* The rank of the index's latent layer: 0 when it has none. */

@@ -431,6 +431,104 @@ test_pruned_equals_exhaustive (void)
   g_rand_free (rand);
 }
 
+/* The batch's prepared latent scan (tm_matcher_prepare_docs()) against
+ * each query's own: every document of both libraries as a query, in
+ * the batch's chunks of 16, with blocks of the default size and of 3
+ * queries, the layer on at two weights, off, and with feedback (whose
+ * second query is not in the block): the same results to the last bit,
+ * and the blocks used. */
+static void
+test_prepared_latent_scan (void)
+{
+  g_autofree char *dir = tm_test_file ("prepare");
+  g_autofree char *ach = g_build_filename (dir, "a.xml", NULL);
+  g_autofree char *dem = g_build_filename (dir, "d.xml", NULL);
+  g_autofree char *path = tm_test_file ("prepare.idx");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) pidx = NULL;
+  g_autoptr(TmAnalyzer) pan = NULL;
+  GRand *rand = g_rand_new_with_seed (15);
+  TmIndexBuildOptions bo;
+  TmIndexBuildStats stats;
+  guint queries = 0, differ = 0;
+
+  g_mkdir_with_parents (dir, 0755);
+  write_random_library (ach, "achievement", "achievement", "abstract", 900, rand);
+  write_random_library (dem, "demand", "demand", "description", 300, rand);
+  memset (&bo, 0, sizeof bo);
+  tm_analyzer_options_init (&bo.analyzer);
+  bo.analyzer.mode = TM_MODE_WORDS;
+  bo.jobs = 2;
+  {
+    const char *paths[] = { dir, NULL };
+
+    CU_ASSERT_FATAL (tm_index_build (paths, path, &bo, &stats, &error));
+  }
+  pidx = tm_index_open (path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (pidx);
+  pan = tm_analyzer_new (tm_index_get_analyzer_options (pidx), &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (pan);
+
+  for (int small = 0; small < 2; small++)
+    {
+      g_autoptr(TmMatcher) plain = tm_matcher_new (pidx, pan);
+      g_autoptr(TmMatcher) blocked = tm_matcher_new (pidx, pan);
+      guint short_blocks = 0;
+
+      /* 3 rows of the larger library: blocks of 3 queries. */
+      _tm_matcher_set_prepare_bytes_for_test (small ? 3 * 900 * sizeof (float) : 0);
+      for (int source = 0; source < TM_N_LIBRARIES; source++)
+        {
+          TmLibrary target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
+          guint32 n = tm_index_get_n_docs (pidx, source);
+          g_autofree guint32 *docs = g_new (guint32, n);
+
+          for (guint32 d = 0; d < n; d++)
+            docs[d] = d;
+          for (guint32 begin = 0; begin < n; begin += 16)
+            {
+              guint32 end = MIN (n, begin + 16);
+              TmMatchOptions o;
+
+              tm_match_options_init (&o);
+              /* One setting per chunk, as a batch runs one. */
+              o.semantic = (begin / 16) % 4 == 0 ? 0.2 : (begin / 16) % 4 == 1 ? 0.7 : (begin / 16) % 4 == 2 ? 0 : 0.3;
+              if ((begin / 16) % 4 == 3)
+                o.feedback = 3;
+              for (guint32 i = begin, prepared = begin; i < end; i++)
+                {
+                  g_autoptr(TmResults) a = NULL;
+                  g_autoptr(TmResults) b = NULL;
+
+                  if (i == prepared)
+                    {
+                      guint took = tm_matcher_prepare_docs (blocked, source, docs + i, end - i, target, &o);
+
+                      CU_ASSERT (took >= 1 && took <= end - i);
+                      short_blocks += took < end - i;
+                      prepared += took;
+                    }
+                  a = tm_matcher_run_doc (plain, source, docs[i], target, &o, &error);
+                  b = tm_matcher_run_doc (blocked, source, docs[i], target, &o, &error);
+                  CU_ASSERT_PTR_NOT_NULL_FATAL (a);
+                  CU_ASSERT_PTR_NOT_NULL_FATAL (b);
+                  queries++;
+                  differ += !identical_results (a, b);
+                }
+            }
+        }
+      CU_ASSERT_EQUAL (_tm_matcher_block_hits (plain), 0);
+      /* Every query with the layer on found its row, the first run of
+       * a fed-back one included: at least half of all. */
+      CU_ASSERT (_tm_matcher_block_hits (blocked) >= 1200 / 2);
+      CU_ASSERT (small ? short_blocks > 0 : short_blocks == 0);
+    }
+  _tm_matcher_set_prepare_bytes_for_test (0);
+  CU_ASSERT_EQUAL (queries, 2 * 1200);
+  CU_ASSERT_EQUAL (differ, 0);
+  g_rand_free (rand);
+}
+
 /* The latent layer on a library where gamma always comes with alpha:
  * a query of alpha finds A3, which holds gamma alone, only through the
  * layer, and explain names gamma as alpha's neighbour; at w = 0 the
@@ -977,6 +1075,7 @@ main (void)
   CU_add_test (suite, "hostile weights", test_hostile_weights);
   CU_add_test (suite, "pruned equals exhaustive", test_pruned_equals_exhaustive);
   CU_add_test (suite, "latent layer", test_latent_layer);
+  CU_add_test (suite, "the batch's prepared latent scan", test_prepared_latent_scan);
   CU_add_test (suite, "feedback by hand", test_feedback_by_hand);
   CU_add_test (suite, "feedback 0, determinism", test_feedback_zero_and_determinism);
   CU_add_test (suite, "feedback in batch", test_feedback_batch);
