@@ -348,40 +348,54 @@ exclude_some (TmLibrary target, guint32 source_doc, guint32 target_doc, gpointer
   return (source_doc * 7 + target_doc) % 5 == 0;
 }
 
-/* The pruned scorer against the exhaustive one, every document of both
- * libraries as a query, for several K, a threshold, a filter and
- * excluded pairs: the same hits, the same scores to the last bit. */
+/* The index of a random library of @n_achievements and @n_demands
+ * (write_random_library()) in the test folder @name, words alone, and
+ * its analyzer.  Fatal when either fails. */
 static void
-test_pruned_equals_exhaustive (void)
+random_index (const char *name, guint seed, guint n_achievements, guint n_demands, TmIndex **index,
+              TmAnalyzer **an)
 {
-  g_autofree char *dir = tm_test_file ("prune");
+  g_autofree char *dir = tm_test_file (name);
   g_autofree char *ach = g_build_filename (dir, "a.xml", NULL);
   g_autofree char *dem = g_build_filename (dir, "d.xml", NULL);
-  g_autofree char *path = tm_test_file ("prune.idx");
+  g_autofree char *file = g_strconcat (name, ".idx", NULL);
+  g_autofree char *path = tm_test_file (file);
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmIndex) pidx = NULL;
-  g_autoptr(TmAnalyzer) pan = NULL;
-  g_autoptr(TmMatcher) m = NULL;
   const char *paths[] = { dir, NULL };
-  const char *only_x[] = { "x", NULL };
-  GRand *rand = g_rand_new_with_seed (14);
+  GRand *rand = g_rand_new_with_seed (seed);
   TmIndexBuildOptions bo;
   TmIndexBuildStats stats;
-  guint queries = 0, differ = 0, nonempty = 0;
 
   g_mkdir_with_parents (dir, 0755);
-  write_random_library (ach, "achievement", "achievement", "abstract", 3000, rand);
-  write_random_library (dem, "demand", "demand", "description", 1200, rand);
+  write_random_library (ach, "achievement", "achievement", "abstract", n_achievements, rand);
+  write_random_library (dem, "demand", "demand", "description", n_demands, rand);
+  g_rand_free (rand);
   memset (&bo, 0, sizeof bo);
   tm_analyzer_options_init (&bo.analyzer);
   bo.analyzer.mode = TM_MODE_WORDS;
   bo.analyzer.synonyms = bo.analyzer.stopwords = bo.analyzer.stem = FALSE;
   bo.jobs = 2;
   CU_ASSERT_FATAL (tm_index_build (paths, path, &bo, &stats, &error));
-  pidx = tm_index_open (path, &error);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (pidx);
-  pan = tm_analyzer_new (tm_index_get_analyzer_options (pidx), &error);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (pan);
+  *index = tm_index_open (path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (*index);
+  *an = tm_analyzer_new (tm_index_get_analyzer_options (*index), &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (*an);
+}
+
+/* The pruned scorer against the exhaustive one, every document of both
+ * libraries as a query, for several K, a threshold, a filter and
+ * excluded pairs: the same hits, the same scores to the last bit. */
+static void
+test_pruned_equals_exhaustive (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmIndex) pidx = NULL;
+  g_autoptr(TmAnalyzer) pan = NULL;
+  g_autoptr(TmMatcher) m = NULL;
+  const char *only_x[] = { "x", NULL };
+  guint queries = 0, differ = 0, nonempty = 0;
+
+  random_index ("prune", 14, 3000, 1200, &pidx, &pan);
   m = tm_matcher_new (pidx, pan);
 
   for (int source = 0; source < TM_N_LIBRARIES; source++)
@@ -428,7 +442,6 @@ test_pruned_equals_exhaustive (void)
   CU_ASSERT_EQUAL (differ, 0);
   CU_ASSERT (queries >= 4000);
   CU_ASSERT (nonempty > queries * 9 / 10);
-  g_rand_free (rand);
 }
 
 /* The batch's prepared latent scan (tm_matcher_prepare_docs()) against
@@ -440,34 +453,12 @@ test_pruned_equals_exhaustive (void)
 static void
 test_prepared_latent_scan (void)
 {
-  g_autofree char *dir = tm_test_file ("prepare");
-  g_autofree char *ach = g_build_filename (dir, "a.xml", NULL);
-  g_autofree char *dem = g_build_filename (dir, "d.xml", NULL);
-  g_autofree char *path = tm_test_file ("prepare.idx");
   g_autoptr(GError) error = NULL;
   g_autoptr(TmIndex) pidx = NULL;
   g_autoptr(TmAnalyzer) pan = NULL;
-  GRand *rand = g_rand_new_with_seed (15);
-  TmIndexBuildOptions bo;
-  TmIndexBuildStats stats;
   guint queries = 0, differ = 0;
 
-  g_mkdir_with_parents (dir, 0755);
-  write_random_library (ach, "achievement", "achievement", "abstract", 900, rand);
-  write_random_library (dem, "demand", "demand", "description", 300, rand);
-  memset (&bo, 0, sizeof bo);
-  tm_analyzer_options_init (&bo.analyzer);
-  bo.analyzer.mode = TM_MODE_WORDS;
-  bo.jobs = 2;
-  {
-    const char *paths[] = { dir, NULL };
-
-    CU_ASSERT_FATAL (tm_index_build (paths, path, &bo, &stats, &error));
-  }
-  pidx = tm_index_open (path, &error);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (pidx);
-  pan = tm_analyzer_new (tm_index_get_analyzer_options (pidx), &error);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (pan);
+  random_index ("prepare", 15, 900, 300, &pidx, &pan);
 
   for (int small = 0; small < 2; small++)
     {
@@ -526,7 +517,6 @@ test_prepared_latent_scan (void)
   _tm_matcher_set_prepare_bytes_for_test (0);
   CU_ASSERT_EQUAL (queries, 2 * 1200);
   CU_ASSERT_EQUAL (differ, 0);
-  g_rand_free (rand);
 }
 
 /* The latent layer on a library where gamma always comes with alpha:
