@@ -113,9 +113,10 @@ struct _TmMatcher {
    * with every document of block_target, one row each (n floats),
    * found again by the query's vector and scale. */
   float *block;
+  gsize block_alloc;               /* floats in block */
   gint16 *block_q;
   float *block_qscale;
-  guint block_len, block_cap;
+  guint block_len, block_cap;      /* queries held, and room for */
   TmLibrary block_target;
   guint block_hits;
 };
@@ -454,12 +455,20 @@ latent_ready (TmMatcher *m, TmLibrary target)
   return TRUE;
 }
 
+/* The query terms run() keeps: its @max_terms strongest, or all. */
+static guint
+kept_terms (const TmMatcher *m, const TmMatchOptions *o)
+{
+  return o->max_terms > 0 ? MIN (o->max_terms, m->terms->len) : m->terms->len;
+}
+
 /* The query's latent vector, into m->qlatent16 with its scale in
  * *@qscale: the @n_used kept terms, then the strongest of the terms only
  * the other library holds (as many), folded in with their query weights
  * in that order (the same query, the same bits, whatever the thread),
- * made unit and quantized as the documents are, then widened.  FALSE for a query none of whose terms has
- * a projection (its cosines are all 0). */
+ * made unit and quantized as the documents are, then widened.  FALSE
+ * for a query none of whose terms has a projection (its cosines are all
+ * 0). */
 static gboolean
 latent_query (TmMatcher *m, guint n_used, guint max_terms, float *qscale)
 {
@@ -1161,6 +1170,7 @@ latent_pass (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *h
   guint64 *mark = m->in_heap[target];
   gboolean full = heap->len >= lx->k, ok = TRUE;
   double worst = full ? g_array_index (heap, Hit, 0).score : 0;
+  float floor = latent_floor (MAX (full ? worst : 0, o->min_score), lx->w);
 
   if (!exhaustive)
     for (guint i = 0; i < heap->len; i++)
@@ -1168,8 +1178,6 @@ latent_pass (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray *h
         guint32 doc = g_array_index (heap, Hit, i).doc;
         mark[doc / 64] |= G_GUINT64_CONSTANT (1) << (doc % 64);
       }
-  float floor = latent_floor (MAX (full ? worst : 0, o->min_score), lx->w);
-
   for (guint32 doc = 0; doc < n && ok; doc++)
     {
       double part;
@@ -1493,7 +1501,7 @@ run (TmMatcher *m, TmLibrary target, const TmMatchOptions *o, GError **error)
   results->strings = g_string_chunk_new (1024);
   ensure_log_table (m);
   results->n_query_terms = m->terms->len;
-  lx.n_used = o->max_terms > 0 ? MIN (o->max_terms, m->terms->len) : m->terms->len;
+  lx.n_used = kept_terms (m, o);
   results->n_used_terms = lx.n_used;
   if (n > 0 && o->semantic > 0 && (lx.n_used > 0 || m->extra->len > 0))
     {
@@ -1883,10 +1891,15 @@ tm_matcher_prepare_docs (TmMatcher *m, TmLibrary source, const guint32 *docs, gu
     return n_docs;
   cap = (guint) MAX (1, MIN (PREPARE_QUERIES, prepare_bytes / ((gsize) n * sizeof (float))));
   taken = MIN (n_docs, cap);
-  if (m->block_cap < cap)
+  /* The rows' room depends on the target's size as well as on cap. */
+  if (m->block_alloc < (gsize) cap * n)
     {
       g_free (m->block);
-      m->block = g_new (float, (gsize) cap * n);
+      m->block_alloc = (gsize) cap * n;
+      m->block = g_new (float, m->block_alloc);
+    }
+  if (m->block_cap < cap)
+    {
       m->block_q = g_renew (gint16, m->block_q, (gsize) cap * k);
       m->block_qscale = g_renew (float, m->block_qscale, cap);
       m->block_cap = cap;
@@ -1902,7 +1915,7 @@ tm_matcher_prepare_docs (TmMatcher *m, TmLibrary source, const guint32 *docs, gu
       begin_query (m, o);
       if (!doc_query (m, m->index, source, docs[i], target, o, NULL))
         continue;
-      n_used = o->max_terms > 0 ? MIN (o->max_terms, m->terms->len) : m->terms->len;
+      n_used = kept_terms (m, o);
       if ((n_used == 0 && m->extra->len == 0) || !latent_query (m, n_used, o->max_terms, &qscale))
         continue;
       memcpy (m->block_q + (gsize) m->block_len * k, m->qlatent16, k * sizeof (gint16));

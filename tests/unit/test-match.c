@@ -468,7 +468,9 @@ test_prepared_latent_scan (void)
 
       /* 3 rows of the larger library: blocks of 3 queries. */
       _tm_matcher_set_prepare_bytes_for_test (small ? 3 * 900 * sizeof (float) : 0);
-      for (int source = 0; source < TM_N_LIBRARIES; source++)
+      /* The achievements first: one matcher's blocks for the smaller
+       * target, then for the larger, whose rows need more room. */
+      for (int source = TM_N_LIBRARIES; source-- > 0;)
         {
           TmLibrary target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
           guint32 n = tm_index_get_n_docs (pidx, source);
@@ -479,11 +481,12 @@ test_prepared_latent_scan (void)
           for (guint32 begin = 0; begin < n; begin += 16)
             {
               guint32 end = MIN (n, begin + 16);
+              /* One setting per chunk, as a batch runs one. */
+              static const double weights[] = { 0.2, 0.7, 0, 0.3 };
               TmMatchOptions o;
 
               tm_match_options_init (&o);
-              /* One setting per chunk, as a batch runs one. */
-              o.semantic = (begin / 16) % 4 == 0 ? 0.2 : (begin / 16) % 4 == 1 ? 0.7 : (begin / 16) % 4 == 2 ? 0 : 0.3;
+              o.semantic = weights[(begin / 16) % 4];
               if ((begin / 16) % 4 == 3)
                 o.feedback = 3;
               for (guint32 i = begin, prepared = begin; i < end; i++)
