@@ -217,6 +217,15 @@ spool_error (Collected *c, GError **error)
 
 static char *store_record (const TmRecord *r);
 
+/* @text in @chunk (once, if @shared), or NULL for none. */
+static const char *
+kept_string (GStringChunk *chunk, const char *text, gboolean shared)
+{
+  if (text == NULL)
+    return NULL;
+  return shared ? g_string_chunk_insert_const (chunk, text) : g_string_chunk_insert (chunk, text);
+}
+
 static gboolean
 collect_record (TmRecord *record, gpointer data, GError **error)
 {
@@ -246,13 +255,13 @@ collect_record (TmRecord *record, gpointer data, GError **error)
 
     g_ptr_array_add (record->ip, NULL);
     ip = g_strjoinv ("\n", (char **) record->ip->pdata);
-    k.id = g_string_chunk_insert (c->strings, record->id);
-    k.title = record->title != NULL ? g_string_chunk_insert (c->strings, record->title) : NULL;
-    k.org = record->org != NULL ? g_string_chunk_insert_const (c->strings, record->org) : NULL;
-    k.region = record->region != NULL ? g_string_chunk_insert_const (c->strings, record->region) : NULL;
-    k.domain = record->domain != NULL ? g_string_chunk_insert_const (c->strings, record->domain) : NULL;
-    k.ip = g_string_chunk_insert_const (c->strings, ip);
-    k.file = record->file != NULL ? g_string_chunk_insert_const (c->strings, record->file) : NULL;
+    k.id = kept_string (c->strings, record->id, FALSE);
+    k.title = kept_string (c->strings, record->title, FALSE);
+    k.org = kept_string (c->strings, record->org, TRUE);
+    k.region = kept_string (c->strings, record->region, TRUE);
+    k.domain = kept_string (c->strings, record->domain, TRUE);
+    k.ip = kept_string (c->strings, ip, TRUE);
+    k.file = kept_string (c->strings, record->file, TRUE);
     k.line = record->line;
     k.trl = record->trl;
     g_array_append_val (c->kept[record->library], k);
@@ -1521,8 +1530,8 @@ build_clear (Build *b)
 {
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
-      g_array_unref (b->collected.kept[l]);
-      g_array_unref (b->collected.spans[l]);
+      g_clear_pointer (&b->collected.kept[l], g_array_unref);
+      g_clear_pointer (&b->collected.spans[l], g_array_unref);
       g_free (b->lengths[l]);
       g_free (b->norms[l]);
       g_free (b->stored_group[l]);
@@ -1532,8 +1541,7 @@ build_clear (Build *b)
   if (b->collected.spool != NULL)
     fclose (b->collected.spool);
   g_free (b->collected.spool_name);
-  if (b->collected.strings != NULL)
-    g_string_chunk_free (b->collected.strings);
+  g_clear_pointer (&b->collected.strings, g_string_chunk_free);
   g_clear_pointer (&b->analyzer, tm_analyzer_free);
   g_hash_table_unref (b->terms);
   g_string_chunk_free (b->term_strings);
@@ -2242,8 +2250,8 @@ build_drop_records (Build *b)
 {
   for (int l = 0; l < TM_N_LIBRARIES; l++)
     {
-      g_array_set_size (b->collected.kept[l], 0);
-      g_array_set_size (b->collected.spans[l], 0);
+      g_clear_pointer (&b->collected.kept[l], g_array_unref);
+      g_clear_pointer (&b->collected.spans[l], g_array_unref);
       g_clear_pointer (&b->lengths[l], g_free);
       g_clear_pointer (&b->stored_group[l], g_free);
       g_clear_pointer (&b->stored_index[l], g_free);

@@ -93,9 +93,10 @@ static struct {
 } dense;
 
 /* Loads $TECHMATCH_LAPACKE_LIBRARY or, unset, TM_LAPACKE_LIBRARY (which
- * brings the BLAS in) and finds the routines, once; OpenBLAS is then told to use one thread: it splits
- * work in ways that can change the order of float sums, and one thread
- * keeps the factors' bytes fixed.  The handle is never closed. */
+ * brings the BLAS in) and finds the routines, once; OpenBLAS is then
+ * told to use one thread: it splits work in ways that can change the
+ * order of float sums, and one thread keeps the factors' bytes fixed.
+ * The handle is never closed. */
 static gpointer
 dense_load_once (gpointer data)
 {
@@ -111,8 +112,8 @@ dense_load_once (gpointer data)
       dense.error = g_strdup (dlerror ());
       return NULL;
     }
-#define FIND(field, name) \
-  if ((*(void **) &dense.field = dlsym (lib, name)) == NULL) \
+#define FIND(field, symbol) \
+  if ((*(void **) &dense.field = dlsym (lib, symbol)) == NULL) \
     { \
       dense.error = g_strdup (dlerror ()); \
       return NULL; \
@@ -448,7 +449,6 @@ tm_lsa_prepare (void)
     g_setenv ("OPENBLAS_CORETYPE", "Haswell", FALSE);
 #endif
 }
-
 
 TmLsa *
 tm_lsa_compute (const TmSparse *a, const TmLsaOptions *o, GError **error)
