@@ -136,6 +136,16 @@ typedef struct {
   guint32 len;
 } SpoolSpan;
 
+/* A section that waits in an unlinked temporary beside the index until
+ * the write copies it in (layout_add_file): the stored groups and the
+ * postings as they are made, the forward lists as they are inverted.
+ * fd -1: none yet. */
+typedef struct {
+  int fd;
+  char *name;
+  guint64 len;
+} Aside;
+
 /* Every record of the corpus is read before any is analyzed (documents
  * are numbered in id order), but the bulk of a record (its body, its
  * keywords, the fields only the stored record holds) is needed only
@@ -785,16 +795,84 @@ typedef struct {
   guint32 *df;                   /* [term][library] */
 } Global;
 
+/* A temporary read back in increasing offsets through a window of at
+ * least WINDOW_BYTES: the postings, for the norms, the bounds and the
+ * forward lists, which thus never need all of them in memory.  The
+ * first read that fails is kept in @error; every get after it fails. */
+#define WINDOW_BYTES ((gsize) 4 << 20)
+
+typedef struct {
+  const Aside *file;
+  guint8 *buf;
+  gsize cap, have;
+  guint64 start;                 /* buf holds [start, start + have) */
+  GError *error;
+} Window;
+
+static void
+window_clear (Window *w)
+{
+  g_clear_pointer (&w->buf, g_free);
+  g_clear_error (&w->error);
+}
+
+/* @len bytes at @off, valid until the next get. */
+static const guint8 *
+window_get (Window *w, guint64 off, gsize len)
+{
+  gsize want, got = 0;
+
+  if (off >= w->start && off + len <= w->start + w->have)
+    return w->buf + (off - w->start);
+  if (w->error != NULL)
+    return NULL;
+  g_assert (off + len <= w->file->len);
+  want = (gsize) MIN ((guint64) MAX (len, WINDOW_BYTES), w->file->len - off);
+  if (want > w->cap)
+    {
+      g_free (w->buf);
+      w->buf = g_malloc (want);
+      w->cap = want;
+    }
+  w->have = 0;
+  while (got < want)
+    {
+      ssize_t n = pread (w->file->fd, w->buf + got, want - got, (off_t) (off + got));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+
+          if (n == 0)
+            g_set_error (&w->error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: it ends early"),
+                         w->file->name);
+          else
+            g_set_error (&w->error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: %s"),
+                         w->file->name, g_strerror (saved));
+          return NULL;
+        }
+      got += (gsize) n;
+    }
+  w->start = off;
+  w->have = want;
+  return w->buf;
+}
+
 /* The postings being built, as _tm_norms_compute() reads them, and the
- * statistics idf takes (global, or NULL: the index's own). */
+ * statistics idf takes (global, or NULL: the index's own).  Terms are
+ * asked for in increasing order, as the postings lie in their file. */
 typedef struct {
   const TmIndexTerm *term_table;
-  const TmBuf *postings;
+  Window *postings;
   const guint *n_docs;
   const Global *global;
 } BuiltPostings;
 
-/* Term @term's postings of library @l, in the tables being built. */
+/* Term @term's postings of library @l, in the tables being built.  FALSE
+ * when the library lacks the term, or when they could not be read back
+ * (the window's error says so). */
 static gboolean
 built_postings (gconstpointer data, guint32 term, TmLibrary l, TmPostingList *list)
 {
@@ -804,90 +882,183 @@ built_postings (gconstpointer data, guint32 term, TmLibrary l, TmPostingList *li
   memset (list, 0, sizeof *list);
   list->term = term;
   list->df = e->df[l];
-  list->postings = b->postings->data + e->postings[l];
   list->postings_len = e->postings_len[l];
   list->n_docs = b->n_docs[l];
   list->stats_n = b->global != NULL ? b->global->n_docs[l] : b->n_docs[l];
   list->stats_df = b->global != NULL ? b->global->df[(gsize) term * 2 + l] : e->df[l];
-  return list->df > 0;
+  if (list->df == 0)
+    return FALSE;
+  list->postings = window_get (b->postings, e->postings[l], list->postings_len);
+  return list->postings != NULL;
 }
 
-/* Each document's terms, inverted from the postings: two passes over them
- * (sizes, then bytes written in place), so that no document needs a
- * buffer of its own.  Offsets: the demands, then the achievements, then
- * the end. */
-static void
-build_forward (const TmIndexTerm *terms, guint32 n_terms, const TmBuf *postings, const guint *n_docs,
-               TmBuf *blob, GArray *offsets)
+static gboolean write_all (int fd, const void *data, gsize len, const char *path, GError **error);
+
+/* The forward lists are inverted FORWARD_CHUNK bytes of them at a time
+ * (build_forward()). */
+#define FORWARD_CHUNK ((gsize) 32 << 20)
+
+static gsize forward_chunk = FORWARD_CHUNK;
+
+void
+_tm_index_build_set_forward_chunk_for_test (gsize bytes)
 {
-  guint n = n_docs[TM_LIBRARY_DEMAND] + n_docs[TM_LIBRARY_ACHIEVEMENT];
-  g_autofree guint64 *cursor = g_new0 (guint64, n + 1);
-  g_autofree guint32 *last = g_new0 (guint32, n + 1); /* last term + 1; 0: none yet */
-  BuiltPostings built = { terms, postings, n_docs };
-
-  for (int pass = 0; pass < 2; pass++)
-    {
-      if (pass == 1)
-        {
-          guint64 total = 0;
-
-          g_array_set_size (offsets, n + 1);
-          for (guint d = 0; d < n; d++)
-            {
-              guint64 size = cursor[d];
-
-              g_array_index (offsets, guint64, d) = total;
-              cursor[d] = total;
-              total += size;
-            }
-          g_array_index (offsets, guint64, n) = total;
-          _tm_buf_set_size (blob, total);
-          memset (last, 0, (n + 1) * sizeof *last);
-        }
-      for (guint32 t = 0; t < n_terms; t++)
-        for (int l = 0; l < TM_N_LIBRARIES; l++)
-          {
-            TmPostingList list;
-            TmPostingIter it;
-            guint base = l == TM_LIBRARY_DEMAND ? 0 : n_docs[TM_LIBRARY_DEMAND];
-
-            if (terms[t].df[l] == 0)
-              continue;
-            built_postings (&built, t, (TmLibrary) l, &list);
-            _tm_posting_iter_init (&it, &list);
-            while (_tm_posting_iter_next (&it))
-              {
-                guint d = base + (guint) it.doc;
-                guint64 delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
-                guint8 entry[TM_POSTING_MAX];
-
-                last[d] = t + 1;
-                if (pass == 0)
-                  cursor[d] += (guint64) (_tm_posting_write (entry, delta, it.tf) - entry);
-                else
-                  cursor[d] = (guint64) (_tm_posting_write (blob->data + cursor[d], delta, it.tf)
-                                         - blob->data);
-              }
-            g_assert (!it.bad);
-          }
-    }
+  forward_chunk = bytes > 0 ? bytes : FORWARD_CHUNK;
 }
+
+typedef struct {
+  guint32 offset;                /* in the list: the next posting */
+  guint32 left;                  /* postings still to come */
+  gint64 doc;                    /* the last one taken, -1: none */
+} Resume;
 
 typedef struct {
   const TmIndexTerm *term_table;
   guint32 n_terms;
-  const TmBuf *postings;
+  const Aside *postings;
   const guint *n_docs;
-  TmBuf *blob;
+  const char *index_path;
+  Aside *out;
   GArray *offsets;
+  GError *error;
 } Forward;
+
+/* Each document's terms, inverted from the postings, written to the
+ * temporary f->out.  One pass over the postings gives every document's
+ * size, so its offset; then the documents are inverted forward_chunk
+ * bytes of them at a time, each a pass that takes every term's postings
+ * up from where the pass before stopped (Resume), so that no more than
+ * a chunk is ever in memory.  Offsets: the demands, then the
+ * achievements, then the end. */
+static gboolean
+build_forward (Forward *f, GError **error)
+{
+  const guint *n_docs = f->n_docs;
+  guint n = n_docs[TM_LIBRARY_DEMAND] + n_docs[TM_LIBRARY_ACHIEVEMENT];
+  g_autofree guint64 *cursor = g_new0 (guint64, n + 1);
+  g_autofree guint32 *last = g_new0 (guint32, n + 1); /* last term + 1; 0: none yet */
+  g_autofree Resume *resume = g_new (Resume, (gsize) MAX (f->n_terms, 1) * TM_N_LIBRARIES);
+  Window w = { f->postings, NULL, 0, 0, 0, NULL };
+  BuiltPostings built = { f->term_table, &w, n_docs, NULL };
+  TmBuf chunk = { NULL, 0, 0 };
+  guint64 total = 0;
+  gboolean ok = FALSE;
+
+  for (guint32 t = 0; t < f->n_terms; t++)
+    for (int l = 0; l < TM_N_LIBRARIES; l++)
+      {
+        TmPostingList list;
+        TmPostingIter it;
+        guint base = l == TM_LIBRARY_DEMAND ? 0 : n_docs[TM_LIBRARY_DEMAND];
+        Resume *r = &resume[(gsize) t * TM_N_LIBRARIES + l];
+
+        r->offset = 0;
+        r->left = f->term_table[t].df[l];
+        r->doc = -1;
+        if (!built_postings (&built, t, (TmLibrary) l, &list))
+          {
+            if (w.error != NULL)
+              goto out;
+            continue;
+          }
+        _tm_posting_iter_init (&it, &list);
+        while (_tm_posting_iter_next (&it))
+          {
+            guint d = base + (guint) it.doc;
+            guint64 delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
+            guint8 entry[TM_POSTING_MAX];
+
+            last[d] = t + 1;
+            cursor[d] += (guint64) (_tm_posting_write (entry, delta, it.tf) - entry);
+          }
+        g_assert (!it.bad);
+      }
+  g_array_set_size (f->offsets, n + 1);
+  for (guint d = 0; d < n; d++)
+    {
+      guint64 size = cursor[d];
+
+      g_array_index (f->offsets, guint64, d) = total;
+      cursor[d] = total;
+      total += size;
+    }
+  g_array_index (f->offsets, guint64, n) = total;
+  memset (last, 0, (n + 1) * sizeof *last);
+
+  f->out->fd = temporary_open (f->index_path, "forward", &f->out->name, error);
+  if (f->out->fd < 0)
+    goto out;
+  for (guint first = 0; first < n;)
+    {
+      const guint64 *offsets = (const guint64 *) (gpointer) f->offsets->data;
+      guint end = first + 1;
+
+      while (end < n && offsets[end + 1] - offsets[first] <= forward_chunk)
+        end++;
+      _tm_buf_set_size (&chunk, (gsize) (offsets[end] - offsets[first]));
+      for (guint32 t = 0; t < f->n_terms; t++)
+        for (int l = 0; l < TM_N_LIBRARIES; l++)
+          {
+            Resume *r = &resume[(gsize) t * TM_N_LIBRARIES + l];
+            guint base = l == TM_LIBRARY_DEMAND ? 0 : n_docs[TM_LIBRARY_DEMAND];
+            TmPostingList list;
+            TmPostingIter it;
+
+            /* Done, or not yet: the list's next document is past the
+             * chunk (its library starts after it). */
+            if (r->left == 0 || base >= end)
+              continue;
+            if (!built_postings (&built, t, (TmLibrary) l, &list))
+              goto out;
+            _tm_posting_iter_init (&it, &list);
+            it.p += r->offset;
+            it.left = r->left;
+            it.doc = r->doc;
+            for (;;)
+              {
+                TmPostingIter before = it;
+                guint d;
+                guint64 delta;
+
+                if (!_tm_posting_iter_next (&it))
+                  break;
+                d = base + (guint) it.doc;
+                if (d >= end)
+                  {
+                    it = before;
+                    break;
+                  }
+                delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
+                last[d] = t + 1;
+                cursor[d] = (guint64) (_tm_posting_write (chunk.data + (cursor[d] - offsets[first]), delta, it.tf)
+                                       - chunk.data) + offsets[first];
+              }
+            g_assert (!it.bad);
+            r->offset = (guint32) (it.p - list.postings);
+            r->left = it.left;
+            r->doc = it.doc;
+          }
+      if (!write_all (f->out->fd, chunk.data, chunk.len, f->out->name, error))
+        goto out;
+      f->out->len += chunk.len;
+      first = end;
+    }
+  ok = TRUE;
+
+out:
+  if (!ok && w.error != NULL)
+    g_propagate_error (error, g_steal_pointer (&w.error));
+  window_clear (&w);
+  _tm_buf_clear (&chunk);
+  return ok;
+}
 
 static gpointer
 forward_thread (gpointer data)
 {
   Forward *f = data;
 
-  build_forward (f->term_table, f->n_terms, f->postings, f->n_docs, f->blob, f->offsets);
+  build_forward (f, &f->error);
   return NULL;
 }
 
@@ -1384,15 +1555,6 @@ damaged:
 
 /* ---- sections put aside ------------------------------------------------ */
 
-/* A section that waits in an unlinked temporary beside the index until
- * the write copies it in (layout_add_file): the stored groups from the
- * start, and the sections the rest of the build no longer reads, moved
- * there from memory by put_aside().  fd -1: in memory. */
-typedef struct {
-  int fd;
-  char *name;
-  guint64 len;
-} Aside;
 
 static void
 aside_clear (Aside *a)
@@ -1401,19 +1563,6 @@ aside_clear (Aside *a)
     close (a->fd);
   a->fd = -1;
   g_clear_pointer (&a->name, g_free);
-}
-
-/* Moves @buf's bytes to a temporary named after @what and frees them. */
-static gboolean
-put_aside (const char *index_path, TmBuf *buf, const char *what, Aside *a, GError **error)
-{
-  g_assert (a->fd < 0);
-  a->fd = temporary_open (index_path, what, &a->name, error);
-  if (a->fd < 0 || !write_all (a->fd, buf->data, buf->len, a->name, error))
-    return FALSE;
-  a->len = buf->len;
-  _tm_buf_clear (buf);
-  return TRUE;
 }
 
 /* ---- the build -------------------------------------------------------------- */
@@ -1475,13 +1624,13 @@ typedef struct {
   GArray *stored_offsets;        /* guint64, then the end */
   TmIndexTerm *term_table;       /* n_terms of them, decoded */
   guint32 n_terms;
-  TmBuf postings;
-  Aside postings_aside;          /* once the norms and forward lists are made */
+  TmBuf postings;                /* the bytes not yet written to: */
+  Aside postings_aside;
   Strings strings;
   /* norms */
   double *norms[TM_N_LIBRARIES];
-  TmBuf forward;
-  Aside forward_aside;           /* once the latent layer has read them */
+  Aside forward_aside;
+  GMappedFile *forward_map;      /* while the latent layer reads them */
   GArray *forward_offsets;       /* guint64 */
   TmBuf skips;                   /* TmIndexSkip, encoded */
   /* global statistics (build_global) */
@@ -1561,7 +1710,7 @@ build_clear (Build *b)
   g_free (b->global_stats);
   g_byte_array_unref (b->strings.bytes);
   g_hash_table_unref (b->strings.offsets);
-  _tm_buf_clear (&b->forward);
+  g_clear_pointer (&b->forward_map, g_mapped_file_unref);
   aside_clear (&b->forward_aside);
   g_array_unref (b->forward_offsets);
   g_byte_array_unref (b->meta);
@@ -1619,7 +1768,6 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
 
 /* Phase 3 (for one slice): its stored groups and its terms join the
  * file's.  Frees what the slice held. */
-static gboolean write_all (int fd, const void *data, gsize len, const char *path, GError **error);
 
 static gboolean
 build_join_slice (Build *b, TmLibrary l, Slice *s, GError **error)
@@ -1770,6 +1918,56 @@ build_analyze (Build *b, TmLibrary l, GError **error)
   return TRUE;
 }
 
+/* Phase 3 writes the postings to their temporary as it makes them, a
+ * piece of POSTINGS_PIECE at a time: at 10^6 achievements they are a
+ * quarter of a gigabyte, which the norms, the bounds and the forward
+ * lists read back through windows (Window) and never hold whole. */
+#define POSTINGS_PIECE ((gsize) 1 << 20)
+
+static gboolean
+postings_open (Build *b, GError **error)
+{
+  g_assert (b->postings_aside.fd < 0);
+  b->postings_aside.fd = temporary_open (b->path, "postings", &b->postings_aside.name, error);
+  b->postings_aside.len = 0;
+  return b->postings_aside.fd >= 0;
+}
+
+/* Where the next byte appended goes. */
+static guint64
+postings_tell (const Build *b)
+{
+  return b->postings_aside.len + b->postings.len;
+}
+
+/* The bytes waiting in memory written out. */
+static gboolean
+postings_write (Build *b, GError **error)
+{
+  if (!write_all (b->postings_aside.fd, b->postings.data, b->postings.len, b->postings_aside.name, error))
+    return FALSE;
+  b->postings_aside.len += b->postings.len;
+  b->postings.len = 0;
+  return TRUE;
+}
+
+static gboolean
+postings_append (Build *b, const void *data, gsize len, GError **error)
+{
+  _tm_buf_append (&b->postings, data, len);
+  return b->postings.len < POSTINGS_PIECE || postings_write (b, error);
+}
+
+/* The last bytes written, and the buffer given back. */
+static gboolean
+postings_flush (Build *b, GError **error)
+{
+  if (!postings_write (b, error))
+    return FALSE;
+  _tm_buf_clear (&b->postings);
+  return TRUE;
+}
+
 /* Phase 3, the end, when runs were spilled: the rest spilled too, and the
  * runs merged term by term into the dictionary and the postings.  The
  * lists of a term are joined in the runs' order, the first delta of each
@@ -1787,6 +1985,8 @@ build_merge (Build *b, GError **error)
   for (guint r = 0; r < k; r++)
     if (!run_next (b->runs->pdata[r], error))
       return FALSE;
+  if (!postings_open (b, error))
+    return FALSE;
   for (;;)
     {
       const char *min = NULL;
@@ -1816,7 +2016,7 @@ build_merge (Build *b, GError **error)
       for (int l = 0; l < TM_N_LIBRARIES; l++)
         {
           guint32 last = 0;
-          guint64 begin = b->postings.len;
+          guint64 begin = postings_tell (b);
 
           for (guint r = 0; r < k; r++)
             {
@@ -1838,17 +2038,19 @@ build_merge (Build *b, GError **error)
                                    run->name);
                       return FALSE;
                     }
-                  _tm_buf_append (&b->postings, delta,
-                                  (gsize) (_tm_varint_write (delta, (guint64) run->first_doc[l] - last) - delta));
+                  if (!postings_append (b, delta, (gsize) (_tm_varint_write (delta, (guint64) run->first_doc[l] - last) - delta),
+                                        error))
+                    return FALSE;
                 }
-              _tm_buf_append (&b->postings, p, (gsize) (end - p));
+              if (!postings_append (b, p, (gsize) (end - p), error))
+                return FALSE;
               last = run->last_doc[l];
               e.df[l] += run->df[l];
             }
           if (e.df[l] > 0)
             {
               e.postings[l] = begin;
-              e.postings_len[l] = (guint32) (b->postings.len - begin);
+              e.postings_len[l] = (guint32) (postings_tell (b) - begin);
               b->stats->postings += e.df[l];
             }
         }
@@ -1861,6 +2063,8 @@ build_merge (Build *b, GError **error)
             return FALSE;
         }
     }
+  if (!postings_flush (b, error))
+    return FALSE;
   g_ptr_array_set_size (b->runs, 0);
   b->stats->terms = table->len;
   b->n_terms = table->len;
@@ -1894,6 +2098,8 @@ build_dictionary (Build *b, GError **error)
       return FALSE;
     }
   g_ptr_array_sort (sorted, compare_terms);
+  if (!postings_open (b, error))
+    return FALSE;
   b->stats->terms = sorted->len;
   b->n_terms = sorted->len;
   b->term_table = g_new0 (TmIndexTerm, MAX (sorted->len, 1));
@@ -1908,15 +2114,16 @@ build_dictionary (Build *b, GError **error)
           if (t->postings[l] == NULL)
             continue;
           e->df[l] = t->df[l];
-          e->postings[l] = b->postings.len;
+          e->postings[l] = postings_tell (b);
           e->postings_len[l] = t->postings[l]->len;
-          _tm_buf_append (&b->postings, t->postings[l]->data, t->postings[l]->len);
+          if (!postings_append (b, t->postings[l]->data, t->postings[l]->len, error))
+            return FALSE;
           b->stats->postings += t->df[l];
         }
     }
   g_ptr_array_set_size (sorted, 0);
   g_hash_table_remove_all (b->terms);
-  return strings_check (&b->strings, error);
+  return postings_flush (b, error) && strings_check (&b->strings, error);
 }
 
 /* @v as a float no smaller than it: a bound stays a bound. */
@@ -2063,9 +2270,9 @@ build_global (Build *b, GError **error)
  * (1 + ln tf') / norm, with the norm as stored (a float); and for a list
  * of more than one block, the skip entries that find its blocks. */
 static void
-build_bounds (Build *b)
+build_bounds (Build *b, Window *window)
 {
-  BuiltPostings built = { b->term_table, &b->postings, b->stats->records, b->global_stats };
+  BuiltPostings built = { b->term_table, window, b->stats->records, b->global_stats };
   double *inv[TM_N_LIBRARIES];
 
   for (int l = 0; l < TM_N_LIBRARIES; l++)
@@ -2123,28 +2330,47 @@ build_bounds (Build *b)
     g_free (inv[l]);
 }
 
-/* Phase 4: the norms here and the forward lists in a thread of their
- * own; both only read the postings. */
-static void
-build_norms (Build *b)
+/* Phase 4: the norms and the bounds here and the forward lists in a
+ * thread of their own, each reading the postings back from their
+ * temporary through a window of its own. */
+static gboolean
+build_norms (Build *b, GError **error)
 {
-  BuiltPostings built = { b->term_table, &b->postings, b->stats->records, b->global_stats };
-  Forward fw = { b->term_table, b->n_terms, &b->postings, b->stats->records, &b->forward, b->forward_offsets };
+  Window w = { &b->postings_aside, NULL, 0, 0, 0, NULL };
+  BuiltPostings built = { b->term_table, &w, b->stats->records, b->global_stats };
+  Forward fw = { b->term_table, b->n_terms, &b->postings_aside, b->stats->records, b->path,
+                 &b->forward_aside, b->forward_offsets, NULL };
   GThread *thread = g_thread_new ("tm-forward", forward_thread, &fw);
   guint n_terms = b->n_terms;
+  gboolean ok = TRUE;
 
-  for (int l = 0; l < TM_N_LIBRARIES; l++)
+  for (int l = 0; l < TM_N_LIBRARIES && w.error == NULL; l++)
     {
       b->norms[l] = g_new0 (double, MAX (b->stats->records[l], 1));
-      /* The postings were written here: a failure to read them back is
-       * a bug, never bad input. */
+      /* The postings were written here: that they do not decode is a
+       * bug, never bad input; only reading them back may fail. */
       if (!_tm_norms_compute (built_postings, &built, n_terms, (TmLibrary) l, b->stats->records[l],
                               b->params.weights, b->norms[l]))
         g_assert_not_reached ();
     }
-  build_bounds (b);
+  if (w.error == NULL)
+    build_bounds (b, &w);
   g_thread_join (thread);
-  build_progress (b, "postings, norms and bounds");
+  if (w.error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&w.error));
+      ok = FALSE;
+    }
+  else if (fw.error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&fw.error));
+      ok = FALSE;
+    }
+  g_clear_error (&fw.error);
+  window_clear (&w);
+  if (ok)
+    build_progress (b, "postings, norms and bounds");
+  return ok;
 }
 
 static gboolean
@@ -2152,16 +2378,17 @@ forward_read (gpointer data, GError **error)
 {
   Build *b = data;
 
-  return put_aside (b->path, &b->forward, "forward", &b->forward_aside, error);
+  g_clear_pointer (&b->forward_map, g_mapped_file_unref);
+  return TRUE;
 }
 
-/* Phase 5a: the latent layer, from the forward lists and the norms
- * (tm-index-latent.c).  The postings, read no more, wait in a temporary
- * file from here on, and so do the forward lists once the layer's matrix
- * is made from them: the factorization is the build's peak. */
+/* Phase 5a: the latent layer, from the norms and the forward lists
+ * (tm-index-latent.c), mapped from their temporary until the layer's
+ * matrix is made from them: the factorization is the build's peak. */
 static gboolean
 build_latent (Build *b, GError **error)
 {
+  static const guint8 none[1];
   const TmIndexBuildOptions *o = b->options;
   g_autofree guint32 *df = g_new (guint32, (gsize) MAX (b->n_terms, 1) * 2);
   TmLatentInput in;
@@ -2179,7 +2406,7 @@ build_latent (Build *b, GError **error)
       in.stats_n[l] = b->global_stats != NULL ? b->global_stats->n_docs[l] : b->stats->records[l];
       in.norms[l] = b->norms[l];
     }
-  in.forward = b->forward.data;
+  in.forward = none;
   in.forward_offsets = (const guint64 *) b->forward_offsets->data;
   in.weights = b->params.weights;
   in.rank = o->no_latent ? 0 : o->latent_rank > 0 ? MIN (o->latent_rank, TM_MAX_LATENT_RANK) : TM_DEFAULT_LATENT_RANK;
@@ -2190,12 +2417,22 @@ build_latent (Build *b, GError **error)
   in.jobs = b->jobs;
   in.read_done = forward_read;
   in.user_data = b;
-  if (!put_aside (b->path, &b->postings, "postings", &b->postings_aside, error)
-      || !_tm_index_latent_build (&in, &b->latent, &b->latent_terms, error))
+  if (in.rank > 0 && b->forward_aside.len > 0)
+    {
+      g_autoptr(GError) local = NULL;
+
+      b->forward_map = g_mapped_file_new_from_fd (b->forward_aside.fd, FALSE, &local);
+      if (b->forward_map == NULL)
+        {
+          g_set_error (error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: %s"),
+                       b->forward_aside.name, local->message);
+          return FALSE;
+        }
+      in.forward = (const guint8 *) g_mapped_file_get_contents (b->forward_map);
+    }
+  if (!_tm_index_latent_build (&in, &b->latent, &b->latent_terms, error))
     return FALSE;
-  /* No layer: the forward lists were not read. */
-  if (b->forward_aside.fd < 0 && !forward_read (b, error))
-    return FALSE;
+  forward_read (b, NULL);
   build_progress (b, "latent layer");
   return TRUE;
 }
@@ -2298,16 +2535,6 @@ layout_add_file (Layout *lay, TmIndexSectionKind kind, int fd, const char *name,
   g_array_append_val (lay->parts, p);
 }
 
-/* A section in memory (@buf) or in its temporary (@a). */
-static void
-layout_add_aside (Layout *lay, TmIndexSectionKind kind, const TmBuf *buf, const Aside *a)
-{
-  if (a->fd >= 0)
-    layout_add_file (lay, kind, a->fd, a->name, a->len, 0);
-  else
-    layout_add (lay, kind, buf->data, buf->len, 0);
-}
-
 /* Hands @p's bytes to @fn in order: at once from memory, or read back
  * from its file a piece at a time. */
 typedef gboolean (*PartFunc) (const guint8 *data, gsize len, gpointer user_data, GError **error);
@@ -2396,7 +2623,7 @@ build_layout (Build *b, Layout *lay, GError **error)
   lay->parts = g_array_new (FALSE, FALSE, sizeof (Part));
   layout_add (lay, TM_SECTION_STRINGS, b->strings.bytes->data, b->strings.bytes->len, 0);
   layout_add (lay, TM_SECTION_TERMS, b->terms_part.data, b->terms_part.len, b->n_terms);
-  layout_add_aside (lay, TM_SECTION_POSTINGS, &b->postings, &b->postings_aside);
+  layout_add_file (lay, TM_SECTION_POSTINGS, b->postings_aside.fd, b->postings_aside.name, b->postings_aside.len, 0);
   layout_add (lay, TM_SECTION_DOCS_DEMAND, b->doc_tables[TM_LIBRARY_DEMAND].data,
               b->doc_tables[TM_LIBRARY_DEMAND].len, b->stats->records[TM_LIBRARY_DEMAND]);
   layout_add (lay, TM_SECTION_DOCS_ACHIEVEMENT, b->doc_tables[TM_LIBRARY_ACHIEVEMENT].data,
@@ -2405,7 +2632,7 @@ build_layout (Build *b, Layout *lay, GError **error)
   layout_add_file (lay, TM_SECTION_STORED, b->stored.fd, b->stored.name, b->stored.len, 0);
   layout_add (lay, TM_SECTION_STORED_INDEX, b->stored_offsets->data,
               (gsize) b->stored_offsets->len * 8, b->stored_offsets->len);
-  layout_add_aside (lay, TM_SECTION_FORWARD, &b->forward, &b->forward_aside);
+  layout_add_file (lay, TM_SECTION_FORWARD, b->forward_aside.fd, b->forward_aside.name, b->forward_aside.len, 0);
   layout_add (lay, TM_SECTION_FORWARD_INDEX, b->forward_offsets->data,
               (gsize) b->forward_offsets->len * 8, b->forward_offsets->len);
   layout_add (lay, TM_SECTION_SKIPS, b->skips.data, b->skips.len,
@@ -2612,8 +2839,7 @@ tm_index_build (const char * const *corpus_paths, const char *path,
 #endif
   if (!build_dictionary (&b, error) || !build_global (&b, error))
     goto out;
-  build_norms (&b);
-  if (!build_doc_tables (&b, error))
+  if (!build_norms (&b, error) || !build_doc_tables (&b, error))
     goto out;
   build_drop_records (&b);
   if (!build_latent (&b, error))

@@ -305,6 +305,11 @@ gboolean _tm_index_analyze_record (const TmAnalyzer *analyzer, TmAnalysis *analy
  * from a small corpus.  A multiple of TM_STORED_GROUP.  Not thread-safe. */
 void _tm_index_build_set_batch_for_test (guint docs);
 
+/* The bytes of forward lists the build inverts in one pass over the
+ * postings (0 restores the default): a test makes it small to invert a
+ * small corpus in many passes.  Not thread-safe. */
+void _tm_index_build_set_forward_chunk_for_test (gsize bytes);
+
 /* tm_matcher_prepare_docs() for the tests: the bytes a block's rows may
  * take (0: the default), so that a small library gets blocks of a few
  * queries; and how many queries of @matcher found their row in a block. */
