@@ -1438,9 +1438,15 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
             if (heap_offer (heap, lx->k, &h, &worst) && worst > theta)
               theta = worst;
           }
-      /* What a damaged list left behind. */
-      memset (wacc, 0, WINDOW * sizeof *wacc);
-      memset (wbits, 0, WINDOW / 64 * sizeof *wbits);
+      /* What a damaged list left behind: the window's documents are
+       * otherwise each cleared as they are taken, and clearing all of
+       * it for every window cost a tenth of a batch a2d, three windows
+       * over 10,000 demands for each of 100,000 queries. */
+      if (bad)
+        {
+          memset (wacc, 0, WINDOW * sizeof *wacc);
+          memset (wbits, 0, WINDOW / 64 * sizeof *wbits);
+        }
       w0 = w1;
       for (guint i = 0; i < n; i++)
         bad |= cur[i].it.bad;
