@@ -98,6 +98,20 @@ struct _TmMatcher {
   guint n_alloc, slot_mask;
   double *wacc;                    /* the window's accumulators */
   guint64 *wbits;                  /* the window's documents found */
+  /* The target libraries' forward lists decoded for exact_score(), once
+   * it has been asked for DECODE_AFTER scores per document of the
+   * library, if they fit in DECODED_BYTES: a batch a2d at 100,000 x
+   * 10,000 scores each demand about 650 times, a batch d2a each
+   * achievement about 9 (where decoding them measured slower). */
+  struct {
+    guint64 *start;                /* n_docs + 1 entries */
+    guint32 *term;
+    double *ltf;                   /* log_tf_of() at weights */
+    double weights[TM_N_IFIELDS];
+    guint64 calls;                 /* exact scores asked for before */
+    gboolean none;                 /* too large or damaged: not again */
+  } decoded[TM_N_LIBRARIES];
+  guint64 decoded_hits;
   /* The latent layer: each library's vectors in the index and their
    * scales (decoded at first use), the query's latent cosine with each
    * document, the query's vector, and the documents already in the heap
@@ -161,6 +175,14 @@ tm_matcher_new (const TmIndex *index, const TmAnalyzer *analyzer)
   return m;
 }
 
+static void
+decoded_clear (TmMatcher *m, TmLibrary l)
+{
+  g_clear_pointer (&m->decoded[l].start, g_free);
+  g_clear_pointer (&m->decoded[l].term, g_free);
+  g_clear_pointer (&m->decoded[l].ltf, g_free);
+}
+
 void
 tm_matcher_free (TmMatcher *m)
 {
@@ -199,6 +221,8 @@ tm_matcher_free (TmMatcher *m)
   g_free (m->slot_terms);
   g_free (m->wacc);
   g_free (m->wbits);
+  for (int l = 0; l < TM_N_LIBRARIES; l++)
+    decoded_clear (m, (TmLibrary) l);
   g_free (m);
 }
 
@@ -1111,31 +1135,130 @@ slots_fill (TmMatcher *m, guint n)
     }
 }
 
+#define DECODED_BYTES ((gsize) 32 << 20)
+#define DECODE_AFTER 16         /* exact scores per document of the library */
+
+static gint64 decode_after = -1;
+
+void
+_tm_matcher_set_decode_after_for_test (gint64 calls)
+{
+  decode_after = calls;
+}
+
+guint64
+_tm_matcher_decoded_hits (const TmMatcher *m)
+{
+  return m->decoded_hits;
+}
+
+/* Decodes @target's forward lists into m->decoded[target], for the
+ * weights of the query; nothing (and never again) past DECODED_BYTES or
+ * at a damaged list, which exact_score() then meets and records. */
+static void
+decode_forward (TmMatcher *m, TmLibrary target)
+{
+  guint32 n = tm_index_get_n_docs (m->index, target);
+  g_autoptr(GArray) term = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) ltf = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree guint64 *start = g_new (guint64, (gsize) n + 1);
+
+  for (guint32 doc = 0; doc < n; doc++)
+    {
+      TmForwardIter it;
+
+      start[doc] = term->len;
+      if (!_tm_index_doc_terms (m->index, target, doc, &it))
+        goto none;
+      while (_tm_posting_iter_next (&it))
+        {
+          guint32 t = (guint32) it.doc;
+          double v = log_tf_of (m, it.tf);
+
+          g_array_append_val (term, t);
+          g_array_append_val (ltf, v);
+        }
+      if (it.bad || (gsize) term->len * (sizeof (guint32) + sizeof (double)) > DECODED_BYTES)
+        goto none;
+    }
+  start[n] = term->len;
+  m->decoded[target].start = g_steal_pointer (&start);
+  m->decoded[target].term = (guint32 *) (gpointer) g_array_free (g_steal_pointer (&term), FALSE);
+  m->decoded[target].ltf = (double *) (gpointer) g_array_free (g_steal_pointer (&ltf), FALSE);
+  memcpy (m->decoded[target].weights, m->params->weights, sizeof m->decoded[target].weights);
+  return;
+
+none:
+  m->decoded[target].none = TRUE;
+}
+
+/* @target's decoded forward lists for the query's weights, once they are
+ * worth it; NULL before, and when they are not to be had. */
+static gboolean
+decoded_for (TmMatcher *m, TmLibrary target)
+{
+  guint64 after = decode_after >= 0 ? (guint64) decode_after
+                                    : (guint64) DECODE_AFTER * tm_index_get_n_docs (m->index, target);
+
+  if (m->decoded[target].none)
+    return FALSE;
+  if (m->decoded[target].start != NULL)
+    {
+      if (same_weights (m->params->weights, m->decoded[target].weights))
+        return TRUE;
+      decoded_clear (m, target);
+      m->decoded[target].calls = 0;
+    }
+  if (m->decoded[target].calls++ < after)
+    return FALSE;
+  decode_forward (m, target);
+  return m->decoded[target].start != NULL;
+}
+
+/* Records the share of @term, at log-tf @ltf, if the query holds it. */
+static inline void
+take_share (TmMatcher *m, guint32 term, double ltf)
+{
+  for (guint32 j = (term * 2654435761u) & m->slot_mask; m->slots[j] != 0; j = (j + 1) & m->slot_mask)
+    if (m->slot_terms[j] == term)
+      {
+        const QueryTerm *q = &g_array_index (m->terms, QueryTerm, m->slots[j] - 1);
+
+        m->contrib[m->slots[j] - 1] = q->weight * (ltf * q->idf);
+        m->has[m->slots[j] - 1] = 1;
+        return;
+      }
+}
+
 /* The raw score of @doc (before the norms) exactly as lexical_exhaustive()
  * sums it: each query term's share, in query term order.  The shares come
- * from the document's forward list, whose frequencies are the postings'.
- * FALSE when that list is damaged (recorded). */
+ * from the document's forward list, whose frequencies are the postings',
+ * decoded (decoded_for()) or read from the index.  FALSE when that list
+ * is damaged (recorded). */
 static gboolean
 exact_score (TmMatcher *m, TmLibrary target, guint32 doc, guint n, double *score)
 {
-  TmForwardIter it;
+  gboolean ok = TRUE;
   double sum = 0;
 
-  if (!_tm_index_doc_terms (m->index, target, doc, &it))
-    return FALSE;
-  while (_tm_posting_iter_next (&it))
+  if (decoded_for (m, target))
     {
-      guint32 term = (guint32) it.doc;
+      const guint32 *terms = m->decoded[target].term;
+      const double *ltf = m->decoded[target].ltf;
 
-      for (guint32 j = (term * 2654435761u) & m->slot_mask; m->slots[j] != 0; j = (j + 1) & m->slot_mask)
-        if (m->slot_terms[j] == term)
-          {
-            const QueryTerm *q = &g_array_index (m->terms, QueryTerm, m->slots[j] - 1);
+      m->decoded_hits++;
+      for (guint64 e = m->decoded[target].start[doc]; e < m->decoded[target].start[doc + 1]; e++)
+        take_share (m, terms[e], ltf[e]);
+    }
+  else
+    {
+      TmForwardIter it;
 
-            m->contrib[m->slots[j] - 1] = q->weight * (log_tf_of (m, it.tf) * q->idf);
-            m->has[m->slots[j] - 1] = 1;
-            break;
-          }
+      if (!_tm_index_doc_terms (m->index, target, doc, &it))
+        return FALSE;
+      while (_tm_posting_iter_next (&it))
+        take_share (m, (guint32) it.doc, log_tf_of (m, it.tf));
+      ok = !it.bad;
     }
   for (guint t = 0; t < n; t++)
     if (m->has[t])
@@ -1144,7 +1267,7 @@ exact_score (TmMatcher *m, TmLibrary target, guint32 doc, guint n, double *score
         m->has[t] = 0;
       }
   *score = sum;
-  return !it.bad;
+  return ok;
 }
 
 /* A latent cosine below which a document's latent part w × max(latent,

@@ -317,6 +317,13 @@ struct _TmMatcher;
 void  _tm_matcher_set_prepare_bytes_for_test (gsize bytes);
 guint _tm_matcher_block_hits (const struct _TmMatcher *matcher);
 
+/* exact_score() for the tests: decode a target library's forward lists
+ * after @calls exact scores (-1: the default, DECODE_AFTER per document
+ * of the library; G_MAXINT64: never); and how many scores of @matcher read
+ * them decoded. */
+void    _tm_matcher_set_decode_after_for_test (gint64 calls);
+guint64 _tm_matcher_decoded_hits (const struct _TmMatcher *matcher);
+
 /* ---- tm-index.c: the latent layer ---- */
 
 /* The rank of the index's latent layer: 0 when it has none. */

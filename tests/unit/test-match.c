@@ -384,20 +384,18 @@ random_index (const char *name, guint seed, guint n_achievements, guint n_demand
 
 /* The pruned scorer against the exhaustive one, every document of both
  * libraries as a query, for several K, a threshold, a filter and
- * excluded pairs: the same hits, the same scores to the last bit. */
+ * excluded pairs: the same hits, the same scores to the last bit.  The
+ * pruned run's exact scores read the forward lists from the index, or
+ * (@decoded) decoded once (exact_score()). */
 static void
-test_pruned_equals_exhaustive (void)
+pruned_against_exhaustive (TmIndex *pidx, TmAnalyzer *pan, gboolean decoded)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmIndex) pidx = NULL;
-  g_autoptr(TmAnalyzer) pan = NULL;
-  g_autoptr(TmMatcher) m = NULL;
+  g_autoptr(TmMatcher) m = tm_matcher_new (pidx, pan);
   const char *only_x[] = { "x", NULL };
   guint queries = 0, differ = 0, nonempty = 0;
 
-  random_index ("prune", 14, 3000, 1200, &pidx, &pan);
-  m = tm_matcher_new (pidx, pan);
-
+  _tm_matcher_set_decode_after_for_test (decoded ? 0 : G_MAXINT64);
   for (int source = 0; source < TM_N_LIBRARIES; source++)
     {
       TmLibrary target = source == TM_LIBRARY_DEMAND ? TM_LIBRARY_ACHIEVEMENT : TM_LIBRARY_DEMAND;
@@ -439,9 +437,22 @@ test_pruned_equals_exhaustive (void)
           differ += !identical_results (pruned, full);
         }
     }
+  _tm_matcher_set_decode_after_for_test (-1);
   CU_ASSERT_EQUAL (differ, 0);
   CU_ASSERT (queries >= 4000);
   CU_ASSERT (nonempty > queries * 9 / 10);
+  CU_ASSERT (decoded ? _tm_matcher_decoded_hits (m) > queries : _tm_matcher_decoded_hits (m) == 0);
+}
+
+static void
+test_pruned_equals_exhaustive (void)
+{
+  g_autoptr(TmIndex) pidx = NULL;
+  g_autoptr(TmAnalyzer) pan = NULL;
+
+  random_index ("prune", 14, 3000, 1200, &pidx, &pan);
+  pruned_against_exhaustive (pidx, pan, FALSE);
+  pruned_against_exhaustive (pidx, pan, TRUE);
 }
 
 /* The batch's prepared latent scan (tm_matcher_prepare_docs()) against
