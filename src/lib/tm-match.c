@@ -95,6 +95,10 @@ struct _TmMatcher {
   guint8 *has;                     /* per query term: the document holds it */
   guint32 *slots;                  /* term number + 1 → query term, open addressing */
   guint32 *slot_terms;
+  /* The same terms, one bit each by term number: most of a document's
+   * terms are not the query's, and a bit says so with no branch the
+   * processor mispredicts (the probes did, at 30% of a batch a2d). */
+  guint64 *slot_bits;
   guint n_alloc, slot_mask;
   double *wacc;                    /* the window's accumulators */
   guint64 *wbits;                  /* the window's documents found */
@@ -219,6 +223,7 @@ tm_matcher_free (TmMatcher *m)
   g_free (m->has);
   g_free (m->slots);
   g_free (m->slot_terms);
+  g_free (m->slot_bits);
   g_free (m->wacc);
   g_free (m->wbits);
   for (int l = 0; l < TM_N_LIBRARIES; l++)
@@ -1099,9 +1104,15 @@ ensure_working_memory (TmMatcher *m, guint n)
     {
       m->wacc = g_new0 (double, WINDOW);
       m->wbits = g_new0 (guint64, WINDOW / 64);
+      m->slot_bits = g_new0 (guint64, tm_index_get_n_terms (m->index) / 64 + 1);
     }
   if (m->n_alloc >= n)
     return;
+  /* The slots are about to be lost: their bits with them. */
+  if (m->slots != NULL)
+    for (guint32 j = 0; j <= m->slot_mask; j++)
+      if (m->slots[j] != 0 && m->slot_terms[j] < tm_index_get_n_terms (m->index))
+        m->slot_bits[m->slot_terms[j] / 64] = 0;
   m->n_alloc = MAX (n, 64);
   m->cursors = g_renew (Cursor, m->cursors, m->n_alloc);
   m->order = g_renew (guint, m->order, m->n_alloc);
@@ -1109,7 +1120,7 @@ ensure_working_memory (TmMatcher *m, guint n)
   m->contrib = g_renew (double, m->contrib, m->n_alloc);
   g_free (m->has);
   m->has = g_new0 (guint8, m->n_alloc);
-  for (m->slot_mask = 1; m->slot_mask < 2 * m->n_alloc; m->slot_mask *= 2)
+  for (m->slot_mask = 1; m->slot_mask < 4 * m->n_alloc; m->slot_mask *= 2)
     ;
   m->slot_mask--;
   g_free (m->slots);
@@ -1122,6 +1133,11 @@ ensure_working_memory (TmMatcher *m, guint n)
 static void
 slots_fill (TmMatcher *m, guint n)
 {
+  guint32 n_terms = tm_index_get_n_terms (m->index);
+
+  for (guint32 j = 0; j <= m->slot_mask; j++)
+    if (m->slots[j] != 0 && m->slot_terms[j] < n_terms)
+      m->slot_bits[m->slot_terms[j] / 64] = 0;
   memset (m->slots, 0, (m->slot_mask + 1) * sizeof *m->slots);
   for (guint t = 0; t < n; t++)
     {
@@ -1132,6 +1148,11 @@ slots_fill (TmMatcher *m, guint n)
         j = (j + 1) & m->slot_mask;
       m->slots[j] = t + 1;
       m->slot_terms[j] = term;
+      /* A forward list's terms are the index's (checked as they are
+       * read): a query term past them (a partition's, from another
+       * index's dictionary) is in none. */
+      if (term < n_terms)
+        m->slot_bits[term / 64] |= G_GUINT64_CONSTANT (1) << (term % 64);
     }
 }
 
@@ -1219,6 +1240,8 @@ decoded_for (TmMatcher *m, TmLibrary target)
 static inline void
 take_share (TmMatcher *m, guint32 term, double ltf)
 {
+  if (!(m->slot_bits[term / 64] & (G_GUINT64_CONSTANT (1) << (term % 64))))
+    return;
   for (guint32 j = (term * 2654435761u) & m->slot_mask; m->slots[j] != 0; j = (j + 1) & m->slot_mask)
     if (m->slot_terms[j] == term)
       {
