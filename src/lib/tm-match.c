@@ -1521,12 +1521,15 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
         {
           Cursor *c = &cur[ord[i]];
 
+          /* In locals: the stores into wacc could alias them. */
+          double qw = c->q->weight, qidf = c->q->idf;
+
           cursor_advance (c, w0);
           while (c->doc < w1)
             {
               guint32 d = c->doc - w0;
 
-              wacc[d] += c->q->weight * (log_tf_of (m, c->it.tf) * c->q->idf);
+              wacc[d] += qw * (log_tf_of (m, c->it.tf) * qidf);
               wbits[d / 64] |= G_GUINT64_CONSTANT (1) << (d % 64);
               cursor_next (c);
             }
@@ -1539,7 +1542,7 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
           {
             guint32 bit = (guint32) __builtin_ctzll (wbits[word]);
             guint32 doc = w0 + word * 64 + bit;
-            double partial = wacc[word * 64 + bit], dnorm, inv, dtheta;
+            double partial = wacc[word * 64 + bit], dnorm, qd, dtheta;
             gboolean pruned = FALSE;
             Hit h;
 
@@ -1550,13 +1553,16 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
             if (!passes (m, lx->target, doc, o))
               continue;
             dtheta = lat != NULL ? LEXICAL_THETA (blend (0, lat, w, doc)) : theta;
+            /* The bound partial / qd + cum[i] against dtheta, with
+             * no division: qd > 0, and BOUND_SLACK covers the
+             * rounding either way. */
             dnorm = lx->norms[doc];
-            inv = 1 / (lx->qnorm * (dnorm > 0 ? dnorm : 1));
+            qd = lx->qnorm * (dnorm > 0 ? dnorm : 1);
             for (guint i = e; i-- > 0;)
               {
                 Cursor *c = &cur[ord[i]];
 
-                if (partial * inv * BOUND_SLACK + cum[i] < dtheta)
+                if (partial * BOUND_SLACK < (dtheta - cum[i]) * qd)
                   {
                     pruned = TRUE;
                     break;
@@ -1565,7 +1571,7 @@ lexical_pruned (TmMatcher *m, const TmMatchOptions *o, const Lexical *lx, GArray
                 if (c->doc == doc)
                   partial += c->q->weight * (log_tf_of (m, c->it.tf) * c->q->idf);
               }
-            if (pruned || partial * inv * BOUND_SLACK < dtheta)
+            if (pruned || partial * BOUND_SLACK < dtheta * qd)
               continue;
             if (!exact_score (m, lx->target, doc, n, &h.score))
               {
