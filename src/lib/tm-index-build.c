@@ -283,15 +283,16 @@ collect_record (TmRecord *record, gpointer data, GError **error)
 
 /* The stored string of a record back from the spool (transfer full), or
  * NULL with @error set. */
-static char *
-spool_read (int fd, const char *name, const SpoolSpan *span, GError **error)
+/* Reads @len bytes at @off of the build's temporary @fd (@name), all
+ * of them: an early end is an error too. */
+static gboolean
+read_at (int fd, const char *name, void *buf, gsize len, guint64 off, GError **error)
 {
-  char *body = g_malloc ((gsize) span->len + 1);
   gsize done = 0;
 
-  while (done < span->len)
+  while (done < len)
     {
-      ssize_t n = pread (fd, body + done, span->len - done, (off_t) (span->offset + done));
+      ssize_t n = pread (fd, (guint8 *) buf + done, len - done, (off_t) (off + done));
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -300,10 +301,22 @@ spool_read (int fd, const char *name, const SpoolSpan *span, GError **error)
           int saved = n < 0 ? errno : EIO;
           g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: reading a temporary file of the build: %s"),
                        name, g_strerror (saved));
-          g_free (body);
-          return NULL;
+          return FALSE;
         }
       done += (gsize) n;
+    }
+  return TRUE;
+}
+
+static char *
+spool_read (int fd, const char *name, const SpoolSpan *span, GError **error)
+{
+  char *body = g_malloc ((gsize) span->len + 1);
+
+  if (!read_at (fd, name, body, span->len, span->offset, error))
+    {
+      g_free (body);
+      return NULL;
     }
   body[span->len] = '\0';
   return body;
@@ -820,7 +833,7 @@ window_clear (Window *w)
 static const guint8 *
 window_get (Window *w, guint64 off, gsize len)
 {
-  gsize want, got = 0;
+  gsize want;
 
   if (off >= w->start && off + len <= w->start + w->have)
     return w->buf + (off - w->start);
@@ -835,26 +848,8 @@ window_get (Window *w, guint64 off, gsize len)
       w->cap = want;
     }
   w->have = 0;
-  while (got < want)
-    {
-      ssize_t n = pread (w->file->fd, w->buf + got, want - got, (off_t) (off + got));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = errno;
-
-          if (n == 0)
-            g_set_error (&w->error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: it ends early"),
-                         w->file->name);
-          else
-            g_set_error (&w->error, TM_ERROR, TM_ERROR_IO, _("reading the temporary file %s: %s"),
-                         w->file->name, g_strerror (saved));
-          return NULL;
-        }
-      got += (gsize) n;
-    }
+  if (!read_at (w->file->fd, w->file->name, w->buf, want, off, &w->error))
+    return NULL;
   w->start = off;
   w->have = want;
   return w->buf;
@@ -923,6 +918,17 @@ typedef struct {
   GError *error;
 } Forward;
 
+/* The delta of term @t in document @d's forward list, from the last
+ * term there (@last: term + 1, 0: none yet), which @t becomes. */
+static inline guint64
+forward_delta (guint32 *last, guint d, guint32 t)
+{
+  guint64 delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
+
+  last[d] = t + 1;
+  return delta;
+}
+
 /* Each document's terms, inverted from the postings, written to the
  * temporary f->out.  One pass over the postings gives every document's
  * size, so its offset; then the documents are inverted forward_chunk
@@ -965,11 +971,9 @@ build_forward (Forward *f, GError **error)
         while (_tm_posting_iter_next (&it))
           {
             guint d = base + (guint) it.doc;
-            guint64 delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
             guint8 entry[TM_POSTING_MAX];
 
-            last[d] = t + 1;
-            cursor[d] += (guint64) (_tm_posting_write (entry, delta, it.tf) - entry);
+            cursor[d] += (guint64) (_tm_posting_write (entry, forward_delta (last, d, t), it.tf) - entry);
           }
         g_assert (!it.bad);
       }
@@ -1018,7 +1022,6 @@ build_forward (Forward *f, GError **error)
               {
                 TmPostingIter before = it;
                 guint d;
-                guint64 delta;
 
                 if (!_tm_posting_iter_next (&it))
                   break;
@@ -1028,9 +1031,8 @@ build_forward (Forward *f, GError **error)
                     it = before;
                     break;
                   }
-                delta = last[d] == 0 ? (guint64) t + 1 : t - (last[d] - 1);
-                last[d] = t + 1;
-                cursor[d] = (guint64) (_tm_posting_write (chunk.data + (cursor[d] - offsets[first]), delta, it.tf)
+                cursor[d] = (guint64) (_tm_posting_write (chunk.data + (cursor[d] - offsets[first]),
+                                                          forward_delta (last, d, t), it.tf)
                                        - chunk.data) + offsets[first];
               }
             g_assert (!it.bad);
@@ -1555,7 +1557,6 @@ damaged:
 
 /* ---- sections put aside ------------------------------------------------ */
 
-
 static void
 aside_clear (Aside *a)
 {
@@ -1768,7 +1769,6 @@ build_collect (Build *b, const char * const *corpus_paths, GError **error)
 
 /* Phase 3 (for one slice): its stored groups and its terms join the
  * file's.  Frees what the slice held. */
-
 static gboolean
 build_join_slice (Build *b, TmLibrary l, Slice *s, GError **error)
 {
@@ -2374,7 +2374,7 @@ build_norms (Build *b, GError **error)
 }
 
 static gboolean
-forward_read (gpointer data, GError **error)
+forward_unmap (gpointer data, GError **error)
 {
   Build *b = data;
 
@@ -2415,7 +2415,7 @@ build_latent (Build *b, GError **error)
   if (o->n_partitions > 1 || o->global_stats != NULL)
     in.rank = 0;
   in.jobs = b->jobs;
-  in.read_done = forward_read;
+  in.read_done = forward_unmap;
   in.user_data = b;
   if (in.rank > 0 && b->forward_aside.len > 0)
     {
@@ -2432,7 +2432,7 @@ build_latent (Build *b, GError **error)
     }
   if (!_tm_index_latent_build (&in, &b->latent, &b->latent_terms, error))
     return FALSE;
-  forward_read (b, NULL);
+  forward_unmap (b, NULL);
   build_progress (b, "latent layer");
   return TRUE;
 }
@@ -2549,22 +2549,12 @@ part_each (const Part *p, PartFunc fn, gpointer user_data, GError **error)
   if (p->data != NULL || p->len == 0)
     return fn (p->data, p->len, user_data, error);
   piece = g_malloc (PART_PIECE);
-  for (guint64 at = 0; at < p->len; )
+  for (guint64 at = 0; at < p->len; at += PART_PIECE)
     {
-      ssize_t n = pread (p->fd, piece, (gsize) MIN (p->len - at, PART_PIECE), (off_t) at);
+      gsize n = (gsize) MIN (p->len - at, PART_PIECE);
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = n < 0 ? errno : EIO;
-          g_set_error (error, TM_ERROR, TM_ERROR_IO, _("%s: reading a temporary file of the build: %s"),
-                       p->fd_name, g_strerror (saved));
-          return FALSE;
-        }
-      if (!fn (piece, (gsize) n, user_data, error))
+      if (!read_at (p->fd, p->fd_name, piece, n, at, error) || !fn (piece, n, user_data, error))
         return FALSE;
-      at += (guint64) n;
     }
   return TRUE;
 }
