@@ -1097,6 +1097,18 @@ cursor_window_bound (Cursor *c, guint32 w0, guint32 w1)
   return MIN (bound, c->bound);
 }
 
+/* The bits of the terms in the slots, cleared (whole words: every set
+ * bit is a slot's). */
+static void
+slot_bits_clear (TmMatcher *m)
+{
+  guint32 n_terms = tm_index_get_n_terms (m->index);
+
+  for (guint32 j = 0; j <= m->slot_mask; j++)
+    if (m->slots[j] != 0 && m->slot_terms[j] < n_terms)
+      m->slot_bits[m->slot_terms[j] / 64] = 0;
+}
+
 static void
 ensure_working_memory (TmMatcher *m, guint n)
 {
@@ -1110,9 +1122,7 @@ ensure_working_memory (TmMatcher *m, guint n)
     return;
   /* The slots are about to be lost: their bits with them. */
   if (m->slots != NULL)
-    for (guint32 j = 0; j <= m->slot_mask; j++)
-      if (m->slots[j] != 0 && m->slot_terms[j] < tm_index_get_n_terms (m->index))
-        m->slot_bits[m->slot_terms[j] / 64] = 0;
+    slot_bits_clear (m);
   m->n_alloc = MAX (n, 64);
   m->cursors = g_renew (Cursor, m->cursors, m->n_alloc);
   m->order = g_renew (guint, m->order, m->n_alloc);
@@ -1135,9 +1145,7 @@ slots_fill (TmMatcher *m, guint n)
 {
   guint32 n_terms = tm_index_get_n_terms (m->index);
 
-  for (guint32 j = 0; j <= m->slot_mask; j++)
-    if (m->slots[j] != 0 && m->slot_terms[j] < n_terms)
-      m->slot_bits[m->slot_terms[j] / 64] = 0;
+  slot_bits_clear (m);
   memset (m->slots, 0, (m->slot_mask + 1) * sizeof *m->slots);
   for (guint t = 0; t < n; t++)
     {
@@ -1213,8 +1221,9 @@ none:
   m->decoded[target].none = TRUE;
 }
 
-/* @target's decoded forward lists for the query's weights, once they are
- * worth it; NULL before, and when they are not to be had. */
+/* Whether m->decoded[target] holds @target's forward lists for the
+ * query's weights: not until they are worth it, nor when they are not to
+ * be had. */
 static gboolean
 decoded_for (TmMatcher *m, TmLibrary target)
 {
